@@ -1,0 +1,644 @@
+"""Validation of user files: every problem at once, each with file, row, column, what is wrong and what was expected.
+
+Accepted layouts (column names in English or Vietnamese, any case, with or without diacritics):
+- wide: one row per unit and period, one column per metric (the templates: `python -m lib.cli template ...`);
+- long: one row per unit, period and metric, with `metric` and `value` columns (as data/reported_figures.csv);
+- targets: unit, `metric`, `year`, `value`, and `kind` (point | floor | range), `value_max` for ranges.
+Units are named by `province` / `district` / `commune` (names or GSO codes), by `province_code` etc., by a unit id
+(`unit` = "province:40"), or by `area_level` + `area_name`. A file with any error loads nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from lib import admin, metrics, periods
+from lib.model import Dataset, normalise_observations, normalise_targets
+from lib.problems import Problem
+from lib.readers import ROW, RawTable, read
+from lib.targets import TARGET_KINDS
+from lib.text import ascii_fold, looks_like_formula
+
+# Header (folded, letters and digits only) -> canonical column.
+_ALIASES = {
+    "province": ["province", "tinh", "tinhthanh", "tinhthanhpho", "provincename", "tentinh"],
+    "district": ["district", "huyen", "quanhuyen", "districtname", "tenhuyen"],
+    "commune": ["commune", "xa", "phuongxa", "xaphuong", "ward", "communename", "tenxa"],
+    "province_code": ["provincecode", "matinh"],
+    "district_code": ["districtcode", "mahuyen"],
+    "commune_code": ["communecode", "wardcode", "maxa"],
+    "unit": ["unit", "unitid", "madonvi"],
+    "area_level": ["arealevel", "level", "cap"],
+    "area_name": ["areaname", "tendonvi"],
+    "structure": ["structure", "cocau"],
+    "year": ["year", "nam"],
+    "month": ["month", "thang"],
+    "period": ["period", "ky", "kybaocao"],
+    "metric": ["metric", "chitieu", "metricid"],
+    "value": ["value", "giatri"],
+    "value_max": ["valuemax", "giatritoida", "max"],
+    "kind": ["kind", "loai", "loaimuctieu", "targetkind"],
+    "document": ["document", "vanban"],
+    "source": ["source", "nguon"],
+    "note": ["note", "ghichu"],
+}
+_HEADER = {alias: canon for canon, aliases in _ALIASES.items() for alias in aliases}
+UNIT_COLUMNS = ("province", "district", "commune", "province_code", "district_code", "commune_code", "unit",
+                "area_name")
+NATIONAL_NAMES = {"toanquoc", "vietnam", "national", "canuoc", "quocgia", "vn"}
+# Added by lib.reference to its own copy; harmless elsewhere.
+_IGNORED = {"metricid", "targetkind", "documentrank", "line"}
+
+
+def header_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(str(name)).lower())
+
+
+@dataclass
+class ValidationResult:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    dataset: Dataset | None = None  # None when the file has errors: nothing is loaded
+    rows: int = 0
+    kind: str = ""  # observations | targets
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_bytes(name: str, data: bytes, denominators: pd.DataFrame | None = None,
+                   today: dt.date | None = None) -> ValidationResult:
+    return validate_table(read(name, data), denominators, today)
+
+
+def validate_table(raw: RawTable, denominators: pd.DataFrame | None = None,
+                   today: dt.date | None = None) -> ValidationResult:
+    """Check a read file and, when it has no errors, turn it into a Dataset (status "uploaded")."""
+    result = ValidationResult(raw.name, list(raw.problems))
+    if raw.table is None:
+        return result
+    v = _Validator(raw, result, denominators, today)
+    v.run()
+    result.problems.sort(key=lambda p: (p.row or 0, p.column or "", p.code))
+    return result
+
+
+class _Validator:
+    def __init__(self, raw: RawTable, result: ValidationResult, denominators, today):
+        self.raw, self.result, self.name = raw, result, raw.name
+        self.table = raw.table
+        self.denominators = denominators
+        self.today = today
+        self.columns: dict[str, str] = {}  # canonical -> header as written
+        self.metric_columns: dict[str, str] = {}  # metric id -> header as written
+
+    def add(self, row, column, code, severity="error", **params):
+        self.result.problems.append(Problem(self.name, row, column, code, params, severity))
+
+    # -- columns ------------------------------------------------------------------------------------------------
+    def map_columns(self) -> bool:
+        known_metrics = {header_key(m): m for m in metrics.stored_ids()}
+        unknown = []
+        for col in self.table.columns:
+            if col == ROW:
+                continue
+            key = header_key(col)
+            if key in _HEADER and _HEADER[key] not in self.columns:
+                self.columns[_HEADER[key]] = col
+            elif key in known_metrics and known_metrics[key] not in self.metric_columns:
+                self.metric_columns[known_metrics[key]] = col
+            elif key in _HEADER or key in known_metrics:
+                self.add(1, col, "duplicate_column")
+            elif key not in _IGNORED:
+                unknown.append(col)
+        for col in unknown:
+            self.add(1, col, "unknown_column", "warning", known=", ".join(metrics.stored_ids()[:6]) + ", …")
+        ok = True
+        if not any(c in self.columns for c in UNIT_COLUMNS):
+            self.add(1, None, "missing_unit_column")
+            ok = False
+        if "year" not in self.columns:
+            self.add(1, None, "missing_column", column_name="year", hint="năm / year")
+            ok = False
+        long_form = "metric" in self.columns or "value" in self.columns
+        if long_form:
+            for c in ("metric", "value"):
+                if c not in self.columns:
+                    self.add(1, None, "missing_column", column_name=c, hint="metric + value")
+                    ok = False
+        elif not self.metric_columns:
+            self.add(1, None, "missing_metric_columns", known=", ".join(metrics.stored_ids()))
+            ok = False
+        if self.columns.get("area_name") and "area_level" not in self.columns:
+            self.add(1, self.columns["area_name"], "missing_column", column_name="area_level",
+                     hint="national | province")
+            ok = False
+        return ok
+
+    def col(self, canon: str) -> pd.Series:
+        header = self.columns.get(canon)
+        if header is None:
+            return pd.Series([""] * len(self.table), index=self.table.index, dtype=object)
+        return self.table[header].map(_cell_text)
+
+    # -- run ------------------------------------------------------------------------------------------------------
+    def run(self):
+        if not self.map_columns():
+            return
+        t = self.table
+        self.result.rows = len(t)
+        self.check_text_cells()
+        periods_ok, period = self.periods()
+        units = self.units(period)
+        is_targets = self.is_targets_file()
+        self.result.kind = "targets" if is_targets else "observations"
+        if is_targets:
+            self.targets(units, period)
+        else:
+            self.observations(units, period, periods_ok)
+
+    def is_targets_file(self) -> bool:
+        if any(c in self.columns for c in ("kind", "value_max", "document")):
+            return True
+        if "metric" in self.columns:
+            m = self.col("metric").str.strip()
+            return bool(len(m)) and bool(m[m != ""].str.startswith("target_").all())
+        return False
+
+    def check_text_cells(self):
+        for canon in ("source", "note", "document"):
+            if canon in self.columns:
+                cells = self.col(canon)
+                for idx in cells.index[cells.map(looks_like_formula)]:
+                    self.add(int(self.table.at[idx, ROW]), self.columns[canon], "formula_text", "warning")
+
+    # -- periods ------------------------------------------------------------------------------------------------
+    def periods(self) -> tuple[pd.Series, pd.Series]:
+        """Per row: ok flag and the Period (None where bad)."""
+        rows = self.table[ROW]
+        years = self.col("year")
+        months = self.col("month") if "month" in self.columns else None
+        codes = self.col("period") if "period" in self.columns else None
+        out, ok = [], []
+        for i, idx in enumerate(self.table.index):
+            row = int(rows.iat[i])
+            try:
+                year = _int_cell(years.iat[i])
+            except ValueError:
+                self.add(row, self.columns["year"], "bad_year", value=_show(years.iat[i]))
+                out.append(None), ok.append(False)
+                continue
+            try:
+                if codes is not None and codes.iat[i].strip():
+                    p = _period_from_code(year, codes.iat[i])
+                    if months is not None and months.iat[i].strip():
+                        if _int_cell(months.iat[i]) not in (p.month, 12 if p.month is None else p.month):
+                            raise ValueError("month and period disagree")
+                elif months is not None and months.iat[i].strip():
+                    month = _int_cell(months.iat[i])
+                    if not 1 <= month <= 12:
+                        self.add(row, self.columns["month"], "bad_month", value=_show(months.iat[i]))
+                        out.append(None), ok.append(False)
+                        continue
+                    p = periods.make(year, month)
+                else:
+                    p = periods.Period(year, None)
+            except ValueError as err:
+                column = self.columns.get("period") or self.columns.get("month")
+                self.add(row, column, "bad_period", error=str(err))
+                out.append(None), ok.append(False)
+                continue
+            if not periods.in_range(p, self.today) and not self.is_targets_file():
+                last_year, last_month = periods.latest_allowed(self.today)
+                self.add(row, self.columns["year"], "period_out_of_range", period=periods.label(p.year, p.code, "en"),
+                         first=periods.FIRST_YEAR, last=f"{last_month:02d}/{last_year}")
+                out.append(None), ok.append(False)
+                continue
+            if self.is_targets_file() and not (periods.FIRST_YEAR <= p.year <= 2050):
+                self.add(row, self.columns["year"], "target_year_out_of_range", year=p.year)
+                out.append(None), ok.append(False)
+                continue
+            out.append(p), ok.append(True)
+        return pd.Series(ok, index=self.table.index), pd.Series(out, index=self.table.index, dtype=object)
+
+    # -- units ----------------------------------------------------------------------------------------------------
+    def units(self, period: pd.Series) -> pd.Series:
+        """Per row: unit id, or None where the unit is unknown, ambiguous or in the wrong structure."""
+        t = self.table
+        cols = {c: self.col(c) for c in UNIT_COLUMNS + ("area_level", "structure") if c in self.columns}
+        cache: dict[tuple, tuple[str | None, str | None, str | None, dict]] = {}
+        out = []
+        for i, idx in enumerate(t.index):
+            row = int(t.at[idx, ROW])
+            p = period.iat[i]
+            values = {c: s.iat[i].strip() for c, s in cols.items()}
+            structure = _structure(values.get("structure", ""), p, self.is_targets_file())
+            key = (tuple(sorted(values.items())), structure)
+            if key not in cache:
+                cache[key] = self._resolve_unit(values, structure)
+            uid, column, code, params = cache[key]
+            if uid is None:
+                self.add(row, column, code, **params)
+                out.append(None)
+                continue
+            level = uid.split(":")[0]
+            if p is not None and not self.is_targets_file():
+                if level == "district" and periods.structure_of(p) == "2025":
+                    self.add(row, self.columns.get("district"), "district_after_2025", period=p.code, year=p.year)
+                    out.append(None)
+                    continue
+                if level == "commune" and periods.structure_of(p) == "legacy":
+                    self.add(row, self.columns.get("commune"), "commune_before_2025", year=p.year)
+                    out.append(None)
+                    continue
+            out.append(uid)
+        return pd.Series(out, index=t.index, dtype=object)
+
+    def _resolve_unit(self, v: dict, structure: str):
+        """(unit id, column, problem code, params) for one combination of unit cells."""
+        col = self.columns.get
+        if v.get("unit"):
+            uid = v["unit"]
+            if uid not in admin.units().index:
+                return None, col("unit"), "unknown_unit_id", {"value": _show(uid)}
+            return uid, None, None, {}
+        if v.get("area_level"):
+            level = v["area_level"].lower()
+            if level == "national":
+                return admin.NATIONAL_ID, None, None, {}
+            if level != "province":
+                return None, col("area_level"), "bad_area_level", {"value": _show(v["area_level"])}
+            return self._match("province_2025" if structure == "2025" else "province", v.get("area_name", ""),
+                               None, col("area_name"))
+        # The sub-unit decides the structure of its province: districts lie in the 63, communes in the 34.
+        if v.get("commune") or v.get("commune_code"):
+            prov_level = "province_2025"
+        elif v.get("district") or v.get("district_code"):
+            prov_level = "province"
+        else:
+            prov_level = "province_2025" if structure == "2025" else "province"
+        province = v.get("province") or v.get("province_code") or ""
+        parent = None
+        if province:
+            if _is_national(province) and not any(v.get(c) for c in ("district", "commune", "district_code",
+                                                                     "commune_code")):
+                return admin.NATIONAL_ID, None, None, {}
+            uid, c, code, params = self._match(prov_level, province, None,
+                                               col("province") or col("province_code"))
+            if uid is None:
+                return uid, c, code, params
+            parent = uid
+        if v.get("commune") or v.get("commune_code"):
+            return self._match("commune", v.get("commune") or v["commune_code"], parent,
+                               col("commune") or col("commune_code"))
+        if v.get("district") or v.get("district_code"):
+            return self._match("district", v.get("district") or v["district_code"], parent,
+                               col("district") or col("district_code"))
+        if parent:
+            return parent, None, None, {}
+        return None, None, "no_unit", {}
+
+    def _match(self, level, name, parent, column):
+        m = admin.resolve(level, name, parent)
+        if m.ok:
+            return m.uid, None, None, {}
+        level_name = {"province": "province (63, before 7/2025)", "province_2025": "province (34, from 7/2025)",
+                      "district": "district", "commune": "commune"}[level]
+        if m.problem == "ambiguous":
+            return None, column, "ambiguous_unit", {"value": _show(name), "level": level_name,
+                                                    "candidates": admin.describe_candidates(m.candidates)}
+        former = _former_name(level, name, parent)
+        if former:
+            return None, column, "former_unit", {"value": _show(name), "now": former}
+        where = f" ({admin.display_name(parent)})" if parent else ""
+        candidates = m.candidates
+        if parent and not candidates:  # the name may exist in another province: say where
+            elsewhere = admin.resolve(level, name)
+            candidates = [elsewhere.uid] if elsewhere.ok else (elsewhere.candidates if elsewhere.problem ==
+                                                               "ambiguous" else [])
+        return None, column, "unknown_unit", {
+            "value": _show(name), "level": level_name + where,
+            "candidates": admin.describe_candidates(candidates) or "–"}
+
+    # -- values ---------------------------------------------------------------------------------------------------
+    def numbers(self, cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Parse numeric cells with the file's number style. Returns (values, bad-cell mask)."""
+        style = _number_style(cells, self.raw.delimiter)
+        values = cells.apply(lambda s: _parse_numbers(s, style.style))
+        filled = cells.map(lambda c: not _blank(c))
+        bad = values.isna() & filled
+        for col in cells.columns:
+            for idx in style.contradicting.get(col, []):
+                bad.at[idx, col] = True
+                values.at[idx, col] = np.nan
+        self.style = style
+        return values, bad
+
+    def observations(self, units: pd.Series, period: pd.Series, periods_ok: pd.Series):
+        t = self.table
+        if "metric" in self.columns:
+            metric_cells = self.col("metric").str.strip()
+            known = set(metrics.stored_ids())
+            raw_values = t[[self.columns["value"]]].rename(columns={self.columns["value"]: "value"})
+            values, bad = self.numbers(raw_values)
+            long = pd.DataFrame({"idx": t.index, "metric": metric_cells.values, "value": values["value"].values,
+                                 "bad": bad["value"].values, "column": self.columns["value"]})
+            for idx in t.index[~metric_cells.isin(known)]:
+                self.add(int(t.at[idx, ROW]), self.columns["metric"], "unknown_metric",
+                         value=_show(metric_cells.at[idx]), known=", ".join(sorted(known)))
+            long = long[long["metric"].isin(known)]
+            long["raw"] = [raw_values.at[i, "value"] for i in long["idx"]]
+        else:
+            raw = t[list(self.metric_columns.values())]
+            values, bad = self.numbers(raw)
+            parts = []
+            for metric, header in self.metric_columns.items():
+                parts.append(pd.DataFrame({"idx": t.index, "metric": metric, "value": values[header].values,
+                                           "bad": bad[header].values, "column": header, "raw": raw[header].values}))
+            long = pd.concat(parts, ignore_index=True)
+        long["row"] = t.loc[long["idx"], ROW].values
+        for r in long[long["bad"]].itertuples():
+            self.add(int(r.row), r.column, "not_a_number", value=_show(r.raw), expected=self.style.example)
+        long = long[~long["bad"] & long["value"].notna()]
+        long["unit"] = units.loc[long["idx"]].values
+        long["period"] = period.loc[long["idx"]].values
+        long = long[long["unit"].notna() & long["period"].notna()]
+        self.check_ranges(long)
+        long["year"] = [p.year for p in long["period"]]
+        long["period_code"] = [p.code for p in long["period"]]
+        source = self.col("source") if "source" in self.columns else None
+        long["source"] = (source.loc[long["idx"]].values if source is not None
+                          else [f"{self.name}:{r}" for r in long["row"]])
+        long["source"] = [s if s else f"{self.name}:{r}" for s, r in zip(long["source"], long["row"])]
+        self.check_duplicates(long, ["unit", "year", "period_code", "metric"] +
+                              (["source"] if "source" in self.columns else []))
+        self.check_denominators(long)
+        if self.result.errors:
+            return
+        note = self.col("note") if "note" in self.columns else None
+        obs = pd.DataFrame({
+            "unit": long["unit"].values, "year": long["year"].values, "period": long["period_code"].values,
+            "metric": long["metric"].values, "value": long["value"].values, "status": "uploaded",
+            "source": long["source"].values, "note": note.loc[long["idx"]].values if note is not None else "",
+            "dataset": self.name, "rank": 0,
+        })
+        # Several sources for one key (allowed when a source column tells them apart): keep all, prefer the first.
+        obs["rank"] = obs.groupby(["unit", "year", "period", "metric"]).cumcount()
+        self.result.dataset = Dataset(name=self.name, origin="uploaded", observations=normalise_observations(obs),
+                                      description=self.name)
+
+    def check_ranges(self, long: pd.DataFrame):
+        if long.empty:
+            return
+        cat = metrics.catalog()
+        kind = pd.Series([cat[m].kind for m in long["metric"]], index=long.index, dtype=object)
+        ceiling = pd.Series([cat[m].ceiling or 100.0 for m in long["metric"]], index=long.index, dtype=float)
+        neg = long[(kind != "rate") & (long["value"] < 0)]
+        for r in neg.itertuples():
+            self.add(int(r.row), r.column, "negative", value=_show(r.raw))
+        rate = long[(kind == "rate") & ((long["value"] < 0) | (long["value"] > ceiling))]
+        for r in rate.itertuples():
+            self.add(int(r.row), r.column, "rate_out_of_range", value=_show(r.raw),
+                     ceiling=f"{cat[r.metric].ceiling or 100:g}")
+        drop = set(neg.index) | set(rate.index)
+        long.drop(index=list(drop), inplace=True)
+
+    def check_duplicates(self, long: pd.DataFrame, key: list[str]):
+        dup = long[long.duplicated(key, keep=False)].sort_values("row")
+        for _, g in dup.groupby(key, sort=False):
+            first = int(g["row"].iloc[0])
+            for r in g.iloc[1:].itertuples():
+                self.add(int(r.row), r.column, "duplicate", first=first, metric=r.metric, period=r.period_code)
+
+    def check_denominators(self, long: pd.DataFrame):
+        """Participants above their denominator in the same file (error) or above the bundled estimate (warning)."""
+        cat = metrics.catalog()
+        keyed = long.set_index(["unit", "year", "period_code", "metric"])
+        values = keyed["value"]
+        values = values[~values.index.duplicated()]
+        pairs = [(m.numerator, m.denominator) for m in cat.values() if m.is_derived and m.domain == "coverage"]
+        pairs += [(part, "si_participants") for part in cat["si_participants"].sum_of]
+        pairs += [("arrears_bn_vnd", "receivables_bn_vnd")]
+        for numerator, denominator in pairs:
+            num = long[long["metric"] == numerator]
+            for r in num.itertuples():
+                den = values.get((r.unit, r.year, r.period_code, denominator))
+                if den is not None and r.value > den:
+                    self.add(int(r.row), r.column, "above_denominator", value=_show(r.raw),
+                             metric=numerator, denominator=denominator, limit=f"{den:,.0f}")
+                elif den is None and self.denominators is not None and denominator in ("population", "labour_force"):
+                    est = self.denominators.get((r.unit, r.year, denominator))
+                    if est is not None and r.value > 1.1 * est:
+                        self.add(int(r.row), r.column, "above_estimate", "warning", value=_show(r.raw),
+                                 metric=numerator, denominator=denominator, limit=f"{est:,.0f}")
+
+    # -- targets --------------------------------------------------------------------------------------------------
+    def targets(self, units: pd.Series, period: pd.Series):
+        t = self.table
+        metric_cells = self.col("metric").str.strip().str.replace("^target_", "", regex=True) \
+            if "metric" in self.columns else None
+        if metric_cells is None:
+            self.add(1, None, "missing_column", column_name="metric", hint="hi_coverage_pct, si_coverage_pct, …")
+            return
+        rates = set(metrics.rate_ids())
+        value_cols = {"value": self.columns.get("value")}
+        if "value_max" in self.columns:
+            value_cols["value_max"] = self.columns["value_max"]
+        raw = pd.DataFrame({k: t[v] for k, v in value_cols.items() if v})
+        values, bad = self.numbers(raw)
+        kinds = self.col("kind").str.strip().str.lower() if "kind" in self.columns else pd.Series("point", t.index)
+        kinds = kinds.replace({"": "point", "diem": "point", "san": "floor", "khoang": "range"})
+        rows = []
+        for i, idx in enumerate(t.index):
+            row = int(t.at[idx, ROW])
+            metric = metric_cells.at[idx]
+            if metric not in rates:
+                self.add(row, self.columns["metric"], "unknown_target_metric", value=_show(metric),
+                         known=", ".join(sorted(rates)))
+                continue
+            if bad.at[idx, "value"] or pd.isna(values.at[idx, "value"]):
+                self.add(row, self.columns["value"], "not_a_number", value=_show(raw.at[idx, "value"]),
+                         expected=self.style.example)
+                continue
+            kind = kinds.at[idx]
+            if kind not in TARGET_KINDS:
+                self.add(row, self.columns.get("kind"), "bad_target_kind", value=_show(kind))
+                continue
+            value = float(values.at[idx, "value"])
+            value_max = float(values.at[idx, "value_max"]) if "value_max" in values and \
+                pd.notna(values.at[idx, "value_max"]) else np.nan
+            ceiling = metrics.get(metric).ceiling or 100
+            if not 0 <= value <= ceiling or (not np.isnan(value_max) and not value <= value_max <= ceiling):
+                self.add(row, self.columns["value"], "bad_target_value", value=f"{value:g}",
+                         value_max="" if np.isnan(value_max) else f"{value_max:g}")
+                continue
+            if kind == "range" and np.isnan(value_max):
+                self.add(row, self.columns.get("value_max") or self.columns.get("kind"), "range_needs_max")
+                continue
+            if units.at[idx] is None or period.at[idx] is None:
+                continue
+            rows.append(dict(unit=units.at[idx], metric=metric, year=period.at[idx].year, kind=kind, value=value,
+                             value_max=value_max, document=self.col("document").at[idx] if "document" in
+                             self.columns else "", document_rank=1,
+                             source=(self.col("source").at[idx] if "source" in self.columns else "") or
+                             f"{self.name}:{row}", note=self.col("note").at[idx] if "note" in self.columns else "",
+                             status="uploaded", dataset=self.name, row=row, column=self.columns["value"]))
+        frame = pd.DataFrame(rows)
+        if len(frame):
+            frame["period_code"] = "FY"
+            frame["raw"] = frame["value"]
+            self.check_duplicates(frame, ["unit", "metric", "year"] + (["document"] if "document" in self.columns
+                                                                       else []))
+        if self.result.errors:
+            return
+        self.result.dataset = Dataset(name=self.name, origin="uploaded",
+                                      targets=normalise_targets(frame.drop(columns=["row", "column", "period_code",
+                                                                                    "raw"], errors="ignore")),
+                                      description=self.name)
+
+
+# -----------------------------------------------------------------------------------------------------------------
+# Cells and numbers
+
+
+def _cell_text(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (dt.datetime, dt.date)):
+        return f"{v.year}-{v.month:02d}"
+    return str(v)
+
+
+def _blank(v) -> bool:
+    return _cell_text(v).strip() == ""
+
+
+def _show(v, limit: int = 60) -> str:
+    """A cell as text for a message: quoted, shortened, never interpreted."""
+    text = _cell_text(v).replace("\n", " ")
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _int_cell(v) -> int:
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return int(v)
+    text = _cell_text(v).strip()
+    if re.fullmatch(r"\d{1,4}(\.0+)?", text):
+        return int(float(text))
+    raise ValueError(text)
+
+
+def _period_from_code(year: int, code: str) -> periods.Period:
+    code = code.strip()
+    m = re.fullmatch(r"(?:T|Th|tháng\s*)?(\d{1,2})/(\d{4})", code, flags=re.IGNORECASE)  # "7/2024", "T7/2024"
+    if m:
+        code = f"{m.group(2)}-{int(m.group(1)):02d}"
+    return periods.parse(year, code)
+
+
+def _structure(explicit: str, p, is_targets: bool) -> str:
+    text = explicit.strip().lower()
+    if text in ("2025", "new", "moi", "mới", "34"):
+        return "2025"
+    if text in ("legacy", "old", "cu", "cũ", "63"):
+        return "legacy"
+    if p is None or is_targets:
+        return "legacy"
+    return periods.structure_of(p)
+
+
+def _is_national(name: str) -> bool:
+    return header_key(name) in NATIONAL_NAMES
+
+
+_FORMER: dict | None = None
+
+
+def _former_name(level: str, name: str, parent: str | None) -> str | None:
+    """Where a former district went ('Quận 2' -> 'Thành phố Thủ Đức'), from data/former_district_names.csv."""
+    global _FORMER
+    if level != "district":
+        return None
+    if _FORMER is None:
+        from lib.text import name_variants
+        path = admin.ALIASES_CSV.parent / "former_district_names.csv"
+        _FORMER = {}
+        if path.exists():
+            df = pd.read_csv(path, dtype=str, comment="#").fillna("")
+            for r in df.itertuples():
+                for _, key in name_variants(f"{r.former_type} {r.former_name}".strip()):
+                    _FORMER.setdefault(key, []).append((f"province:{r.province_code.zfill(2)}", r.current_codes,
+                                                        r.effective))
+                for _, key in name_variants(r.former_name):
+                    _FORMER.setdefault(key, []).append((f"province:{r.province_code.zfill(2)}", r.current_codes,
+                                                        r.effective))
+    from lib.text import name_variants
+    for _, key in name_variants(name):
+        for province, codes, year in _FORMER.get(key, []):
+            if parent is None or parent == province:
+                names = ", ".join(admin.display_name(f"district:{c}") for c in str(codes).split())
+                return f"{names} ({year})"
+    return None
+
+
+@dataclass
+class NumberStyle:
+    style: str  # "vi" (1.234.567,89) or "en" (1,234,567.89)
+    contradicting: dict  # column -> row indexes whose cells only fit the other style
+    example: str
+
+
+_VI_ONLY = re.compile(r"^-?\d{1,3}(\.\d{3}){2,}(,\d+)?$|^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,(\d{1,2}|\d{4,})$")
+_EN_ONLY = re.compile(r"^-?\d{1,3}(,\d{3}){2,}(\.\d+)?$|^-?\d{1,3}(,\d{3})+\.\d+$|^-?\d+\.(\d{1,2}|\d{4,})$")
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]", "", text).rstrip("%")
+
+
+def _number_style(cells: pd.DataFrame, delimiter: str | None) -> NumberStyle:
+    """Vietnamese or English number format for this file, from the cells that can only be read one way."""
+    vi_hits, en_hits = {}, {}
+    for col in cells.columns:
+        text = cells[col].map(lambda c: _clean(c) if isinstance(c, str) else "")
+        vi_hits[col] = text.index[text.str.match(_VI_ONLY)].tolist()
+        en_hits[col] = text.index[text.str.match(_EN_ONLY)].tolist()
+    n_vi, n_en = sum(map(len, vi_hits.values())), sum(map(len, en_hits.values()))
+    if n_vi > n_en or (n_vi == n_en == 0 and delimiter == ";"):
+        return NumberStyle("vi", en_hits, "93,35 · 1.234.567")
+    return NumberStyle("en", vi_hits, "93.35 · 1,234,567")
+
+
+def _parse_numbers(series: pd.Series, style: str) -> pd.Series:
+    def one(v):
+        if isinstance(v, bool):
+            return np.nan
+        if isinstance(v, (int, float, np.integer, np.floating)):
+            return float(v)
+        text = _clean(str(v))
+        if not text:
+            return np.nan
+        if style == "vi":
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            return np.nan
+        return float(text)
+
+    return series.map(one).astype(float)
