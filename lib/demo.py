@@ -1,16 +1,20 @@
 """The demo panel: coverage and collections for the nation, 63 provinces and 696 districts, 2015–2025.
 
 Real published figures are few; the app fills the rest with demo values that are marked "demo" everywhere. This
-generator is deterministic (fixed seeds per unit) and:
-- passes exactly through every published year-end figure for the nation and the provinces (rates as published;
-  counts as published where the rate is not), so a demo value never contradicts a published one;
-- makes districts add up to their province and provinces to the nation, exactly, every year;
-- is plausible elsewhere: coverage rises with noise; poorer mountainous and more rural provinces lower, urban
-  districts higher; the 2021 Covid drop in compulsory SI and UI comes from the published October 2021 figures;
-  published 2025 figures about merged provinces (Hồ Chí Minh City with Bình Dương and Bà Rịa - Vũng Tàu) are met by
-  the sum of their legacy provinces.
-Voluntary SI: the published national figures rise through 2020–2021 (0.55 million in 2019, 1.1 in 2020, 1.17 in
-2021), so the demo has no national dip there; its 2021 growth slows and its 2024 count falls, as published.
+generator is deterministic (seeds per unit and metric) and:
+- passes exactly through every published year-end figure for the nation and the provinces (the rate as published,
+  or the count where only a count was published), so a demo value never replaces or contradicts a published one;
+  a province with published figures follows them in every year (its gap to the national rate is interpolated
+  between them and held beyond them); published 2025 figures about a merged province (Hồ Chí Minh City with Bình
+  Dương and Bà Rịa - Vũng Tàu) are met by the sum of its legacy provinces;
+- makes districts add up to their province and provinces to the nation, exactly, for every count and amount;
+- is plausible elsewhere: coverage rises with noise; poorer mountainous and more rural provinces are lower and urban
+  districts higher; UI stays below compulsory SI (it covers employees only);
+- years without a year-end figure follow the logit-linear path between the published years; intra-year figures
+  only extend the path beyond the last published year (e.g. SI and UI in March 2025);
+- 2021 (Covid): compulsory SI and UI dip below that path (published: SI participants 14.3 million in October
+  2021 against 16.1 million at the end of 2020); voluntary SI slows (1.10 million at the end of 2020, 1.17 million
+  during 2021) but does not fall: the published national figures rise through 2020–2021, so no dip is invented.
 """
 from __future__ import annotations
 
@@ -24,7 +28,6 @@ from scipy.optimize import brentq
 from scipy.special import expit, logit
 
 from lib import admin, denominators, reference
-from lib.model import Dataset, normalise_observations
 
 YEARS = list(denominators.YEARS)
 DATASET = "demo"
@@ -35,31 +38,33 @@ SEED = 20251
 MOUNTAIN_PROVINCES = {"02", "04", "06", "08", "10", "11", "12", "14", "15", "17", "19", "20", "24", "25", "62", "64",
                       "66", "67", "68"}
 
-# Rates generated (per cent of their denominator). SI total is generated; compulsory = total - voluntary.
+# Generated rates: (count metric, denominator, published rate metric or None).
 RATES = {
     "hi": ("hi_participants", "population", "hi_coverage_pct"),
-    "si": ("si_participants", "labour_force", "si_coverage_pct"),
     "si_voluntary": ("si_voluntary_participants", "labour_force", "si_voluntary_coverage_pct"),
+    "si_compulsory": ("si_compulsory_participants", "labour_force", "si_compulsory_coverage_pct"),
     "ui": ("ui_participants", "labour_force", "ui_coverage_pct"),
 }
-# How strongly each rate depends on a province's rural share and mountain region (logit points), and noise size.
+# Logit-scale effects: of a province's rural share (difference from the mean share), of the mountain regions, of a
+# district's urban share within its province; spread of the unit effect and of the yearly noise; 2021 Covid shift.
 EFFECTS = {
-    "hi": dict(rural=-0.6, mountain=-0.25, unit_sd=0.30, year_sd=0.08, urban_district=0.35),
-    "si": dict(rural=-2.2, mountain=-0.45, unit_sd=0.25, year_sd=0.04, urban_district=0.9),
-    "si_voluntary": dict(rural=0.4, mountain=-0.3, unit_sd=0.45, year_sd=0.10, urban_district=-0.2),
-    "ui": dict(rural=-2.4, mountain=-0.45, unit_sd=0.25, year_sd=0.04, urban_district=0.9),
+    "hi": dict(rural=-0.8, mountain=-0.3, urban=0.5, unit_sd=0.25, year_sd=0.06, covid=0.0),
+    "si_voluntary": dict(rural=0.5, mountain=-0.2, urban=-0.3, unit_sd=0.3, year_sd=0.08, covid=-0.12),
+    "si_compulsory": dict(rural=-2.0, mountain=-1.3, urban=1.2, unit_sd=0.25, year_sd=0.04, covid=-0.15),
+    "ui": dict(rural=-0.5, mountain=-0.2, urban=0.2, unit_sd=0.15, year_sd=0.03, covid=-0.15),
 }
+COVID_YEAR = 2021
 
 
 def _rng(*parts) -> np.random.Generator:
-    """A generator seeded by the unit and metric, so adding a unit never changes another unit's values."""
+    """A generator seeded by unit and metric, so adding a unit or a metric never changes another's values."""
     return np.random.default_rng([SEED, zlib.crc32("|".join(map(str, parts)).encode())])
 
 
 @dataclass
 class Anchor:
-    value: float  # rate in per cent
-    exact: bool  # a published year-end figure (must be met exactly); else an intra-year figure used as a guide
+    value: float  # rate, per cent
+    exact: bool  # a published year-end figure (met exactly); False: an intra-year figure used to extend the path
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -68,14 +73,17 @@ class Anchor:
 
 @lru_cache(maxsize=1)
 def _denominators() -> pd.DataFrame:
-    """(unit, year) x {population, labour_force} for FY years."""
     obs = denominators.dataset().observations
-    fy = obs[(obs["period"] == "FY")]
-    return fy.pivot_table(index=["unit", "year"], columns="metric", values="value")
+    return obs[obs["period"] == "FY"].pivot_table(index=["unit", "year"], columns="metric", values="value")
 
 
 def _den(unit: str, year: int, which: str) -> float:
     return float(_denominators().at[(unit, year), which])
+
+
+def _dens(units, year: int, which: str) -> np.ndarray:
+    d = _denominators()[which]
+    return np.array([d.at[(u, year)] for u in units], dtype=float)
 
 
 @lru_cache(maxsize=1)
@@ -84,87 +92,104 @@ def _published() -> pd.DataFrame:
     return obs[obs["rank"] == 0]
 
 
-def anchors(unit: str, key: str) -> dict[int, Anchor]:
-    """Published rates of one unit for one generated rate: year-end rate, else year-end count / denominator, else
-    the latest figure from June on in a year with no year-end figure (a guide, not pinned)."""
+def _published_count(rows: pd.DataFrame, key: str, voluntary: float | None = None) -> float | None:
+    """A published count for the generated rate; compulsory SI also from total - voluntary."""
+    metric = RATES[key][0]
+    c = rows.loc[rows["metric"] == metric, "value"]
+    if len(c):
+        return float(c.iloc[0])
+    if key == "si_compulsory":
+        total = rows.loc[rows["metric"] == "si_participants", "value"]
+        vol = rows.loc[rows["metric"] == "si_voluntary_participants", "value"]
+        if len(total):
+            v = float(vol.iloc[0]) if len(vol) else voluntary
+            if v is not None:
+                return float(total.iloc[0]) - v
+    return None
+
+
+def anchors(unit: str, key: str, voluntary_rate: dict[int, float] | None = None) -> dict[int, Anchor]:
+    """Published figures of one unit as rates: the year-end rate, else the year-end count over the denominator.
+    After the last year-end figure, the latest intra-year figure of a later year extends the path.
+    Compulsory SI comes from published total SI minus voluntary (published, else the voluntary path)."""
     count_metric, den_metric, rate_metric = RATES[key]
     pub = _published()
     pub = pub[pub["unit"] == unit]
     out: dict[int, Anchor] = {}
     for year in YEARS:
-        here = pub[pub["year"] == year]
-        fy = here[here["period"] == "FY"]
+        fy = pub[(pub["year"] == year) & (pub["period"] == "FY")]
+        vol = None
+        if voluntary_rate is not None and year in voluntary_rate:
+            vol = voluntary_rate[year] / 100 * _den(unit, year, "labour_force")
         rate = fy.loc[fy["metric"] == rate_metric, "value"]
-        count = _count(fy, key)
-        if len(rate):
+        count = _published_count(fy, key, vol)
+        if key == "si_compulsory" and count is not None:  # parts must add up to a published total count
+            out[year] = Anchor(count / _den(unit, year, den_metric) * 100, True)
+        elif len(rate):
             out[year] = Anchor(float(rate.iloc[0]), True)
+        elif key == "si_compulsory" and len(fy.loc[fy["metric"] == "si_coverage_pct"]) and vol is not None:
+            total_rate = float(fy.loc[fy["metric"] == "si_coverage_pct", "value"].iloc[0])
+            vol_pub = _published_count(fy, "si_voluntary")
+            vol_rate = (vol_pub / _den(unit, year, "labour_force") * 100) if vol_pub else voluntary_rate[year]
+            out[year] = Anchor(total_rate - vol_rate, True)
         elif count is not None:
             out[year] = Anchor(count / _den(unit, year, den_metric) * 100, True)
-        else:
-            later = here[(here["period"] != "FY") & ~here["period"].str.endswith("ytd")]
-            later = later[later["period"].str[5:7].astype(int) >= 6] if len(later) else later
-            guides = []
-            for period, g in later.groupby("period"):
-                r = g.loc[g["metric"] == rate_metric, "value"]
-                c = _count(g, key)
-                if len(r):
-                    guides.append((period, float(r.iloc[0])))
-                elif c is not None:
-                    guides.append((period, c / _den(unit, year, den_metric) * 100))
-            if guides:
-                out[year] = Anchor(sorted(guides)[-1][1], False)
+    # Beyond the last year-end figure, only the newest intra-year figure extends the path (earlier months of a
+    # year run below its end: March 2024 is below December 2023).
+    last = max(out) if out else YEARS[0] - 1
+    for year in sorted(YEARS, reverse=True):
+        if year <= last:
+            break
+        later = pub[(pub["year"] == year) & (pub["period"].str.match(r"^\d{4}-\d{2}$"))]
+        guides = []
+        for period, g in later.groupby("period"):
+            vol = None
+            if voluntary_rate is not None and year in voluntary_rate:
+                vol = voluntary_rate[year] / 100 * _den(unit, year, "labour_force")
+            r = g.loc[g["metric"] == rate_metric, "value"]
+            c = _published_count(g, key, vol)
+            if len(r):
+                guides.append((period, float(r.iloc[0])))
+            elif c is not None:
+                guides.append((period, c / _den(unit, year, den_metric) * 100))
+        if guides:
+            out[year] = Anchor(sorted(guides)[-1][1], False)
+            break
     return out
 
 
-def _count(rows: pd.DataFrame, key: str) -> float | None:
-    count_metric = RATES[key][0]
-    c = rows.loc[rows["metric"] == count_metric, "value"]
-    if len(c):
-        return float(c.iloc[0])
-    if key == "si":  # SI total from its published parts
-        comp = rows.loc[rows["metric"] == "si_compulsory_participants", "value"]
-        vol = rows.loc[rows["metric"] == "si_voluntary_participants", "value"]
-        if len(comp) and len(vol):
-            return float(comp.iloc[0] + vol.iloc[0])
-    return None
+def _logit_pct(x) -> np.ndarray:
+    return logit(np.clip(np.asarray(x, dtype=float), 0.01, 99.9) / 100)
 
 
-def _path_through(anchor: dict[int, Anchor], default_slope: float) -> np.ndarray:
-    """Logit-scale path over YEARS through the anchors: linear between them, trend-continued beyond them."""
+def _path(anchor: dict[int, Anchor], covid: float) -> np.ndarray:
+    """Logit path over YEARS: linear between anchors, the Covid shift in 2021 unless 2021 is itself published,
+    continued with a damped trend before and after the anchors."""
     xs = sorted(anchor)
-    ys = [logit(np.clip(anchor[x].value, 0.01, 99.9) / 100) for x in xs]
+    ys = list(_logit_pct([anchor[x].value for x in xs]))
     path = np.interp(YEARS, xs, ys)
-    slope = (ys[-1] - ys[0]) / (xs[-1] - xs[0]) if len(xs) > 1 else default_slope
-    slope = float(np.clip(slope, 0.0, 0.4))
+    slope = float(np.clip((ys[-1] - ys[0]) / (xs[-1] - xs[0]), 0.0, 0.4)) if len(xs) > 1 else 0.05
     for i, y in enumerate(YEARS):
         if y < xs[0]:
             path[i] = ys[0] - slope * (xs[0] - y)
         elif y > xs[-1]:
-            path[i] = ys[-1] + 0.7 * slope * (y - xs[-1])  # damped: the last known year is the best guide
+            path[i] = ys[-1] + 0.7 * slope * (y - xs[-1])
+    if COVID_YEAR not in anchor:
+        path[YEARS.index(COVID_YEAR)] += covid
     return path
 
 
+def _solve_shift(base_logit: np.ndarray, weights: np.ndarray, target: float) -> float:
+    """The common logit shift that makes sum(weights * expit(base + shift)) equal target."""
+    if target <= 0:
+        return -30.0
+    if target >= weights.sum():
+        return 30.0
+    return brentq(lambda s: float((weights * expit(base_logit + s)).sum() - target), -30, 30, xtol=1e-12)
+
+
 # ---------------------------------------------------------------------------------------------------------------
-# National, province, district
-
-
-def national_rates() -> dict[str, np.ndarray]:
-    """Per generated rate, the national path (per cent, by YEARS)."""
-    return {key: expit(_path_through(anchors(admin.NATIONAL_ID, key), 0.1)) * 100 for key in RATES}
-
-
-def _national_counts(rates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """National counts: published year-end counts where they exist, else rate x denominator."""
-    pub = _published()
-    pub = pub[(pub["unit"] == admin.NATIONAL_ID) & (pub["period"] == "FY")]
-    out = {}
-    for key, (count_metric, den_metric, _) in RATES.items():
-        counts = []
-        for i, year in enumerate(YEARS):
-            c = _count(pub[pub["year"] == year], key)
-            counts.append(c if c is not None else rates[key][i] / 100 * _den(admin.NATIONAL_ID, year, den_metric))
-        out[key] = np.array(counts)
-    return out
+# Rates and counts by level
 
 
 @lru_cache(maxsize=1)
@@ -176,66 +201,87 @@ def _province_covariates() -> pd.DataFrame:
     return out
 
 
-def _solve_shift(base_logit: np.ndarray, weights: np.ndarray, target: float) -> float:
-    """The common logit shift that makes sum(weights * expit(base + shift)) equal target."""
-    if target <= 0:
-        return -30.0
-    total = weights.sum()
-    if target >= total:
-        return 30.0
-    return brentq(lambda s: float((weights * expit(base_logit + s)).sum() - target), -30, 30, xtol=1e-12)
+@dataclass
+class Level:
+    """Counts of one generated rate for the nation and the provinces, by YEARS (columns)."""
+
+    national: np.ndarray
+    provinces: pd.DataFrame
 
 
-def province_rates(key: str, national: np.ndarray, national_count: np.ndarray) -> pd.DataFrame:
-    """Rates (per cent) for the 63 provinces by YEARS, pinned to published figures, summing to the national count."""
-    count_metric, den_metric, _ = RATES[key]
+def national_counts(key: str, voluntary: dict[int, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(rate path in per cent, counts) for the nation: counts as published where they are, else rate x denominator."""
+    den_metric = RATES[key][1]
+    anchor = anchors(admin.NATIONAL_ID, key, voluntary)
+    rates = expit(_path(anchor, EFFECTS[key]["covid"])) * 100
+    pub = _published()
+    pub = pub[(pub["unit"] == admin.NATIONAL_ID) & (pub["period"] == "FY")]
+    counts = []
+    for i, year in enumerate(YEARS):
+        vol = voluntary[year] / 100 * _den(admin.NATIONAL_ID, year, "labour_force") if voluntary else None
+        c = _published_count(pub[pub["year"] == year], key, vol)
+        counts.append(c if c is not None else rates[i] / 100 * _den(admin.NATIONAL_ID, year, den_metric))
+    return rates, np.array(counts)
+
+
+def province_logits(key: str, national_rate: np.ndarray, voluntary: dict | None = None,
+                    parent_rate: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict[str, set[int]]]:
+    """Each province's logit path before calibration, and the provinces with published figures (fixed)."""
     cov = _province_covariates()
     eff = EFFECTS[key]
-    provinces = list(cov.index)
-    base = pd.DataFrame(index=provinces, columns=YEARS, dtype=float)
-    for uid in provinces:
+    nat = _logit_pct(national_rate)
+    paths, fixed = {}, {}
+    for uid in cov.index:
         rng = _rng(uid, key)
-        unit_effect = eff["rural"] * cov.at[uid, "rural"] * 4 + eff["mountain"] * cov.at[uid, "mountain"] \
+        unit_effect = eff["rural"] * cov.at[uid, "rural"] + eff["mountain"] * cov.at[uid, "mountain"] \
             + rng.normal(0, eff["unit_sd"])
-        noise = np.cumsum(rng.normal(0, eff["year_sd"], len(YEARS))) * 0.5
-        base.loc[uid] = logit(national / 100) + unit_effect + noise
-    # Published province figures: the province's deviation from the nation passes through them.
-    pinned: dict[str, set[int]] = {}
-    for uid in provinces:
-        anchor = anchors(uid, key)
-        if not anchor:
-            continue
-        nat_logit = logit(national / 100)
-        dev = {y: logit(np.clip(a.value, 0.01, 99.9) / 100) - nat_logit[YEARS.index(y)] for y, a in anchor.items()}
-        xs = sorted(dev)
-        path = np.interp(YEARS, xs, [dev[x] for x in xs])
-        base.loc[uid] = nat_logit + path
-        pinned[uid] = {y for y, a in anchor.items() if a.exact}
-    weights = pd.DataFrame({y: [_den(u, y, den_metric) for u in provinces] for y in YEARS}, index=provinces)
+        noise = np.cumsum(rng.normal(0, eff["year_sd"], len(YEARS))) * 0.6
+        paths[uid] = nat + unit_effect + noise
+        anchor = anchors(uid, key, (voluntary or {}).get(uid))
+        exact = {y: a for y, a in anchor.items() if a.exact}
+        if exact:
+            xs = sorted(exact)
+            dev = np.interp(YEARS, xs, [_logit_pct(exact[x].value) - nat[YEARS.index(x)] for x in xs])
+            paths[uid] = nat + dev
+            fixed[uid] = set(exact)
+    return pd.DataFrame(paths, index=YEARS).T, fixed
+
+
+def calibrate_provinces(key: str, logits: pd.DataFrame, fixed: dict[str, set[int]], national_count: np.ndarray,
+                        den_metric: str) -> pd.DataFrame:
+    """Counts by province that sum to the national count: provinces with published figures keep their path;
+    merged-2025 groups are met; the others share one logit shift per year."""
+    provinces = list(logits.index)
     groups = _merged_group_constraints(key)
-    result = base.copy()
-    for i, year in enumerate(YEARS):
-        fixed = [u for u in provinces if year in pinned.get(u, set())]
-        remaining = national_count[i] - sum(weights.at[u, year] * expit(result.at[u, year]) for u in fixed)
-        for members, target in groups.get(year, []):
+    logits = logits.copy()
+    # A merged group's 2025 figure shifts its free members' whole path, so their history leads up to it.
+    for year, constraints in groups.items():
+        for members, target in constraints:
             free = [u for u in members if u not in fixed]
             if not free:
                 continue
-            need = target - sum(weights.at[u, year] * expit(result.at[u, year]) for u in members if u in fixed)
-            shift = _solve_shift(result.loc[free, year].to_numpy(float), weights.loc[free, year].to_numpy(float),
-                                 need)
-            result.loc[free, year] = result.loc[free, year] + shift
-            fixed = fixed + free
-            remaining -= need
-        free = [u for u in provinces if u not in fixed]
-        shift = _solve_shift(result.loc[free, year].to_numpy(float), weights.loc[free, year].to_numpy(float),
-                             remaining)
-        result.loc[free, year] = result.loc[free, year] + shift
-    return expit(result.astype(float)) * 100
+            w = _dens(free, year, den_metric)
+            need = target - sum(_den(u, year, den_metric) * expit(logits.at[u, year]) for u in members if u in fixed)
+            shift = _solve_shift(logits.loc[free, year].to_numpy(float), w, need)
+            logits.loc[free] = logits.loc[free] + shift
+            for u in free:
+                fixed[u] = fixed.get(u, set()) | {year}
+    counts = pd.DataFrame(index=provinces, columns=YEARS, dtype=float)
+    anchored = [u for u in provinces if u in fixed]
+    free = [u for u in provinces if u not in fixed]
+    for year in YEARS:
+        w_fixed = _dens(anchored, year, den_metric)
+        fixed_counts = w_fixed * expit(logits.loc[anchored, year].to_numpy(float))
+        w_free = _dens(free, year, den_metric)
+        shift = _solve_shift(logits.loc[free, year].to_numpy(float), w_free, national_count[YEARS.index(year)]
+                             - fixed_counts.sum())
+        counts.loc[anchored, year] = fixed_counts
+        counts.loc[free, year] = w_free * expit(logits.loc[free, year].to_numpy(float) + shift)
+    return counts
 
 
 def _merged_group_constraints(key: str) -> dict[int, list[tuple[list[str], float]]]:
-    """Published year-end figures about a merged 2025 province: its legacy provinces must sum to them."""
+    """Published year-end figures about a merged 2025 province: its legacy provinces must add up to them."""
     count_metric, den_metric, rate_metric = RATES[key]
     pub = _published()
     pub = pub[pub["unit"].str.startswith("province_2025:") & (pub["period"] == "FY")]
@@ -245,177 +291,295 @@ def _merged_group_constraints(key: str) -> dict[int, list[tuple[list[str], float
         if year not in YEARS:
             continue
         members = units.index[units["province_2025"] == uid].tolist()
-        den = sum(_den(m, year, den_metric) for m in members)
-        c = _count(g, key)
+        if len(members) < 2:
+            continue
+        c = _published_count(g, key)
         r = g.loc[g["metric"] == rate_metric, "value"]
         if c is not None:
             out.setdefault(year, []).append((members, c))
         elif len(r):
-            out.setdefault(year, []).append((members, float(r.iloc[0]) / 100 * den))
+            out.setdefault(year, []).append((members, float(r.iloc[0]) / 100 * sum(_den(m, year, den_metric)
+                                                                                      for m in members)))
     return out
 
 
 @lru_cache(maxsize=1)
 def _district_covariates() -> pd.DataFrame:
     dist = denominators.census_districts()
+    dist = dist[dist["population"] > 0]
     units = admin.units()
-    urban = (dist["population_urban"] / dist["population"]).fillna(0)
-    out = pd.DataFrame({"urban": urban, "parent": units.loc[dist.index, "parent"]})
-    return out[dist["population"] > 0]
+    out = pd.DataFrame({"urban": dist["population_urban"] / dist["population"],
+                        "parent": units.loc[dist.index, "parent"]})
+    out["urban"] = out["urban"] - out.groupby("parent")["urban"].transform("mean")
+    return out
 
 
-def district_counts(key: str, province_rate: pd.DataFrame) -> pd.DataFrame:
-    """Counts for the districts of every province, by YEARS, summing exactly to the province count."""
-    count_metric, den_metric, _ = RATES[key]
+def district_counts(key: str, province_counts: pd.DataFrame) -> pd.DataFrame:
+    """Counts for every district, by YEARS, adding up exactly to their province's count."""
+    den_metric = RATES[key][1]
     cov = _district_covariates()
     eff = EFFECTS[key]
     frames = []
     for parent, kids in cov.groupby("parent"):
         members = kids.index.tolist()
-        unit_effect = np.array([eff["urban_district"] * (kids.at[d, "urban"] - kids["urban"].mean()) * 2
-                                + _rng(d, key).normal(0, eff["unit_sd"]) for d in members])
+        effect = np.array([eff["urban"] * kids.at[d, "urban"] + _rng(d, key).normal(0, eff["unit_sd"])
+                           for d in members])
+        noise = {d: np.cumsum(_rng(d, key, "years").normal(0, eff["year_sd"], len(YEARS))) * 0.6 for d in members}
         rows = {}
-        for year in YEARS:
-            w = np.array([_den(d, year, den_metric) for d in members])
-            target = province_rate.at[parent, year] / 100 * _den(parent, year, den_metric)
-            noise = np.array([_rng(d, key, year).normal(0, eff["year_sd"]) for d in members])
-            base = logit(province_rate.at[parent, year] / 100) + unit_effect + noise
-            shift = _solve_shift(base, w, target)
-            counts = w * expit(base + shift)
-            counts *= target / counts.sum()  # exact sum despite the solver's tolerance
-            rows[year] = np.minimum(counts, w)
+        for i, year in enumerate(YEARS):
+            w = _dens(members, year, den_metric)
+            target = float(province_counts.at[parent, year])
+            rate = target / w.sum()
+            base = _logit_pct(rate * 100) + effect + np.array([noise[d][i] for d in members])
+            counts = w * expit(base + _solve_shift(base, w, target))
+            rows[year] = counts * (target / counts.sum())
         frames.append(pd.DataFrame(rows, index=members))
     return pd.concat(frames)
+
+
+def _ui_counts(comp: pd.DataFrame, nat_ui: np.ndarray) -> pd.DataFrame:
+    """UI as a share of compulsory SI (below 1 by construction), calibrated to published UI figures."""
+    provinces = [u for u in comp.index if u.startswith("province:")]
+    cov = _province_covariates()
+    nat_ratio = nat_ui / comp.loc[admin.NATIONAL_ID].to_numpy(float)
+    logits, fixed = {}, {}
+    for uid in provinces:
+        eff = EFFECTS["ui"]
+        rng = _rng(uid, "ui")
+        effect = eff["rural"] * cov.at[uid, "rural"] + eff["mountain"] * cov.at[uid, "mountain"] \
+            + rng.normal(0, eff["unit_sd"])
+        logits[uid] = logit(np.clip(nat_ratio, 0.01, 0.99)) + effect \
+            + np.cumsum(rng.normal(0, eff["year_sd"], len(YEARS))) * 0.6
+        exact = {y: a for y, a in anchors(uid, "ui").items() if a.exact}
+        if exact:
+            ratios = {}
+            for y, a in exact.items():
+                r = a.value / 100 * _den(uid, y, "labour_force") / comp.at[uid, y]
+                ratios[y] = logit(np.clip(r, 0.01, 0.995)) - logit(np.clip(nat_ratio[YEARS.index(y)], 0.01, 0.99))
+            xs = sorted(ratios)
+            logits[uid] = logit(np.clip(nat_ratio, 0.01, 0.99)) + np.interp(YEARS, xs, [ratios[x] for x in xs])
+            fixed[uid] = set(exact)
+    logits = pd.DataFrame(logits, index=YEARS).T
+    out = pd.DataFrame(index=provinces, columns=YEARS, dtype=float)
+    anchored = [u for u in provinces if u in fixed]
+    free = [u for u in provinces if u not in fixed]
+    for i, year in enumerate(YEARS):
+        w_a = comp.loc[anchored, year].to_numpy(float)
+        fixed_counts = w_a * expit(logits.loc[anchored, year].to_numpy(float))
+        w_f = comp.loc[free, year].to_numpy(float)
+        shift = _solve_shift(logits.loc[free, year].to_numpy(float), w_f, nat_ui[i] - fixed_counts.sum())
+        out.loc[anchored, year] = fixed_counts
+        out.loc[free, year] = w_f * expit(logits.loc[free, year].to_numpy(float) + shift)
+    # Districts: their province's UI shared by their compulsory SI, with a little noise.
+    districts = [u for u in comp.index if u.startswith("district:")]
+    parents = admin.units().loc[districts, "parent"]
+    noise = pd.Series([_rng(d, "ui").normal(0, 0.01) for d in districts], index=districts)
+    rows = {}
+    for year in YEARS:
+        parts = []
+        for parent, kids in parents.groupby(parents):
+            members = kids.index
+            parts.append(capped_allocation(float(out.at[parent, year]),
+                                           comp.loc[members, year] * (1 + noise[members]),
+                                           comp.loc[members, year]))
+        rows[year] = pd.concat(parts)
+    return pd.concat([pd.DataFrame([nat_ui], index=[admin.NATIONAL_ID], columns=YEARS), out,
+                      pd.DataFrame(rows)])
+
+
+def capped_allocation(total: float, weights: pd.Series, caps: pd.Series) -> pd.Series:
+    """Share `total` by `weights` without any part above its cap; what a capped part cannot take goes to the others."""
+    out = pd.Series(0.0, index=weights.index)
+    open_ = weights.index
+    remaining = total
+    for _ in range(len(weights)):
+        share = weights[open_] / weights[open_].sum() * remaining
+        over = share > caps[open_]
+        if not over.any():
+            out[open_] = share
+            break
+        capped = share.index[over]
+        out[capped] = caps[capped]
+        remaining -= float(caps[capped].sum())
+        open_ = open_.difference(capped)
+    return out
+
+
+def coverage_counts() -> dict[str, pd.DataFrame]:
+    """Counts (index: unit id; columns: YEARS) for HI, voluntary, compulsory and total SI, and UI."""
+    out = {}
+    vol_rates: dict[str, dict[int, float]] = {}
+    for key in ("hi", "si_voluntary", "si_compulsory"):
+        den_metric = RATES[key][1]
+        voluntary = None
+        if key == "si_compulsory":
+            voluntary = vol_rates
+        nat_rate, nat_count = national_counts(key, voluntary.get(admin.NATIONAL_ID) if voluntary else None)
+        logits, fixed = province_logits(key, nat_rate, voluntary)
+        prov = calibrate_provinces(key, logits, fixed, nat_count, den_metric)
+        dist = district_counts(key, prov)
+        frame = pd.concat([pd.DataFrame([nat_count], index=[admin.NATIONAL_ID], columns=YEARS), prov, dist])
+        out[key] = frame
+        if key == "si_voluntary":
+            for uid in [admin.NATIONAL_ID] + list(prov.index):
+                vol_rates[uid] = {y: frame.at[uid, y] / _den(uid, y, "labour_force") * 100 for y in YEARS}
+    _, nat_ui = national_counts("ui")
+    out["ui"] = _ui_counts(out["si_compulsory"], nat_ui)
+    out["si"] = out["si_compulsory"] + out["si_voluntary"]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Collections
 
-MONTH_SHAPE = 1.25  # cumulative share of the year's collection by month m: (m / 12) ** shape, fitted to published
+MONTH_SHAPE = 1.25  # cumulative share of a year's collection by month m: (m / 12) ** shape (fits published YTD)
 
 
-def _collections(si_comp: pd.DataFrame, national_comp: np.ndarray) -> list[tuple]:
-    """Revenue, plan, arrears and receivables: FY for every unit, year to date by month for nation and provinces."""
+def _revenue(comp: pd.DataFrame) -> pd.DataFrame:
+    """Revenue (billion VND) for every unit and year: the nation through its published years, provinces by
+    compulsory participants x a wage level, published provincial figures kept, districts by their participants."""
     pub = _published()
     nat = pub[(pub["unit"] == admin.NATIONAL_ID) & (pub["period"] == "FY")]
-    rev_anchor = {int(r.year): r.value for r in nat[nat["metric"] == "revenue_bn_vnd"].itertuples()}
-    plan_anchor = {int(r.year): r.value for r in nat[nat["metric"] == "revenue_plan_pct"].itertuples()}
-    # Revenue per compulsory participant (a wage index) through the published years, ~6 % a year beyond them.
-    per_head = {y: rev_anchor[y] / national_comp[YEARS.index(y)] for y in rev_anchor}
+    anchor = {int(r.year): r.value for r in nat[nat["metric"] == "revenue_bn_vnd"].itertuples()}
+    nat_comp = comp.loc[admin.NATIONAL_ID].to_numpy(float)
+    per_head = {y: anchor[y] / nat_comp[YEARS.index(y)] for y in anchor}
     xs = sorted(per_head)
-    growth = (per_head[xs[-1]] / per_head[xs[0]]) ** (1 / (xs[-1] - xs[0])) if len(xs) > 1 else 1.06
+    growth = (per_head[xs[-1]] / per_head[xs[0]]) ** (1 / (xs[-1] - xs[0]))
     wage = np.array([per_head[xs[0]] * growth ** (y - xs[0]) if y < xs[0] else
                      per_head[xs[-1]] * growth ** (y - xs[-1]) if y > xs[-1] else
                      np.exp(np.interp(y, xs, np.log([per_head[x] for x in xs]))) for y in YEARS])
-    national_revenue = national_comp * wage
-    rows = []
-    units_prov = list(si_comp.index[si_comp.index.str.startswith("province:")])
-    # Provinces: revenue share by compulsory participants x a wage level that is higher where compulsory SI is high.
-    prov_rev = pd.DataFrame(index=units_prov, columns=YEARS, dtype=float)
+    national = nat_comp * wage
+    provinces = [u for u in comp.index if u.startswith("province:")]
+    prov = pd.DataFrame(index=provinces, columns=YEARS, dtype=float)
     for i, year in enumerate(YEARS):
-        comp = si_comp.loc[units_prov, year].astype(float)
-        lf = np.array([_den(u, year, "labour_force") for u in units_prov])
-        wage_level = (comp / lf / (national_comp[i] / _den(admin.NATIONAL_ID, year, "labour_force"))) ** 0.35
-        raw = comp * wage_level * np.array([_rng(u, "wage").lognormal(0, 0.08) for u in units_prov])
-        prov_rev[year] = raw / raw.sum() * national_revenue[i]
-    prov_rev = _pin_revenue(prov_rev, national_revenue)
-    all_rev = {admin.NATIONAL_ID: national_revenue, **{u: prov_rev.loc[u].to_numpy(float) for u in units_prov}}
-    # Districts: share of their province's revenue by compulsory participants (urban districts pay higher wages).
-    dist = si_comp.loc[si_comp.index.str.startswith("district:")]
-    parents = admin.units().loc[dist.index, "parent"]
-    for year_i, year in enumerate(YEARS):
-        share = dist[year] / dist[year].groupby(parents).transform("sum")
-        for d, s in share.items():
-            all_rev.setdefault(d, np.zeros(len(YEARS)))[year_i] = prov_rev.at[parents[d], year] * s
-    for uid, revenue in all_rev.items():
-        rng = _rng(uid, "collections")
-        for i, year in enumerate(YEARS):
-            plan_pct = plan_anchor.get(year) if uid == admin.NATIONAL_ID else None
-            if plan_pct is None:
-                plan_pct = 100.5 + rng.normal(0, 1.6) - (2.5 if year in (2020, 2021) else 0)
-            arrears_ratio = 4.2 + rng.normal(0, 0.8) + (1.3 if year in (2020, 2021) else 0)
-            arrears_ratio = float(np.clip(arrears_ratio, 1.0, 12.0))
-            rows += _collection_rows(uid, year, "FY", revenue[i], plan_pct, arrears_ratio)
-            if not uid.startswith("district:"):
-                shape = MONTH_SHAPE + rng.normal(0, 0.08)
-                plan = revenue[i] / (plan_pct / 100)
-                for month in range(1, 12):
-                    ytd = plan * (plan_pct / 100) * (month / 12) ** shape
-                    ratio = arrears_ratio * (1.25 - 0.25 * month / 12)
-                    rows += _collection_rows(uid, year, f"{year}-{month:02d}", ytd, ytd / plan * 100, ratio, plan)
-    return rows
+        c = comp.loc[provinces, year].astype(float)
+        rate = c / _dens(provinces, year, "labour_force")
+        level = (rate / (nat_comp[i] / _den(admin.NATIONAL_ID, year, "labour_force"))) ** 0.35
+        raw = c * level * np.array([_rng(u, "wage").lognormal(0, 0.08) for u in provinces])
+        prov[year] = raw / raw.sum() * national[i]
+    prov = _pin_revenue(prov, national)
+    districts = [u for u in comp.index if u.startswith("district:")]
+    parents = admin.units().loc[districts, "parent"]
+    share = comp.loc[districts].div(comp.loc[districts].groupby(parents).transform("sum"))
+    dist = share.mul(prov.loc[parents.to_numpy()].set_axis(districts))
+    return pd.concat([pd.DataFrame([national], index=[admin.NATIONAL_ID], columns=YEARS), prov, dist])
 
 
-def _pin_revenue(prov_rev: pd.DataFrame, national_revenue: np.ndarray) -> pd.DataFrame:
-    """Published provincial revenue: year-end figures as published; year-to-date figures set the year's total
-    through the monthly shape. Other provinces share the rest of the national total."""
+def _pin_revenue(prov: pd.DataFrame, national: np.ndarray) -> pd.DataFrame:
+    """Published provincial revenue: year-end figures as published; a year-to-date figure sets the year's total
+    through the monthly shape. The other provinces share the rest of the national total."""
     pub = _published()
     pub = pub[pub["unit"].str.startswith("province:") & (pub["metric"] == "revenue_bn_vnd")]
-    out = prov_rev.copy()
+    out = prov.copy()
     for i, year in enumerate(YEARS):
         fixed = {}
-        for r in pub[pub["year"] == year].itertuples():
+        rows = pub[pub["year"] == year].sort_values("period")
+        for r in rows.itertuples():
             if r.period == "FY":
                 fixed[r.unit] = r.value
             elif not r.period.endswith("ytd") and r.unit not in fixed:
                 fixed[r.unit] = r.value / (int(r.period[5:7]) / 12) ** MONTH_SHAPE
-        if not fixed:
-            continue
-        free = [u for u in out.index if u not in fixed]
-        for u, v in fixed.items():
-            out.at[u, year] = v
-        out.loc[free, year] = out.loc[free, year] / out.loc[free, year].sum() * (national_revenue[i] -
-                                                                                  sum(fixed.values()))
+        if fixed:
+            free = [u for u in out.index if u not in fixed]
+            for u, v in fixed.items():
+                out.at[u, year] = v
+            out.loc[free, year] = out.loc[free, year] / out.loc[free, year].sum() * (national[i] - sum(fixed.values()))
     return out
 
 
-def _collection_rows(uid, year, period, revenue, plan_pct, arrears_ratio, plan=None):
-    plan = revenue / (plan_pct / 100) if plan is None else plan
-    receivables = revenue / (1 - arrears_ratio / 100)
-    arrears = receivables - revenue
+def _published_plan_pct() -> dict[tuple[str, int], float]:
+    pub = _published()
+    sel = pub[(pub["metric"] == "revenue_plan_pct") & (pub["period"] == "FY")]
+    return {(r.unit, int(r.year)): r.value for r in sel.itertuples()}
+
+
+def collections(revenue: pd.DataFrame) -> list[tuple]:
+    """Plan, arrears and receivables consistent across levels (sums), FY for all units and year to date by month
+    for the nation and the provinces (the nation's months are the sums of the provinces')."""
+    plan_pub = _published_plan_pct()
+    provinces = [u for u in revenue.index if u.startswith("province:")]
+    districts = [u for u in revenue.index if u.startswith("district:")]
+    parents = admin.units().loc[districts, "parent"]
+    rows = []
+    plan_pct = pd.DataFrame(index=provinces, columns=YEARS, dtype=float)
+    arrears_ratio = pd.DataFrame(index=provinces, columns=YEARS, dtype=float)
+    shape = {}
+    for u in provinces:
+        rng = _rng(u, "collections")
+        plan_pct.loc[u] = 100.5 + rng.normal(0, 1.6, len(YEARS)) - np.array([2.5 if y in (2020, 2021) else 0
+                                                                             for y in YEARS])
+        arrears_ratio.loc[u] = np.clip(4.2 + rng.normal(0, 0.8, len(YEARS)) +
+                                       np.array([1.3 if y in (2020, 2021) else 0 for y in YEARS]), 1.0, 12.0)
+        shape[u] = MONTH_SHAPE + rng.normal(0, 0.08)
+    for (u, y), v in plan_pub.items():
+        if u in plan_pct.index:
+            plan_pct.at[u, y] = v
+    plan = revenue.loc[provinces] / (plan_pct / 100)
+    # The nation's published plan attainment: the provinces without their own published figure absorb it.
+    for (u, y), v in plan_pub.items():
+        if u != admin.NATIONAL_ID:
+            continue
+        fixed = [p for p in provinces if (p, y) in plan_pub]
+        free = [p for p in provinces if p not in fixed]
+        need = revenue.at[u, y] / (v / 100) - plan.loc[fixed, y].sum()
+        plan.loc[free, y] = plan.loc[free, y] * need / plan.loc[free, y].sum()
+    arrears = revenue.loc[provinces] * arrears_ratio / (100 - arrears_ratio)
+    # Districts share their province's plan and arrears by revenue, with noise, and add up exactly.
+    noise = pd.DataFrame({y: [_rng(d, "plan", y).normal(0, 0.015) for d in districts] for y in YEARS},
+                         index=districts)
+    rev_d = revenue.loc[districts]
+    def share(extra):
+        w = rev_d * (1 + extra)
+        return w / w.groupby(parents).transform("sum")
+    plan_d = share(noise) * plan.loc[parents.to_numpy()].set_axis(districts)
+    arrears_d = share(noise * 4) * arrears.loc[parents.to_numpy()].set_axis(districts)
+    nat_plan, nat_arrears = plan.sum(), arrears.sum()
+    for uid, r_row, p_row, a_row in ([(admin.NATIONAL_ID, revenue.loc[admin.NATIONAL_ID], nat_plan, nat_arrears)] +
+                                     [(u, revenue.loc[u], plan.loc[u], arrears.loc[u]) for u in provinces] +
+                                     [(d, revenue.loc[d], plan_d.loc[d], arrears_d.loc[d]) for d in districts]):
+        for y in YEARS:
+            rows += _collection_rows(uid, y, "FY", r_row[y], p_row[y], a_row[y])
+    # Year to date by month (provinces; the nation as their sum).
+    for y in YEARS:
+        nat_month = np.zeros((11, 3))
+        for u in provinces:
+            total_rev, total_plan, ratio = revenue.at[u, y], plan.at[u, y], arrears_ratio.at[u, y]
+            for m in range(1, 12):
+                ytd = total_rev * (m / 12) ** shape[u]
+                arr = ytd * (ratio * (1.25 - 0.25 * m / 12)) / 100
+                rows += _collection_rows(u, y, f"{y}-{m:02d}", ytd, total_plan, arr)
+                nat_month[m - 1] += (ytd, total_plan, arr)
+        for m in range(1, 12):
+            rows += _collection_rows(admin.NATIONAL_ID, y, f"{y}-{m:02d}", *nat_month[m - 1])
+    return rows
+
+
+def _collection_rows(uid, year, period, revenue, plan, arrears):
     return [(uid, year, period, "revenue_bn_vnd", revenue), (uid, year, period, "revenue_plan_bn_vnd", plan),
-            (uid, year, period, "arrears_bn_vnd", arrears), (uid, year, period, "receivables_bn_vnd", receivables)]
+            (uid, year, period, "arrears_bn_vnd", arrears),
+            (uid, year, period, "receivables_bn_vnd", revenue + arrears)]
 
 
 # ---------------------------------------------------------------------------------------------------------------
 
 
 def generate() -> pd.DataFrame:
-    """The whole demo panel as observations (status demo)."""
-    nat_rates = national_rates()
-    nat_counts = _national_counts(nat_rates)
+    """The whole demo panel as observations (status demo): counts and amounts only; rates are derived."""
+    counts = coverage_counts()
+    metric_of = {key: RATES[key][0] for key in RATES} | {"si": "si_participants"}
     rows = []
-    counts_by_key: dict[str, pd.DataFrame] = {}
-    for key, (count_metric, den_metric, _) in RATES.items():
-        prov = province_rates(key, nat_rates[key], nat_counts[key])
-        prov_counts = pd.DataFrame({y: prov[y] / 100 * [_den(u, y, den_metric) for u in prov.index] for y in YEARS},
-                                   index=prov.index)
-        dist_counts = district_counts(key, prov)
-        nat = pd.DataFrame([nat_counts[key]], index=[admin.NATIONAL_ID], columns=YEARS)
-        counts_by_key[key] = pd.concat([nat, prov_counts, dist_counts])
-    # UI cannot exceed compulsory SI (it covers employees); voluntary cannot exceed the SI total.
-    si, vol, ui = counts_by_key["si"], counts_by_key["si_voluntary"], counts_by_key["ui"]
-    vol = vol.where(vol <= 0.9 * si, 0.9 * si)
-    comp = si - vol
-    counts_by_key["si_voluntary"] = vol
-    counts_by_key["si_compulsory"] = comp
-    counts_by_key["ui"] = ui.where(ui <= comp, comp)
-    metric_of = {"hi": "hi_participants", "si": "si_participants", "si_voluntary": "si_voluntary_participants",
-                 "si_compulsory": "si_compulsory_participants", "ui": "ui_participants"}
-    for key, frame in counts_by_key.items():
-        for uid, values in frame.iterrows():
-            for year in YEARS:
-                rows.append((uid, year, "FY", metric_of[key], float(values[year])))
-    rows += _collections(comp, comp.loc[admin.NATIONAL_ID].to_numpy(float))
-    df = pd.DataFrame(rows, columns=["unit", "year", "period", "metric", "value"])
-    df["value"] = df["value"].round(3)
+    for key, frame in counts.items():
+        long = frame.stack().reset_index()
+        long.columns = ["unit", "year", "value"]
+        long["metric"] = metric_of[key]
+        rows.append(long)
+    coll = pd.DataFrame(collections(_revenue(counts["si_compulsory"])),
+                        columns=["unit", "year", "period", "metric", "value"])
+    df = pd.concat([pd.concat(rows).assign(period="FY"), coll], ignore_index=True)
+    df["year"] = df["year"].astype(int)
+    df["value"] = df["value"].astype(float)
     df["status"] = "demo"
     df["source"] = SOURCE
     df["note"] = ""
     df["dataset"] = DATASET
-    return df
-
-
-def dataset(frame: pd.DataFrame | None = None) -> Dataset:
-    return Dataset(name=DATASET, origin="bundled", observations=normalise_observations(
-        generate() if frame is None else frame), description="deterministic demo panel (lib/demo.py)")
+    return df[["unit", "year", "period", "metric", "value", "status", "source", "note", "dataset"]]

@@ -23,10 +23,24 @@ def pct(x, lang: str, decimals: int = 1) -> str:
     return "–" if _missing(x) else f"{number(x, lang, decimals)}%"
 
 
+def trimmed(x, lang: str, max_decimals: int = 2) -> str:
+    """95 -> '95', 95.15 -> '95,15' / '95.15': targets as written, without trailing zeros."""
+    if _missing(x):
+        return "–"
+    text = number(x, lang, max_decimals)
+    sep = "," if lang == "vi" else "."
+    return text.rstrip("0").rstrip(sep) if sep in text else text
+
+
+def pct_trimmed(x, lang: str) -> str:
+    return "–" if _missing(x) else f"{trimmed(x, lang)}%"
+
+
 def points(x, lang: str, decimals: int = 1, signed: bool = True) -> str:
     """A change in percentage points: +1,3 điểm % / +1.3 pp."""
     if _missing(x):
         return "–"
+    x = round(x, decimals)
     sign = "+" if signed and x > 0 else ("−" if x < 0 else "")
     return f"{sign}{number(abs(x), lang, decimals)} {'điểm %' if lang == 'vi' else 'pp'}"
 

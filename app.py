@@ -1,0 +1,28 @@
+"""Entry point: page setup, shared filters in the sidebar, navigation. `make run` starts it."""
+import streamlit as st
+
+from lib import ui
+from lib.i18n import t
+
+st.set_page_config(page_title="BHXH · BHYT · BHTN", page_icon=":material/health_and_safety:", layout="wide")
+ui.init_state()
+lang = ui.lang()
+
+pages = [
+    st.Page("pages/overview.py", title=t("page.overview", lang), icon=":material/dashboard:", default=True),
+    st.Page("pages/map.py", title=t("page.map", lang), icon=":material/map:", url_path="map"),
+    st.Page("pages/progress.py", title=t("page.progress", lang), icon=":material/trending_up:", url_path="progress"),
+    st.Page("pages/scenarios.py", title=t("page.scenarios", lang), icon=":material/tune:", url_path="scenarios"),
+    st.Page("pages/collections.py", title=t("page.collections", lang), icon=":material/payments:",
+            url_path="collections"),
+    st.Page("pages/data.py", title=t("page.data", lang), icon=":material/database:", url_path="data"),
+]
+navigation = st.navigation(pages)
+
+with st.spinner(t("common.loading", lang)):
+    store = ui.get_store()
+ui.sidebar_filters(store)
+with st.sidebar:
+    st.caption(t("common.sidebar_note", ui.lang()))
+navigation.run()
+ui.sync_url()

@@ -1,0 +1,36 @@
+"""Where a number comes from, in words: the published source, the estimation method, a sum, a ratio, or demo."""
+from __future__ import annotations
+
+import re
+
+from lib import metrics
+from lib.i18n import t
+
+URL = re.compile(r"https?://\S+")
+
+
+def describe(source: str, lang: str) -> str:
+    source = str(source or "")
+    if source == "demo":
+        return t("source.demo", lang)
+    if source.startswith("estimate:"):
+        return t(f"source.{source.replace(':', '_')}", lang)
+    if source.startswith("sum:"):
+        what = source[4:]
+        if what in ("district", "province", "commune"):
+            return t("source.sum_children", lang, children=t(f"level.plural.{what}", lang))
+        parts = " + ".join(metrics.get(p).name(lang) for p in what.split("+") if p in metrics.catalog())
+        return t("source.sum_parts", lang, parts=parts)
+    if source.startswith("rate:"):
+        num, _, den = source[5:].partition(" ÷ ")
+        return t("source.rate", lang, numerator=describe(num, lang), denominator=describe(den, lang))
+    return source
+
+
+def first_url(source: str) -> str | None:
+    m = URL.search(str(source or ""))
+    return m.group(0).rstrip(").,;'\"") if m else None
+
+
+def status_label(status: str, lang: str) -> str:
+    return t(f"status.{status}", lang)

@@ -1,0 +1,194 @@
+"""The loaded data: bundled datasets plus the user's uploads, resolved once, and the queries pages make of it."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+import numpy as np
+import pandas as pd
+
+from lib import admin, build, metrics, reference
+from lib.model import Dataset, choose_targets, normalise_observations, resolve
+from lib.targets import Target
+
+BUNDLED_ORDER = ("denominators", "demo", "reported")  # later datasets win ties in resolution
+
+
+@lru_cache(maxsize=1)
+def bundled() -> tuple[Dataset, ...]:
+    """Reference figures (with their targets), denominators and the demo panel from data/build/."""
+    for path in (build.DENOMINATORS, build.DEMO):
+        if not path.exists():
+            raise FileNotFoundError(f"{path.relative_to(build.ROOT)} is missing: run `make build` "
+                                    "(or `python -m lib.build`) first")
+    den = Dataset("denominators", "bundled", normalise_observations(pd.read_parquet(build.DENOMINATORS)),
+                  description="population and labour force estimates")
+    demo = Dataset("demo", "bundled", normalise_observations(pd.read_parquet(build.DEMO)),
+                   description="deterministic demo panel")
+    return den, demo, reference.dataset()
+
+
+def fingerprint(datasets) -> str:
+    h = hashlib.sha256()
+    for d in datasets:
+        h.update(d.name.encode())
+        h.update(pd.util.hash_pandas_object(d.observations, index=False).values.tobytes())
+        h.update(pd.util.hash_pandas_object(d.targets.astype(str), index=False).values.tobytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Store:
+    datasets: list[Dataset] = field(default_factory=list)
+
+    @cached_property
+    def observations(self) -> pd.DataFrame:
+        return pd.concat([d.observations for d in self.datasets], ignore_index=True)
+
+    @cached_property
+    def resolved(self) -> pd.DataFrame:
+        return resolve(self.observations)
+
+    @cached_property
+    def targets_all(self) -> pd.DataFrame:
+        frames = [d.targets for d in self.datasets if len(d.targets)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    @cached_property
+    def targets(self) -> pd.DataFrame:
+        return choose_targets(self.targets_all) if len(self.targets_all) else self.targets_all
+
+    @cached_property
+    def _fy(self) -> dict[tuple[str, str], pd.DataFrame]:
+        """Year-end values grouped by (unit, metric) for fast series lookups."""
+        fy = self.resolved[self.resolved["period"] == "FY"]
+        return {k: g for k, g in fy.groupby(["unit", "metric"], observed=True, sort=False)}
+
+    @property
+    def has_uploads(self) -> bool:
+        return any(d.origin == "uploaded" for d in self.datasets)
+
+    # -- queries ----------------------------------------------------------------------------------------------
+    def series(self, unit: str, metric: str) -> pd.DataFrame:
+        """Year-end values of one metric for one unit: year, value, status, source, note, alternatives, derived."""
+        g = self._fy.get((unit, metric))
+        if g is None:
+            return pd.DataFrame(columns=["year", "value", "status", "source", "note", "alternatives", "derived"])
+        return g[["year", "value", "status", "source", "note", "alternatives", "derived"]] \
+            .sort_values("year").reset_index(drop=True)
+
+    def value(self, unit: str, metric: str, year: int, period: str = "FY") -> pd.Series | None:
+        r = self.resolved
+        sel = r[(r["unit"] == unit) & (r["metric"] == metric) & (r["year"] == year) & (r["period"] == period)]
+        return None if sel.empty else sel.iloc[0]
+
+    def latest_published(self, unit: str, metric: str, up_to_year: int) -> pd.Series | None:
+        """The most recent published (or uploaded) value of a metric up to a year, any period."""
+        r = self.resolved
+        sel = r[(r["unit"] == unit) & (r["metric"] == metric) & (r["year"] <= up_to_year)
+                & r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
+        if sel.empty:
+            return None
+        order = sel["period"].astype(str).map(_period_order)
+        return sel.assign(_o=order).sort_values(["year", "_o"]).iloc[-1]
+
+    def years(self) -> list[int]:
+        fy = self.resolved[(self.resolved["period"] == "FY") & self.resolved["metric"].isin(metrics.rate_ids())]
+        return sorted(int(y) for y in fy["year"].unique())
+
+    def alternatives(self, unit: str, metric: str, year: int, period: str = "FY") -> pd.DataFrame:
+        """Every stored value for one key, the chosen one first (for 'other sources' displays)."""
+        o = self.observations
+        sel = o[(o["unit"] == unit) & (o["metric"] == metric) & (o["year"] == year) & (o["period"] == period)]
+        return sel.sort_values(["rank"])
+
+    def target(self, unit: str, metric: str, year: int) -> Target | None:
+        return target_for(self.targets, unit, metric, year)
+
+    def target_alternatives(self, unit: str, metric: str, year: int) -> pd.DataFrame:
+        t = self.targets_all
+        if t.empty:
+            return t
+        return t[(t["unit"] == unit) & (t["metric"] == metric) & (t["year"] == year)]
+
+
+def _period_order(code: str) -> int:
+    if code == "FY":
+        return 13
+    if code.endswith("ytd"):
+        return 0
+    return int(code[5:7])
+
+
+def target_for(chosen: pd.DataFrame, unit: str, metric: str, year: int) -> Target | None:
+    """The unit's own target, else its province's, else the nation's (labelled inherited).
+
+    A 2025 province without its own target gets the targets of its legacy provinces weighted by their
+    denominators when every one of them has one, else the nation's."""
+    if chosen is None or chosen.empty:
+        return None
+    idx = _target_index(id(chosen), chosen)
+    own = idx.get((unit, metric, year))
+    if own is not None:
+        return _to_target(own, "published" if own["status"] != "uploaded" else "uploaded")
+    u = admin.units()
+    chain = []
+    level = unit.split(":")[0]
+    if level == "district":
+        chain = [u.at[unit, "parent"], admin.NATIONAL_ID]
+    elif level == "commune":
+        chain = [u.at[unit, "parent"], admin.NATIONAL_ID]
+    elif level in ("province", "province_2025"):
+        chain = [admin.NATIONAL_ID]
+    if level == "province_2025":
+        derived = _merged_target(idx, unit, metric, year)
+        if derived is not None:
+            return derived
+    for parent in chain:
+        row = idx.get((parent, metric, year))
+        if row is not None:
+            return _to_target(row, "inherited")
+    return None
+
+
+_INDEX_CACHE: dict[int, dict] = {}
+
+
+def _target_index(key: int, chosen: pd.DataFrame) -> dict:
+    if key not in _INDEX_CACHE:
+        _INDEX_CACHE.clear()
+        _INDEX_CACHE[key] = {(r["unit"], r["metric"], int(r["year"])): r for r in chosen.to_dict("records")}
+    return _INDEX_CACHE[key]
+
+
+def _to_target(row: dict, status: str) -> Target:
+    vmax = row.get("value_max")
+    return Target(metric=row["metric"], year=int(row["year"]), kind=row["kind"], value=float(row["value"]),
+                  value_max=None if vmax is None or (isinstance(vmax, float) and np.isnan(vmax)) else float(vmax),
+                  source=row.get("source", ""), document=row.get("document", ""), status=status,
+                  unit=row["unit"], note=row.get("note", ""))
+
+
+def _merged_target(idx: dict, unit: str, metric: str, year: int) -> Target | None:
+    """Weighted mean of the legacy provinces' own targets, by 2019 census population (HI) or 15-59 population."""
+    from lib import denominators
+
+    u = admin.units()
+    members = u.index[(u["level"] == "province") & (u["province_2025"] == unit)].tolist()
+    rows = [idx.get((m, metric, year)) for m in members]
+    if len(members) < 2 or any(r is None for r in rows):
+        return None
+    census = denominators.census_provinces()
+    weight_col = "population" if metrics.get(metric).denominator == "population" else "population_age_15_59"
+    w = np.array([census.at[m, weight_col] for m in members], dtype=float)
+    lows = np.array([r["value"] for r in rows])
+    highs = np.array([r["value_max"] if r["kind"] == "range" else r["value"] for r in rows])
+    kinds = {r["kind"] for r in rows}
+    kind = "range" if "range" in kinds else ("floor" if kinds == {"floor"} else "point")
+    value = float((w * lows).sum() / w.sum())
+    value_max = float((w * highs).sum() / w.sum()) if kind == "range" else None
+    return Target(metric=metric, year=year, kind=kind, value=round(value, 2),
+                  value_max=None if value_max is None else round(value_max, 2),
+                  source=" | ".join(str(r["source"]) for r in rows), document="weighted:" + ",".join(members),
+                  status="derived", unit=unit)
