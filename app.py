@@ -4,7 +4,7 @@ import streamlit as st
 from lib import ui
 from lib.i18n import t
 
-st.set_page_config(page_title="BHXH · BHYT · BHTN", page_icon=":material/health_and_safety:", layout="wide")
+st.set_page_config(page_title="BHXH · BHYT · BHTN", page_icon="data/icon.png", layout="wide")
 ui.init_state()
 lang = ui.lang()
 

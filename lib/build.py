@@ -15,11 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "data" / "build"
 DENOMINATORS = BUILD / "denominators.parquet"
 DEMO = BUILD / "demo_panel.parquet"
+RESOLVED = BUILD / "resolved_bundled.parquet"  # the bundled data resolved once, so the app starts fast
 STAMP = BUILD / "stamp.json"
 
 DATA_INPUTS = [
     "lib/admin.py", "lib/text.py", "lib/model.py", "lib/metrics.py", "lib/catalog/metrics.toml", "lib/reference.py",
-    "lib/denominators.py", "lib/demo.py", "lib/build.py", "data/reported_figures.csv", "data/aliases.csv",
+    "lib/denominators.py", "lib/demo.py", "lib/build.py", "lib/store.py", "data/reported_figures.csv", "data/aliases.csv",
     "data/census2019_district_crosswalk.csv", "requirements.txt",
 ]
 
@@ -43,7 +44,7 @@ def _hash(paths: list[str]) -> str:
 def build_data(force: bool = False) -> bool:
     """Denominators and demo panel. Returns True when it rebuilt."""
     digest = _hash(DATA_INPUTS)
-    if not force and STAMP.exists() and DEMO.exists() and DENOMINATORS.exists():
+    if not force and STAMP.exists() and DEMO.exists() and DENOMINATORS.exists() and RESOLVED.exists():
         if json.loads(STAMP.read_text()).get("data") == digest:
             return False
     from lib import demo, denominators
@@ -54,9 +55,13 @@ def build_data(force: bool = False) -> bool:
     _write_atomic(den, DENOMINATORS)
     panel = demo.generate()
     _write_atomic(panel, DEMO)
+    from lib import store
+
+    resolved = store.Store(list(store.bundled(fresh=True))).resolved
+    _write_atomic(resolved, RESOLVED)
     STAMP.write_text(json.dumps({"data": digest}))
-    print(f"built {DENOMINATORS.relative_to(ROOT)} ({len(den):,} rows) and {DEMO.relative_to(ROOT)} "
-          f"({len(panel):,} rows) in {time.time() - t0:.1f} s")
+    print(f"built {DENOMINATORS.relative_to(ROOT)} ({len(den):,} rows), {DEMO.relative_to(ROOT)} "
+          f"({len(panel):,} rows) and {RESOLVED.name} ({len(resolved):,} rows) in {time.time() - t0:.1f} s")
     return True
 
 

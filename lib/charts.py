@@ -19,7 +19,7 @@ def configure(chart: alt.Chart, lang: str) -> alt.Chart:
 
 
 def trend_with_targets(series: pd.DataFrame, targets: pd.DataFrame, lang: str, title: str = "",
-                       height: int = 170, x_domain=(2015, 2030)) -> alt.Chart:
+                       height: int = 230, x_domain=(2015, 2030)) -> alt.Chart:
     """Year-end values as a line with points coloured by provenance; targets as diamonds (ranges as bars)."""
     data = series.assign(status_label=series["status"].astype(str).map(lambda s: status_label(s, lang)),
                          value_text=series["value"].map(lambda v: fmt.pct(v, lang, 2)))
@@ -27,7 +27,7 @@ def trend_with_targets(series: pd.DataFrame, targets: pd.DataFrame, lang: str, t
     colour = alt.Color("status_label:N", title=None,
                        scale=alt.Scale(domain=[status_label(s, lang) for s in statuses],
                                        range=[STATUS_COLOURS[s] for s in statuses]),
-                       legend=alt.Legend(orient="bottom", labelLimit=200))
+                       legend=alt.Legend(orient="top", labelLimit=200, title=None))
     x = alt.X("year:Q", title=None, scale=alt.Scale(domain=list(x_domain), nice=False),
               axis=alt.Axis(format="d", values=list(range(x_domain[0], x_domain[1] + 1, 5)), tickCount=5))
     y = alt.Y("value:Q", title="%", scale=alt.Scale(zero=False))

@@ -41,7 +41,8 @@ def points(x, lang: str, decimals: int = 1, signed: bool = True) -> str:
     if _missing(x):
         return "–"
     x = round(x, decimals)
-    sign = "+" if signed and x > 0 else ("−" if x < 0 else "")
+    # ASCII '-': Streamlit's metric reads the delta's direction from it.
+    sign = "+" if signed and x > 0 else ("-" if x < 0 else "")
     return f"{sign}{number(abs(x), lang, decimals)} {'điểm %' if lang == 'vi' else 'pp'}"
 
 

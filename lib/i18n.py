@@ -23,7 +23,15 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
-    return _flatten(tomllib.loads((LOCALES / f"{lang}.toml").read_text(encoding="utf-8")))
+    """lib/locales/{lang}.toml plus every feature catalog lib/locales/*.{lang}.toml (a key may be defined once)."""
+    out: dict[str, str] = {}
+    files = [LOCALES / f"{lang}.toml"] + sorted(LOCALES.glob(f"*.{lang}.toml"))
+    for path in files:
+        for key, value in _flatten(tomllib.loads(path.read_text(encoding="utf-8"))).items():
+            if key in out:
+                raise ValueError(f"message {key!r} is defined twice (again in {path.name})")
+            out[key] = value
+    return out
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:

@@ -32,5 +32,15 @@ def first_url(source: str) -> str | None:
     return m.group(0).rstrip(").,;'\"") if m else None
 
 
+def short(source: str, limit: int = 60) -> str:
+    """A source in a few words: the site of a URL, else the text cut short."""
+    url = first_url(source)
+    if url:
+        host = url.split("/")[2]
+        return host[4:] if host.startswith("www.") else host
+    text = str(source or "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def status_label(status: str, lang: str) -> str:
     return t(f"status.{status}", lang)

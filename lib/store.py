@@ -15,9 +15,15 @@ from lib.targets import Target
 BUNDLED_ORDER = ("denominators", "demo", "reported")  # later datasets win ties in resolution
 
 
-@lru_cache(maxsize=1)
-def bundled() -> tuple[Dataset, ...]:
+def bundled(fresh: bool = False) -> tuple[Dataset, ...]:
     """Reference figures (with their targets), denominators and the demo panel from data/build/."""
+    if fresh:
+        _bundled.cache_clear()
+    return _bundled()
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> tuple[Dataset, ...]:
     for path in (build.DENOMINATORS, build.DEMO):
         if not path.exists():
             raise FileNotFoundError(f"{path.relative_to(build.ROOT)} is missing: run `make build` "
@@ -36,6 +42,14 @@ def fingerprint(datasets) -> str:
         h.update(pd.util.hash_pandas_object(d.observations, index=False).values.tobytes())
         h.update(pd.util.hash_pandas_object(d.targets.astype(str), index=False).values.tobytes())
     return h.hexdigest()[:16]
+
+
+def bundled_store() -> "Store":
+    """The bundled data with its resolution read from data/build/ (made by `make build`)."""
+    s = Store(list(bundled()))
+    if build.RESOLVED.exists():
+        s.__dict__["resolved"] = pd.read_parquet(build.RESOLVED)
+    return s
 
 
 @dataclass
@@ -60,10 +74,11 @@ class Store:
         return choose_targets(self.targets_all) if len(self.targets_all) else self.targets_all
 
     @cached_property
-    def _fy(self) -> dict[tuple[str, str], pd.DataFrame]:
-        """Year-end values grouped by (unit, metric) for fast series lookups."""
-        fy = self.resolved[self.resolved["period"] == "FY"]
-        return {k: g for k, g in fy.groupby(["unit", "metric"], observed=True, sort=False)}
+    def _fy(self) -> tuple[pd.DataFrame, dict]:
+        """Year-end values and their row positions by (unit, metric), for fast series lookups."""
+        fy = self.resolved[self.resolved["period"] == "FY"].reset_index(drop=True)
+        keys = fy["unit"].astype(str) + "|" + fy["metric"].astype(str)
+        return fy, keys.groupby(keys, sort=False).indices
 
     @property
     def has_uploads(self) -> bool:
@@ -72,10 +87,11 @@ class Store:
     # -- queries ----------------------------------------------------------------------------------------------
     def series(self, unit: str, metric: str) -> pd.DataFrame:
         """Year-end values of one metric for one unit: year, value, status, source, note, alternatives, derived."""
-        g = self._fy.get((unit, metric))
-        if g is None:
+        fy, index = self._fy
+        rows = index.get(f"{unit}|{metric}")
+        if rows is None:
             return pd.DataFrame(columns=["year", "value", "status", "source", "note", "alternatives", "derived"])
-        return g[["year", "value", "status", "source", "note", "alternatives", "derived"]] \
+        return fy.iloc[rows][["year", "value", "status", "source", "note", "alternatives", "derived"]] \
             .sort_values("year").reset_index(drop=True)
 
     def value(self, unit: str, metric: str, year: int, period: str = "FY") -> pd.Series | None:

@@ -16,8 +16,8 @@ UPLOADS_KEY = "uploads"  # session: list of uploaded Dataset objects
 # -- data -------------------------------------------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def _bundled_store() -> store_mod.Store:
-    s = store_mod.Store(list(store_mod.bundled()))
-    _ = s.resolved, s.targets, s._fy  # resolve once per process, shared by every session
+    s = store_mod.bundled_store()
+    _ = s.resolved, s.targets, s._fy  # once per process, shared by every session
     return s
 
 
@@ -69,29 +69,43 @@ def sync_url() -> None:
         st.query_params.from_dict(wanted)
 
 
+def bound(widget, name: str, *args, **kwargs):
+    """Draw a widget that edits the view state `name`.
+
+    The view state lives in session keys no widget owns, so it survives widgets being re-created (their labels
+    change with the language) and pages that do not draw them; the widget is fed from it before it draws and writes
+    back on change."""
+    wkey = f"_w_{name}"
+    st.session_state[wkey] = st.session_state.get(name)
+    return widget(*args, key=wkey, on_change=_write_back, args=(name,), **kwargs)
+
+
+def _write_back(name: str) -> None:
+    value = st.session_state.get(f"_w_{name}")
+    if name == "lang" and value is None:  # clicking the selected language again clears it: keep the language
+        return
+    st.session_state[name] = value
+
+
 def sidebar_filters(store: store_mod.Store) -> None:
     """Language and the shared filters (metric, year, area); drawn in app.py so they carry across pages."""
     lg = lang()
+    choices = metrics.headline_ids("coverage") + metrics.headline_ids("collections")
+    if st.session_state.get("metric") not in choices:
+        st.session_state["metric"] = urlstate.DEFAULT.metric
+    years = store.years()
+    if st.session_state.get("year") not in years:
+        st.session_state["year"] = years[-1] if years else None
+    areas = area_options()
+    if st.session_state.get("area") not in areas:
+        st.session_state["area"] = admin.NATIONAL_ID
     with st.sidebar:
-        st.segmented_control(t("common.language", lg), options=list(LANGS), key="lang",
-                             format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x],
-                             selection_mode="single")
-        if st.session_state.get("lang") is None:  # a click on the selected option clears it: keep a language
-            st.session_state["lang"] = lg
-        lg = lang()
-        choices = metrics.headline_ids("coverage") + metrics.headline_ids("collections")
-        if st.session_state.get("metric") not in choices:
-            st.session_state["metric"] = urlstate.DEFAULT.metric
-        st.selectbox(t("filter.metric", lg), choices, key="metric",
-                     format_func=lambda s: metrics.by_short(s).name(lg))
-        years = store.years()
-        if st.session_state.get("year") not in years:
-            st.session_state["year"] = years[-1] if years else None
-        st.selectbox(t("filter.year", lg), years, key="year")
-        areas = area_options()
-        if st.session_state.get("area") not in areas:
-            st.session_state["area"] = admin.NATIONAL_ID
-        st.selectbox(t("filter.area", lg), areas, key="area", format_func=lambda uid: area_label(uid, lg))
+        bound(st.segmented_control, "lang", t("common.language", lg), options=list(LANGS),
+              format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], selection_mode="single")
+        bound(st.selectbox, "metric", t("filter.metric", lg), choices,
+              format_func=lambda s: metrics.by_short(s).name(lg))
+        bound(st.selectbox, "year", t("filter.year", lg), years)
+        bound(st.selectbox, "area", t("filter.area", lg), areas, format_func=lambda uid: area_label(uid, lg))
 
 
 def area_options() -> list[str]:
@@ -117,8 +131,19 @@ def demo_banner(shown_statuses, lg: str) -> None:
 
 def text(value) -> str:
     """User-supplied text made safe for markdown: HTML escaped and markdown characters neutralised."""
-    escaped = html.escape(str(value))
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in escaped)
+    escaped = html.escape(str(value), quote=False)
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-!|~$" else ch for ch in escaped)
+
+
+def source_link(source: str) -> str:
+    """Markdown for a source: its site as a link when it is a web address, else the text, made safe."""
+    from lib.provenance import first_url, short
+
+    url = first_url(source)
+    label = text(short(source))
+    if url and url.startswith(("http://", "https://")):
+        return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
+    return label
 
 
 def show_table(df: pd.DataFrame, **kwargs) -> None:

@@ -50,7 +50,7 @@ for column, kpi in zip(columns, ordered):
             lp = kpi.latest_published
             st.caption(t("overview.latest_published", lang, value=fmt.pct(lp["value"], lang, 2),
                          period=periods.label(int(lp["year"]), str(lp["period"]), lang),
-                         source=describe(lp["source"], lang)[:120]))
+                         source=ui.source_link(str(lp["source"]))))
 
 for row_start in range(0, len(ordered), 2):
     cols = st.columns(2)
