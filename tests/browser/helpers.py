@@ -1,0 +1,35 @@
+"""What browser tests do often: wait for the app to finish a run, and read what it shows."""
+from __future__ import annotations
+
+
+def settle(page, timeout_s: float = 30) -> None:
+    """Wait until the app is drawn and no script run is in progress."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_s * 1000)
+    page.wait_for_timeout(400)
+    waited = 0.0
+    while waited < timeout_s:
+        if page.locator('[data-testid="stStatusWidget"]').count() == 0 and \
+                page.locator('[data-testid="stSpinner"]').count() == 0:
+            break
+        page.wait_for_timeout(200)
+        waited += 0.2
+    page.wait_for_timeout(500)
+
+
+def problems_shown(page) -> dict:
+    return {
+        "exceptions": page.locator('[data-testid="stException"]').all_inner_texts(),
+        "error_boxes": page.locator('[data-testid="stAlertContentError"]').all_inner_texts(),
+    }
+
+
+def assert_clean(page, allow_error_boxes: bool = False) -> None:
+    shown = problems_shown(page)
+    assert not shown["exceptions"], f"exception shown on {page.url}: {shown['exceptions']}"
+    if not allow_error_boxes:
+        assert not shown["error_boxes"], f"error box shown on {page.url}: {shown['error_boxes']}"
+
+
+def nav_links(page) -> list[str]:
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    return [links.nth(i).get_attribute("href") for i in range(links.count())]
