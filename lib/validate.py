@@ -38,10 +38,10 @@ _ALIASES = {
     "year": ["year", "nam"],
     "month": ["month", "thang"],
     "period": ["period", "ky", "kybaocao"],
-    "metric": ["metric", "chitieu", "metricid"],
+    "metric": ["metric", "chitieu"],
     "value": ["value", "giatri"],
     "value_max": ["valuemax", "giatritoida", "max"],
-    "kind": ["kind", "loai", "loaimuctieu", "targetkind"],
+    "kind": ["kind", "loai", "loaimuctieu"],
     "document": ["document", "vanban"],
     "source": ["source", "nguon"],
     "note": ["note", "ghichu"],
@@ -160,23 +160,30 @@ class _Validator:
             return
         t = self.table
         self.result.rows = len(t)
+        self.target_rows = self.find_target_rows()
         self.check_text_cells()
         periods_ok, period = self.periods()
         units = self.units(period)
-        is_targets = self.is_targets_file()
-        self.result.kind = "targets" if is_targets else "observations"
-        if is_targets:
-            self.targets(units, period)
-        else:
-            self.observations(units, period, periods_ok)
+        n_targets = int(self.target_rows.sum())
+        self.result.kind = "targets" if n_targets == len(t) else ("observations" if n_targets == 0 else "mixed")
+        observations = self.observations(units, period, ~self.target_rows) if n_targets < len(t) else None
+        targets = self.targets(units, period, self.target_rows) if n_targets else None
+        if self.result.errors:
+            return
+        self.result.dataset = Dataset(
+            name=self.name, origin="uploaded", description=self.name,
+            observations=observations if observations is not None else normalise_observations(pd.DataFrame()),
+            targets=targets if targets is not None else normalise_targets(pd.DataFrame()))
 
-    def is_targets_file(self) -> bool:
-        if any(c in self.columns for c in ("kind", "value_max", "document")):
-            return True
-        if "metric" in self.columns:
-            m = self.col("metric").str.strip()
-            return bool(len(m)) and bool(m[m != ""].str.startswith("target_").all())
-        return False
+    def find_target_rows(self) -> pd.Series:
+        """A row is a target when its metric is written target_<rate> or it says its kind (point, floor, range)."""
+        t = self.table
+        if "metric" not in self.columns:
+            return pd.Series(False, index=t.index)
+        mask = self.col("metric").str.strip().str.startswith("target_")
+        if "kind" in self.columns:
+            mask = mask | (self.col("kind").str.strip() != "")
+        return mask
 
     def check_text_cells(self):
         for canon in ("source", "note", "document"):
@@ -188,29 +195,36 @@ class _Validator:
     # -- periods ------------------------------------------------------------------------------------------------
     def periods(self) -> tuple[pd.Series, pd.Series]:
         """Per row: ok flag and the Period (None where bad)."""
-        rows = self.table[ROW]
-        years = self.col("year")
-        months = self.col("month") if "month" in self.columns else None
-        codes = self.col("period") if "period" in self.columns else None
+        rows = self.table[ROW].tolist()
+        years = self.col("year").tolist()
+        months = self.col("month").tolist() if "month" in self.columns else None
+        codes = self.col("period").tolist() if "period" in self.columns else None
+        target_rows = self.target_rows.tolist()
         out, ok = [], []
-        for i, idx in enumerate(self.table.index):
-            row = int(rows.iat[i])
+        cache: dict[tuple, periods.Period] = {}
+        for i in range(len(rows)):
+            row = int(rows[i])
+            is_targets = target_rows[i]
+            key = (years[i], months[i] if months else "", codes[i] if codes else "", is_targets)
+            if key in cache:
+                out.append(cache[key]), ok.append(True)
+                continue
             try:
-                year = _int_cell(years.iat[i])
+                year = _int_cell(years[i])
             except ValueError:
-                self.add(row, self.columns["year"], "bad_year", value=_show(years.iat[i]))
+                self.add(row, self.columns["year"], "bad_year", value=_show(years[i]))
                 out.append(None), ok.append(False)
                 continue
             try:
-                if codes is not None and codes.iat[i].strip():
-                    p = _period_from_code(year, codes.iat[i])
-                    if months is not None and months.iat[i].strip():
-                        if _int_cell(months.iat[i]) not in (p.month, 12 if p.month is None else p.month):
+                if codes is not None and codes[i].strip():
+                    p = _period_from_code(year, codes[i])
+                    if months is not None and months[i].strip():
+                        if _int_cell(months[i]) not in (p.month, 12 if p.month is None else p.month):
                             raise ValueError("month and period disagree")
-                elif months is not None and months.iat[i].strip():
-                    month = _int_cell(months.iat[i])
+                elif months is not None and months[i].strip():
+                    month = _int_cell(months[i])
                     if not 1 <= month <= 12:
-                        self.add(row, self.columns["month"], "bad_month", value=_show(months.iat[i]))
+                        self.add(row, self.columns["month"], "bad_month", value=_show(months[i]))
                         out.append(None), ok.append(False)
                         continue
                     p = periods.make(year, month)
@@ -221,16 +235,17 @@ class _Validator:
                 self.add(row, column, "bad_period", error=str(err))
                 out.append(None), ok.append(False)
                 continue
-            if not periods.in_range(p, self.today) and not self.is_targets_file():
+            if not periods.in_range(p, self.today) and not is_targets:
                 last_year, last_month = periods.latest_allowed(self.today)
                 self.add(row, self.columns["year"], "period_out_of_range", period=periods.label(p.year, p.code, "en"),
                          first=periods.FIRST_YEAR, last=f"{last_month:02d}/{last_year}")
                 out.append(None), ok.append(False)
                 continue
-            if self.is_targets_file() and not (periods.FIRST_YEAR <= p.year <= 2050):
+            if is_targets and not (periods.FIRST_YEAR <= p.year <= 2050):
                 self.add(row, self.columns["year"], "target_year_out_of_range", year=p.year)
                 out.append(None), ok.append(False)
                 continue
+            cache[key] = p
             out.append(p), ok.append(True)
         return pd.Series(ok, index=self.table.index), pd.Series(out, index=self.table.index, dtype=object)
 
@@ -238,14 +253,19 @@ class _Validator:
     def units(self, period: pd.Series) -> pd.Series:
         """Per row: unit id, or None where the unit is unknown, ambiguous or in the wrong structure."""
         t = self.table
-        cols = {c: self.col(c) for c in UNIT_COLUMNS + ("area_level", "structure") if c in self.columns}
+        cols = {c: [v.strip() for v in self.col(c).tolist()]
+                for c in UNIT_COLUMNS + ("area_level", "structure") if c in self.columns}
+        rows = t[ROW].tolist()
+        plist = period.tolist()
+        target_rows = self.target_rows.tolist()
         cache: dict[tuple, tuple[str | None, str | None, str | None, dict]] = {}
         out = []
-        for i, idx in enumerate(t.index):
-            row = int(t.at[idx, ROW])
-            p = period.iat[i]
-            values = {c: s.iat[i].strip() for c, s in cols.items()}
-            structure = _structure(values.get("structure", ""), p, self.is_targets_file())
+        for i in range(len(rows)):
+            row = int(rows[i])
+            p = plist[i]
+            is_targets = target_rows[i]
+            values = {c: v[i] for c, v in cols.items()}
+            structure = _structure(values.get("structure", ""), p, is_targets)
             key = (tuple(sorted(values.items())), structure)
             if key not in cache:
                 cache[key] = self._resolve_unit(values, structure)
@@ -255,7 +275,7 @@ class _Validator:
                 out.append(None)
                 continue
             level = uid.split(":")[0]
-            if p is not None and not self.is_targets_file():
+            if p is not None and not is_targets:
                 if level == "district" and periods.structure_of(p) == "2025":
                     self.add(row, self.columns.get("district"), "district_after_2025", period=p.code, year=p.year)
                     out.append(None)
@@ -347,10 +367,10 @@ class _Validator:
         self.style = style
         return values, bad
 
-    def observations(self, units: pd.Series, period: pd.Series, periods_ok: pd.Series):
-        t = self.table
+    def observations(self, units: pd.Series, period: pd.Series, rows: pd.Series) -> pd.DataFrame | None:
+        t = self.table[rows]
         if "metric" in self.columns:
-            metric_cells = self.col("metric").str.strip()
+            metric_cells = self.col("metric")[rows].str.strip()
             known = set(metrics.stored_ids())
             raw_values = t[[self.columns["value"]]].rename(columns={self.columns["value"]: "value"})
             values, bad = self.numbers(raw_values)
@@ -376,18 +396,19 @@ class _Validator:
         long["unit"] = units.loc[long["idx"]].values
         long["period"] = period.loc[long["idx"]].values
         long = long[long["unit"].notna() & long["period"].notna()]
-        self.check_ranges(long)
         long["year"] = [p.year for p in long["period"]]
         long["period_code"] = [p.code for p in long["period"]]
         source = self.col("source") if "source" in self.columns else None
         long["source"] = (source.loc[long["idx"]].values if source is not None
                           else [f"{self.name}:{r}" for r in long["row"]])
         long["source"] = [s if s else f"{self.name}:{r}" for s, r in zip(long["source"], long["row"])]
+        # Duplicates first: a second row for the same key is a problem even when the first row's value is bad.
         self.check_duplicates(long, ["unit", "year", "period_code", "metric"] +
                               (["source"] if "source" in self.columns else []))
+        long = self.check_ranges(long)
         self.check_denominators(long)
         if self.result.errors:
-            return
+            return None
         note = self.col("note") if "note" in self.columns else None
         obs = pd.DataFrame({
             "unit": long["unit"].values, "year": long["year"].values, "period": long["period_code"].values,
@@ -397,12 +418,12 @@ class _Validator:
         })
         # Several sources for one key (allowed when a source column tells them apart): keep all, prefer the first.
         obs["rank"] = obs.groupby(["unit", "year", "period", "metric"]).cumcount()
-        self.result.dataset = Dataset(name=self.name, origin="uploaded", observations=normalise_observations(obs),
-                                      description=self.name)
+        return normalise_observations(obs)
 
-    def check_ranges(self, long: pd.DataFrame):
+    def check_ranges(self, long: pd.DataFrame) -> pd.DataFrame:
+        """Negative counts and rates outside 0–ceiling are errors; returns the rows without them."""
         if long.empty:
-            return
+            return long
         cat = metrics.catalog()
         kind = pd.Series([cat[m].kind for m in long["metric"]], index=long.index, dtype=object)
         ceiling = pd.Series([cat[m].ceiling or 100.0 for m in long["metric"]], index=long.index, dtype=float)
@@ -413,8 +434,7 @@ class _Validator:
         for r in rate.itertuples():
             self.add(int(r.row), r.column, "rate_out_of_range", value=_show(r.raw),
                      ceiling=f"{cat[r.metric].ceiling or 100:g}")
-        drop = set(neg.index) | set(rate.index)
-        long.drop(index=list(drop), inplace=True)
+        return long.drop(index=list(set(neg.index) | set(rate.index)))
 
     def check_duplicates(self, long: pd.DataFrame, key: list[str]):
         dup = long[long.duplicated(key, keep=False)].sort_values("row")
@@ -426,43 +446,47 @@ class _Validator:
     def check_denominators(self, long: pd.DataFrame):
         """Participants above their denominator in the same file (error) or above the bundled estimate (warning)."""
         cat = metrics.catalog()
-        keyed = long.set_index(["unit", "year", "period_code", "metric"])
-        values = keyed["value"]
-        values = values[~values.index.duplicated()]
         pairs = [(m.numerator, m.denominator) for m in cat.values() if m.is_derived and m.domain == "coverage"]
         pairs += [(part, "si_participants") for part in cat["si_participants"].sum_of]
         pairs += [("arrears_bn_vnd", "receivables_bn_vnd")]
+        key = ["unit", "year", "period_code"]
+        firsts = long.drop_duplicates(key + ["metric"])
         for numerator, denominator in pairs:
             num = long[long["metric"] == numerator]
-            for r in num.itertuples():
-                den = values.get((r.unit, r.year, r.period_code, denominator))
-                if den is not None and r.value > den:
-                    self.add(int(r.row), r.column, "above_denominator", value=_show(r.raw),
-                             metric=numerator, denominator=denominator, limit=f"{den:,.0f}")
-                elif den is None and self.denominators is not None and denominator in ("population", "labour_force"):
-                    est = self.denominators.get((r.unit, r.year, denominator))
-                    if est is not None and r.value > 1.1 * est:
-                        self.add(int(r.row), r.column, "above_estimate", "warning", value=_show(r.raw),
-                                 metric=numerator, denominator=denominator, limit=f"{est:,.0f}")
+            if num.empty:
+                continue
+            den = firsts.loc[firsts["metric"] == denominator, key + ["value"]].rename(columns={"value": "den"})
+            joined = num.merge(den, on=key, how="left")
+            for r in joined[joined["den"].notna() & (joined["value"] > joined["den"])].itertuples():
+                self.add(int(r.row), r.column, "above_denominator", value=_show(r.raw), metric=numerator,
+                         denominator=denominator, limit=f"{r.den:,.0f}")
+            if self.denominators is None or denominator not in ("population", "labour_force"):
+                continue
+            missing = joined[joined["den"].isna()]
+            est = np.array([self.denominators.get((u, int(y), denominator), np.nan)
+                            for u, y in zip(missing["unit"], missing["year"])], dtype=float)
+            for r, e in zip(missing.itertuples(), est):
+                if not np.isnan(e) and r.value > 1.1 * e:
+                    self.add(int(r.row), r.column, "above_estimate", "warning", value=_show(r.raw),
+                             metric=numerator, denominator=denominator, limit=f"{e:,.0f}")
 
     # -- targets --------------------------------------------------------------------------------------------------
-    def targets(self, units: pd.Series, period: pd.Series):
-        t = self.table
-        metric_cells = self.col("metric").str.strip().str.replace("^target_", "", regex=True) \
-            if "metric" in self.columns else None
-        if metric_cells is None:
-            self.add(1, None, "missing_column", column_name="metric", hint="hi_coverage_pct, si_coverage_pct, …")
-            return
+    def targets(self, units: pd.Series, period: pd.Series, rows: pd.Series) -> pd.DataFrame | None:
+        t = self.table[rows]
+        metric_cells = self.col("metric")[rows].str.strip().str.replace("^target_", "", regex=True)
         rates = set(metrics.rate_ids())
         value_cols = {"value": self.columns.get("value")}
         if "value_max" in self.columns:
             value_cols["value_max"] = self.columns["value_max"]
         raw = pd.DataFrame({k: t[v] for k, v in value_cols.items() if v})
         values, bad = self.numbers(raw)
-        kinds = self.col("kind").str.strip().str.lower() if "kind" in self.columns else pd.Series("point", t.index)
+        kinds = self.col("kind")[rows].str.strip().str.lower() if "kind" in self.columns \
+            else pd.Series("point", t.index)
         kinds = kinds.replace({"": "point", "diem": "point", "san": "floor", "khoang": "range"})
-        rows = []
-        for i, idx in enumerate(t.index):
+        text = {c: (self.col(c)[rows] if c in self.columns else pd.Series("", t.index))
+                for c in ("document", "source", "note")}
+        found = []
+        for idx in t.index:
             row = int(t.at[idx, ROW])
             metric = metric_cells.at[idx]
             if metric not in rates:
@@ -490,24 +514,19 @@ class _Validator:
                 continue
             if units.at[idx] is None or period.at[idx] is None:
                 continue
-            rows.append(dict(unit=units.at[idx], metric=metric, year=period.at[idx].year, kind=kind, value=value,
-                             value_max=value_max, document=self.col("document").at[idx] if "document" in
-                             self.columns else "", document_rank=1,
-                             source=(self.col("source").at[idx] if "source" in self.columns else "") or
-                             f"{self.name}:{row}", note=self.col("note").at[idx] if "note" in self.columns else "",
-                             status="uploaded", dataset=self.name, row=row, column=self.columns["value"]))
-        frame = pd.DataFrame(rows)
+            found.append(dict(unit=units.at[idx], metric=metric, year=period.at[idx].year, kind=kind, value=value,
+                              value_max=value_max, document=text["document"].at[idx], document_rank=1,
+                              source=text["source"].at[idx] or f"{self.name}:{row}", note=text["note"].at[idx],
+                              status="uploaded", dataset=self.name, row=row, column=self.columns["value"]))
+        frame = pd.DataFrame(found)
         if len(frame):
             frame["period_code"] = "FY"
             frame["raw"] = frame["value"]
-            self.check_duplicates(frame, ["unit", "metric", "year"] + (["document"] if "document" in self.columns
-                                                                       else []))
-        if self.result.errors:
-            return
-        self.result.dataset = Dataset(name=self.name, origin="uploaded",
-                                      targets=normalise_targets(frame.drop(columns=["row", "column", "period_code",
-                                                                                    "raw"], errors="ignore")),
-                                      description=self.name)
+            self.check_duplicates(frame, ["unit", "metric", "year"] +
+                                  [c for c in ("document", "source") if c in self.columns])
+        if self.result.errors or frame.empty:
+            return None
+        return normalise_targets(frame.drop(columns=["row", "column", "period_code", "raw"], errors="ignore"))
 
 
 # -----------------------------------------------------------------------------------------------------------------
