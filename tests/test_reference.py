@@ -1,0 +1,89 @@
+"""Published figures: the project's copy, how each row is read, and the rule that picks one value where sources
+disagree while keeping the others."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lib import reference
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "reference" / "reported_figures.csv"
+ORIGINAL_COLUMNS = ["area_level", "area_name", "year", "period", "metric", "value", "source", "note"]
+
+
+def test_curated_copy_keeps_every_published_row_verbatim():
+    verbatim = pd.read_csv(ROOT / "data" / "reference" / "reported_figures.csv", dtype=str, keep_default_na=False)
+    curated = pd.read_csv(ROOT / "data" / "reported_figures.csv", dtype=str, keep_default_na=False)
+    assert curated[ORIGINAL_COLUMNS].equals(verbatim[ORIGINAL_COLUMNS])
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="the team's shared reference folder is not next to this checkout")
+def test_project_copy_matches_the_shared_reference():
+    assert (ROOT / "data" / "reference" / "reported_figures.csv").read_bytes() == SHARED.read_bytes()
+
+
+def test_significant_digits():
+    assert reference.significant_digits("18259000") == 5
+    assert reference.significant_digits("18250000") == 4
+    assert reference.significant_digits("93.35") == 4
+    assert reference.significant_digits("95") == 2
+    assert reference.significant_digits("0.5") == 1
+
+
+def test_agreement_then_precision_then_file_order():
+    # Three sources say 18.259, 18.25 and 18.26 million: all agree within rounding; the most precise wins.
+    assert reference.preference_rank([18250000, 18259000, 18260000], ["18250000", "18259000", "18260000"],
+                                     False)[1] == 0
+    # Two sources disagree (32.6 vs 33.5, equally precise): the one listed first wins.
+    assert reference.preference_rank([32.6, 33.5], ["32.6", "33.5"], True) == [0, 1]
+    # Two of three agree: the majority wins over a more precise outlier.
+    assert reference.preference_rank([84.85, 86.0, 86.04], ["84.85", "86.0", "86.04"], True)[2] == 0
+
+
+def observations():
+    return reference.dataset().observations
+
+
+def test_every_row_is_kept_and_one_value_per_key_is_preferred():
+    obs = observations()
+    raw = reference.raw()
+    assert len(obs) == (~raw["metric_id"].str.startswith("target_")).sum()
+    preferred = obs[obs["rank"] == 0]
+    assert not preferred.duplicated(["unit", "year", "period", "metric"]).any()
+    assert preferred.groupby(["unit", "year", "period", "metric"]).ngroups == \
+        obs.groupby(["unit", "year", "period", "metric"]).ngroups
+
+
+def test_published_national_series_prefers_the_stated_values():
+    si = reference.national_fy_series("si_participants")
+    assert si[2023] == 18259000  # 18.259 m (precise) over 18.25 m and 18.26 m
+    assert reference.national_fy_series("si_coverage_pct")[2020] == 32.6  # 32.6 (listed first) over 33.5
+    hi = reference.national_fy_series("hi_coverage_pct")
+    assert hi[2023] == 93.35 and 2024 not in hi.index  # no year-end 2024 figure was published
+
+
+def test_compulsory_only_counts_are_read_as_compulsory():
+    obs = observations()
+    sel = obs[(obs["unit"] == "national:VN") & (obs["year"] == 2019) & (obs["period"] == "FY")]
+    assert sel.set_index("metric").at["si_compulsory_participants", "value"] == 15180000
+    assert "si_participants" not in set(sel["metric"])
+
+
+def test_post_merger_rows_belong_to_the_2025_provinces():
+    obs = observations()
+    hcm = obs[(obs["year"] == 2025) & (obs["metric"] == "si_participants") & (obs["period"] == "FY")]
+    assert hcm["unit"].tolist() == ["province_2025:79"]
+    hp = obs[(obs["year"] == 2024) & (obs["metric"] == "revenue_bn_vnd") & (obs["period"] == "2024-07")]
+    assert hp["unit"].tolist() == ["province:31"]  # pre-merger Hải Phòng
+
+
+def test_targets_keep_their_kind():
+    t = reference.dataset().targets.set_index(["unit", "metric", "year", "document"])
+    nghe_an = t.loc[("province:40", "si_coverage_pct", 2025, "Kế hoạch 81-KH/TU (Nghệ An, 2022)")]
+    assert (nghe_an["kind"], nghe_an["value"], nghe_an["value_max"]) == ("range", 26.0, 27.0)
+    floor = t.loc[("national:VN", "hi_coverage_pct", 2030, "Nghị quyết 20-NQ/TW (2017)")]
+    assert (floor["kind"], floor["value"]) == ("floor", 95.0)
+    res28 = t.xs(("national:VN", "si_coverage_pct"), level=[0, 1])
+    assert {y: v for (y, d), v in res28["value"].items() if d.startswith("Nghị quyết 28")} == \
+        {2021: 35.0, 2025: 45.0, 2030: 60.0}
