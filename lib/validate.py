@@ -393,6 +393,8 @@ class _Validator:
         for r in long[long["bad"]].itertuples():
             self.add(int(r.row), r.column, "not_a_number", value=_show(r.raw), expected=self.style.example)
         long = long[~long["bad"] & long["value"].notna()]
+        # Values are checked whether or not their row's unit and period are valid: every problem shows at once.
+        long["out_of_range"] = self.check_ranges(long)
         long["unit"] = units.loc[long["idx"]].values
         long["period"] = period.loc[long["idx"]].values
         long = long[long["unit"].notna() & long["period"].notna()]
@@ -405,7 +407,7 @@ class _Validator:
         # Duplicates first: a second row for the same key is a problem even when the first row's value is bad.
         self.check_duplicates(long, ["unit", "year", "period_code", "metric"] +
                               (["source"] if "source" in self.columns else []))
-        long = self.check_ranges(long)
+        long = long[~long["out_of_range"]]
         self.check_denominators(long)
         if self.result.errors:
             return None
@@ -420,10 +422,10 @@ class _Validator:
         obs["rank"] = obs.groupby(["unit", "year", "period", "metric"]).cumcount()
         return normalise_observations(obs)
 
-    def check_ranges(self, long: pd.DataFrame) -> pd.DataFrame:
-        """Negative counts and rates outside 0–ceiling are errors; returns the rows without them."""
+    def check_ranges(self, long: pd.DataFrame) -> pd.Series:
+        """Negative counts and rates outside 0–ceiling are errors; returns which rows have one."""
         if long.empty:
-            return long
+            return pd.Series(False, index=long.index)
         cat = metrics.catalog()
         kind = pd.Series([cat[m].kind for m in long["metric"]], index=long.index, dtype=object)
         ceiling = pd.Series([cat[m].ceiling or 100.0 for m in long["metric"]], index=long.index, dtype=float)
@@ -434,7 +436,7 @@ class _Validator:
         for r in rate.itertuples():
             self.add(int(r.row), r.column, "rate_out_of_range", value=_show(r.raw),
                      ceiling=f"{cat[r.metric].ceiling or 100:g}")
-        return long.drop(index=list(set(neg.index) | set(rate.index)))
+        return long.index.isin(neg.index) | long.index.isin(rate.index)
 
     def check_duplicates(self, long: pd.DataFrame, key: list[str]):
         dup = long[long.duplicated(key, keep=False)].sort_values("row")
