@@ -56,8 +56,9 @@ def build_data(force: bool = False) -> bool:
     panel = demo.generate()
     _write_atomic(panel, DEMO)
     from lib import store
+    from lib.model import resolve
 
-    resolved = store.Store(list(store.bundled(fresh=True))).resolved
+    resolved = resolve(store.Store(list(store.bundled(fresh=True))).observations)  # from scratch, never the old file
     _write_atomic(resolved, RESOLVED)
     STAMP.write_text(json.dumps({"data": digest}))
     print(f"built {DENOMINATORS.relative_to(ROOT)} ({len(den):,} rows), {DEMO.relative_to(ROOT)} "

@@ -253,10 +253,35 @@ AGGREGATIONS = [("district", "province"), ("province", "national"), ("province",
                 ("commune", "province_2025")]
 
 
+def same_territory_pairs() -> dict[str, str]:
+    """Legacy province id <-> 2025 province id for the 11 provinces the 2025 merger left unchanged."""
+    groups: dict[str, list[str]] = {}
+    for old, new in admin.legacy_to_2025_province_codes().items():
+        groups.setdefault(new, []).append(old)
+    pairs = {}
+    for new, olds in groups.items():
+        if len(olds) == 1:
+            pairs[f"province:{olds[0]}"] = f"province_2025:{new}"
+            pairs[f"province_2025:{new}"] = f"province:{olds[0]}"
+    return pairs
+
+
+def with_same_territory_copies(observations: pd.DataFrame) -> pd.DataFrame:
+    """Figures for an unchanged province hold for both its legacy and its 2025 unit: each is copied to the other,
+    ranked after the unit's own rows, so a figure given for either shows on both maps and pages."""
+    pairs = same_territory_pairs()
+    units = observations["unit"].astype(str)
+    src = observations[units.isin(pairs.keys())]
+    if src.empty:
+        return observations
+    copies = src.assign(unit=units[src.index].map(pairs), rank=src["rank"] + 1_000)
+    return pd.concat([observations, copies], ignore_index=True)
+
+
 def resolve(observations: pd.DataFrame) -> pd.DataFrame:
     """The table the app reads: one chosen value per key, parents summed from complete children where they have
     no value, SI totals from their parts, and rates derived from counts. Adds `level`, `alternatives`, `derived`."""
-    chosen = choose(observations)
+    chosen = choose(with_same_territory_copies(observations))
     for child, parent in AGGREGATIONS:
         extra = aggregate_up(chosen, child, parent)
         if len(extra):

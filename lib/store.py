@@ -44,12 +44,62 @@ def fingerprint(datasets) -> str:
     return h.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def _bundled_resolved() -> pd.DataFrame | None:
+    return pd.read_parquet(build.RESOLVED) if build.RESOLVED.exists() else None
+
+
+def _bundled_resolution_for(datasets: list[Dataset]) -> pd.DataFrame | None:
+    """The prebuilt resolution of the bundled data, when `datasets` start with exactly the bundled datasets."""
+    base = bundled()
+    if len(datasets) < len(base) or any(a is not b for a, b in zip(datasets, base)):
+        return None
+    return _bundled_resolved()
+
+
+def affected_units(units) -> set[str]:
+    """Units whose resolved values can change when observations of `units` are added: the units, their ancestors
+    (province, nation, 2025 province) and the legacy provinces that add up into those 2025 provinces."""
+    u = admin.units()
+    out: set[str] = set()
+    for uid in set(units):
+        while uid is not None and uid in u.index and uid not in out:
+            out.add(uid)
+            new_province = u.at[uid, "province_2025"]
+            if isinstance(new_province, str):
+                out.add(new_province)
+            parent = u.at[uid, "parent"]
+            uid = parent if isinstance(parent, str) else None
+    members = u.index[(u["level"] == "province") & u["province_2025"].isin(out)]
+    out |= set(members) | {admin.NATIONAL_ID}
+    return out
+
+
+def resolve_incrementally(base_resolved: pd.DataFrame, bundled_sets: list[Dataset],
+                          uploads: list[Dataset]) -> pd.DataFrame:
+    """The resolution of bundled + uploaded data, recomputing only the units the uploads can affect."""
+    up = [d.observations for d in uploads if len(d.observations)]
+    if not up:
+        return base_resolved
+    up_obs = pd.concat(up, ignore_index=True)
+    affected = affected_units(up_obs["unit"])
+    base_obs = pd.concat([d.observations[d.observations["unit"].isin(affected)] for d in bundled_sets],
+                         ignore_index=True)
+    part = resolve(pd.concat([base_obs, up_obs], ignore_index=True))
+    rest = base_resolved[~base_resolved["unit"].astype(str).isin(affected)]
+    both = pd.concat([rest.astype({c: "object" for c in _CATEGORIES}), part.astype({c: "object" for c in _CATEGORIES})],
+                     ignore_index=True)
+    for c in _CATEGORIES:
+        both[c] = both[c].astype("category")
+    return both.sort_values(["unit", "metric", "year", "period"], kind="stable").reset_index(drop=True)
+
+
+_CATEGORIES = ("unit", "metric", "period", "status", "level")
+
+
 def bundled_store() -> "Store":
     """The bundled data with its resolution read from data/build/ (made by `make build`)."""
-    s = Store(list(bundled()))
-    if build.RESOLVED.exists():
-        s.__dict__["resolved"] = pd.read_parquet(build.RESOLVED)
-    return s
+    return Store(list(bundled()))
 
 
 @dataclass
@@ -62,7 +112,11 @@ class Store:
 
     @cached_property
     def resolved(self) -> pd.DataFrame:
-        return resolve(self.observations)
+        base = _bundled_resolution_for(self.datasets)
+        if base is None:
+            return resolve(self.observations)
+        uploads = self.datasets[len(bundled()):]
+        return resolve_incrementally(base, list(bundled()), uploads)
 
     @cached_property
     def targets_all(self) -> pd.DataFrame:

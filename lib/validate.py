@@ -389,6 +389,9 @@ class _Validator:
                 parts.append(pd.DataFrame({"idx": t.index, "metric": metric, "value": values[header].values,
                                            "bad": bad[header].values, "column": header, "raw": raw[header].values}))
             long = pd.concat(parts, ignore_index=True)
+        has_value = long.groupby("idx")["raw"].agg(lambda cells: any(not _blank(c) for c in cells))
+        for idx in has_value.index[~has_value.to_numpy(bool)]:
+            self.add(int(t.at[idx, ROW]), None, "empty_row", "warning")
         long["row"] = t.loc[long["idx"], ROW].values
         for r in long[long["bad"]].itertuples():
             self.add(int(r.row), r.column, "not_a_number", value=_show(r.raw), expected=self.style.example)

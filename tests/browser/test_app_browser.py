@@ -1,0 +1,88 @@
+"""The app in Debian chromium: every page in both languages draws without an exception or error box and without
+contacting any other host; uploads are checked and markup in them is shown as text, never run."""
+import pytest
+
+from tests.browser.helpers import assert_clean, nav_links, settle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_opens_cleanly(watched, app_url, lang):
+    page = watched.page
+    page.goto(f"{app_url}/?lang={lang}")
+    settle(page)
+    links = nav_links(page)
+    assert len(links) == 6, links
+    for href in links:
+        url = href if href.startswith("http") else app_url.rstrip("/") + "/" + href.lstrip("/")
+        page.goto(url)
+        settle(page)
+        assert_clean(page)
+        assert page.locator('[data-testid="stMain"]').inner_text().strip(), f"{url} draws nothing"
+    assert watched.external == set(), f"requests left the machine: {watched.external}"
+
+
+def test_overview_shows_values_targets_and_the_demo_notice(watched, app_url):
+    page = watched.page
+    page.goto(f"{app_url}/?lang=vi&year=2025")
+    settle(page)
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "95,15%" in body  # published HI coverage 2025, Vietnamese decimal comma
+    assert "Mục tiêu 2025" in body and "Mục tiêu 2030" in body
+    assert "minh họa" in body  # the demo banner
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 4  # one trend per indicator
+
+
+def test_language_switch_keeps_the_view(watched, app_url):
+    page = watched.page
+    page.goto(f"{app_url}/?area=province:40&year=2023")
+    settle(page)
+    page.get_by_role("radio", name="English").click()
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "Overview"
+    assert "lang=en" in page.url and "province%3A40" in page.url and "year=2023" in page.url
+    page.get_by_role("link", name="Data").click()
+    settle(page)
+    assert "province%3A40" in page.url  # the shared filters travel with the user
+
+
+def test_uploaded_markup_is_shown_as_text_and_never_runs(watched, app_url, tmp_path):
+    page = watched.page
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    bad = tmp_path / "xss.csv"
+    bad.write_text('province,year,hi_coverage_pct,source\n<img src=x onerror="alert(1)"><script>alert(2)</script>,'
+                   '2023,93,=HYPERLINK("http://x")\n', encoding="utf-8")
+    page.goto(f"{app_url}/data?lang=en")
+    settle(page)
+    page.get_by_role("tab", name="Upload").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    settle(page)
+    page.get_by_role("tab", name="Upload").click()
+    page.get_by_text("nothing was loaded").first.wait_for(timeout=60000)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    assert grid.count() == 1
+    page.wait_for_timeout(1000)
+    assert dialogs == [], f"script in the upload ran: {dialogs}"
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("script:has-text('alert(2)')").count() == 0
+    assert_clean(page, allow_error_boxes=True)
+
+
+def test_a_valid_upload_is_loaded_and_reported(watched, app_url, tmp_path):
+    page = watched.page
+    good = tmp_path / "nghe_an.csv"
+    good.write_text("tỉnh;năm;hi_coverage_pct\nNghệ An;2025;95,8%\n", encoding="utf-8-sig")
+    page.goto(f"{app_url}/?lang=vi&area=province:40&year=2025")
+    settle(page)
+    page.get_by_role("link", name="Dữ liệu").click()  # within the session: uploads are kept for the session
+    settle(page)
+    page.get_by_role("tab", name="Tải lên").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+    settle(page)
+    page.get_by_role("tab", name="Tải lên").click()
+    page.get_by_text("nghe_an.csv: đã nạp 1 giá trị").first.wait_for(timeout=60000)
+    page.get_by_role("link", name="Tổng quan").click()
+    page.get_by_text("95,80%").first.wait_for(timeout=60000)
+    assert "Dữ liệu của bạn" in page.locator('[data-testid="stMain"]').inner_text()

@@ -1,0 +1,128 @@
+"""AppTest: the Overview and Data pages in both languages, and every page loading without an error."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+PAGES = ["pages/overview.py", "pages/map.py", "pages/progress.py", "pages/scenarios.py", "pages/collections.py",
+         "pages/data.py"]
+
+
+def app(lang="vi", **params):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric_values(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def markdown_text(at):
+    return " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_both_languages(lang, page):
+    at = app(lang)
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, f"{page} shows no title"
+
+
+def test_overview_national_in_vietnamese_formats_and_marks_its_numbers():
+    at = app("vi", year="2025")
+    assert at.title[0].value == "Tổng quan"
+    values = metric_values(at)
+    # HI coverage at the end of 2025 was published (MoH estimate 95.15 %): shown with a decimal comma.
+    assert values["Tỷ lệ bao phủ BHYT"] == "95,15%"
+    assert set(values) == {"Tỷ lệ bao phủ BHYT", "Tỷ lệ tham gia BHXH", "Tỷ lệ tham gia BHXH tự nguyện",
+                           "Tỷ lệ tham gia BHTN"}
+    text = markdown_text(at)
+    assert "Mục tiêu 2025: **45%**" in text  # Resolution 28-NQ/TW, SI
+    assert "Mục tiêu 2030: **60%**" in text
+    assert "trên 95%" in text  # Resolution 20-NQ/TW, HI 2030, a floor
+    assert any("minh họa" in w.value for w in at.warning)  # demo values are on screen: the banner says so
+    captions = " ".join(c.value for c in at.caption)
+    assert "Minh họa" in captions and "Công bố" in captions
+
+
+def test_overview_in_english_and_for_a_province_with_a_range_target():
+    at = app("en", year="2025", area="province:40")
+    assert at.title[0].value == "Overview"
+    assert "Nghệ An" in at.caption[0].value
+    text = markdown_text(at)
+    assert "Target 2025: **26–27%**" in text  # Nghệ An Plan 81-KH/TU: a range
+    assert "inherited from the national target" in text  # no provincial UI target was published
+
+
+def test_overview_published_year_shows_published_values_with_their_change():
+    at = app("en", year="2023")
+    values = metric_values(at)
+    assert values["HI coverage"] == "93.35%"  # published for 2023
+    assert values["SI coverage"] == "39.25%"
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["HI coverage"] == "+1.3 pp"  # 93.35 − 92.04 (both published)
+
+
+def test_changing_a_filter_keeps_the_others():
+    at = app("en", year="2023", area="province:40")
+    at.sidebar.selectbox[1].select(2024).run()
+    assert "Nghệ An" in at.caption[0].value and "2024" in at.caption[0].value
+
+
+def problems(at):
+    tables = [d.value for d in at.dataframe if "Problem" in d.value.columns]
+    assert tables, "no problems table shown"
+    return tables[0]
+
+
+def upload(at, name, content, mime="text/csv"):
+    at.switch_page("pages/data.py").run()
+    at.file_uploader[0].set_value((name, content, mime)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_uploading_a_valid_file_changes_what_the_overview_shows():
+    at = app("en", year="2025")
+    upload(at, "mine.csv", "province,year,hi_coverage_pct,source\nToàn quốc,2025,96.5,My office\n".encode())
+    assert any("mine.csv: loaded 1 values" in s.value for s in at.success)
+    at.switch_page("pages/overview.py").run()
+    assert metric_values(at)["HI coverage"] == "96.50%"
+    assert any("Your data" in c.value for c in at.caption)
+
+
+def test_uploading_a_bad_file_lists_problems_and_loads_nothing():
+    at = app("en")
+    content = "province,district,year,hi_coverage_pct\nNghệ An,Con Cuông,2023,120\n,Châu Thành,2023,90\n".encode()
+    upload(at, "bad.csv", content)
+    assert any("nothing was loaded" in e.value for e in at.error)
+    table = problems(at)
+    assert set(table["Row"]) == {2, 3}
+    assert "Châu Thành" in " ".join(table["Problem"])
+    assert not at.session_state["uploads"] if "uploads" in at.session_state else True
+
+
+def test_script_tags_in_an_upload_are_shown_as_text_not_markup():
+    at = app("en")
+    upload(at, "xss.csv", "province,year,hi_coverage_pct\n<script>alert(1)</script>,2023,93\n".encode())
+    table = problems(at)
+    assert any("<script>alert(1)</script>" in m for m in table["Problem"])
+    assert all("<script" not in m.value for m in at.markdown)  # never rendered as markdown/HTML
+
+
+def test_data_page_offers_templates_and_lists_every_published_figure():
+    at = app("vi")
+    at.switch_page("pages/data.py").run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("CSV") >= 3 and labels.count("Excel") == 3
+    sources = [d.value for d in at.dataframe if len(d.value) == 319]
+    assert sources, "the Sources tab lists the 319 published rows"
