@@ -74,7 +74,7 @@ def test_overview_published_year_shows_published_values_with_their_change():
 
 def test_changing_a_filter_keeps_the_others():
     at = app("en", year="2023", area="province:40")
-    at.sidebar.selectbox[1].select(2024).run()
+    at.selectbox(key="_w_year").select(2024).run()
     assert "Nghệ An" in at.caption[0].value and "2024" in at.caption[0].value
 
 
