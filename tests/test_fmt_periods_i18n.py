@@ -54,7 +54,7 @@ def test_every_literal_message_key_used_in_the_code_exists():
     pattern = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
     for path in list((ROOT / "lib").rglob("*.py")) + list((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]:
         used |= set(pattern.findall(path.read_text(encoding="utf-8")))
-    missing = sorted(k for k in used if not i18n.has(k, "vi"))
+    missing = sorted(k for k in used if not k.endswith(".") and not i18n.has(k, "vi"))  # "x." + var: dynamic
     assert missing == []
 
 

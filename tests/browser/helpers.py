@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 
-def settle(page, timeout_s: float = 30) -> None:
-    """Wait until the app is drawn and no script run is in progress."""
+def _running(page) -> bool:
+    return page.locator('[data-testid="stStatusWidget"]').count() > 0 or \
+        page.locator('[data-testid="stSpinner"]').count() > 0
+
+
+def settle(page, timeout_s: float = 60) -> None:
+    """Wait until the page has drawn content and no script run is in progress (twice in a row, because a run may
+    trigger another: uploads, reruns)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_s * 1000)
-    page.wait_for_timeout(400)
-    waited = 0.0
-    while waited < timeout_s:
-        if page.locator('[data-testid="stStatusWidget"]').count() == 0 and \
-                page.locator('[data-testid="stSpinner"]').count() == 0:
-            break
-        page.wait_for_timeout(200)
-        waited += 0.2
-    page.wait_for_timeout(500)
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', timeout=timeout_s * 1000)
+    waited, quiet = 0.0, 0
+    while waited < timeout_s and quiet < 2:
+        page.wait_for_timeout(300)
+        waited += 0.3
+        quiet = 0 if _running(page) else quiet + 1
+    page.wait_for_timeout(300)
 
 
 def problems_shown(page) -> dict:
