@@ -479,12 +479,43 @@ def _pin_revenue(prov: pd.DataFrame, national: np.ndarray) -> pd.DataFrame:
                 fixed[r.unit] = r.value
             elif not r.period.endswith("ytd") and r.unit not in fixed:
                 fixed[r.unit] = r.value / (int(r.period[5:7]) / 12) ** MONTH_SHAPE
+        for pin in _monthly_pins(year):
+            if pin.get("revenue") is None or len(pin["members"]) < 2:
+                continue
+            total = pin["revenue"] / (pin["month"] / 12) ** MONTH_SHAPE
+            members = pin["members"]
+            weights = out.loc[members, year] / out.loc[members, year].sum()
+            fixed.update({u: float(total * w) for u, w in weights.items()})
         if fixed:
             free = [u for u in out.index if u not in fixed]
             for u, v in fixed.items():
                 out.at[u, year] = v
             out.loc[free, year] = out.loc[free, year] / out.loc[free, year].sum() * (national[i] - sum(fixed.values()))
     return out
+
+
+@lru_cache(maxsize=None)
+def _monthly_pins_all() -> dict[int, list[dict]]:
+    """Published in-year collections of a province (or of a merged 2025 province, met by its legacy members):
+    year -> [{members, month, revenue, plan_pct, arrears}] (the latest month per unit and year)."""
+    pub = _published()
+    pub = pub[pub["metric"].isin(["revenue_bn_vnd", "revenue_plan_pct", "arrears_bn_vnd"]) &
+              pub["period"].str.match(r"^\d{4}-\d{2}$") & pub["unit"].str.startswith("province")]
+    legacy = admin.level_units("province")
+    out: dict[int, list[dict]] = {}
+    for (unit, year), g in pub.groupby(["unit", "year"]):
+        month = int(g["period"].max()[5:7])
+        g = g[g["period"].str[5:7].astype(int) == month].set_index("metric")["value"]
+        members = [unit] if unit.startswith("province:") else \
+            legacy.index[legacy["province_2025"] == unit].tolist()
+        out.setdefault(int(year), []).append(dict(
+            members=members, month=month, revenue=g.get("revenue_bn_vnd"), plan_pct=g.get("revenue_plan_pct"),
+            arrears=g.get("arrears_bn_vnd")))
+    return out
+
+
+def _monthly_pins(year: int) -> list[dict]:
+    return _monthly_pins_all().get(year, [])
 
 
 def _published_plan_pct() -> dict[tuple[str, int], float]:
@@ -511,15 +542,32 @@ def collections(revenue: pd.DataFrame) -> list[tuple]:
         arrears_ratio.loc[u] = np.clip(4.2 + rng.normal(0, 0.8, len(YEARS)) +
                                        np.array([1.3 if y in (2020, 2021) else 0 for y in YEARS]), 1.0, 12.0)
         shape[u] = MONTH_SHAPE + rng.normal(0, 0.08)
+    shape = {(u, y): shape[u] for u in provinces for y in YEARS}
     for (u, y), v in plan_pub.items():
         if u in plan_pct.index:
             plan_pct.at[u, y] = v
     plan = revenue.loc[provinces] / (plan_pct / 100)
+    pinned_plans = {(u, y) for u, y in plan_pub if u in plan_pct.index}
+    # Published in-year figures: that year's curve passes through them (plan and arrears ratio solved from them).
+    for y in YEARS:
+        for pin in _monthly_pins(y):
+            members, m = pin["members"], pin["month"]
+            fraction = (m / 12) ** MONTH_SHAPE
+            group_rev = float(revenue.loc[members, y].sum())
+            for u in members:
+                shape[(u, y)] = MONTH_SHAPE
+            if pin.get("plan_pct") is not None:
+                group_plan = group_rev * fraction / (pin["plan_pct"] / 100)
+                plan.loc[members, y] = group_plan * revenue.loc[members, y] / group_rev
+                pinned_plans |= {(u, y) for u in members}
+            if pin.get("arrears") is not None:
+                ratio = pin["arrears"] / (group_rev * fraction) * 100 / (1.25 - 0.25 * m / 12)
+                arrears_ratio.loc[members, y] = ratio
     # The nation's published plan attainment: the provinces without their own published figure absorb it.
     for (u, y), v in plan_pub.items():
         if u != admin.NATIONAL_ID:
             continue
-        fixed = [p for p in provinces if (p, y) in plan_pub]
+        fixed = [p for p in provinces if (p, y) in pinned_plans]
         free = [p for p in provinces if p not in fixed]
         need = revenue.at[u, y] / (v / 100) - plan.loc[fixed, y].sum()
         plan.loc[free, y] = plan.loc[free, y] * need / plan.loc[free, y].sum()
@@ -545,7 +593,7 @@ def collections(revenue: pd.DataFrame) -> list[tuple]:
         for u in provinces:
             total_rev, total_plan, ratio = revenue.at[u, y], plan.at[u, y], arrears_ratio.at[u, y]
             for m in range(1, 12):
-                ytd = total_rev * (m / 12) ** shape[u]
+                ytd = total_rev * (m / 12) ** shape[(u, y)]
                 arr = ytd * (ratio * (1.25 - 0.25 * m / 12)) / 100
                 rows += _collection_rows(u, y, f"{y}-{m:02d}", ytd, total_plan, arr)
                 nat_month[m - 1] += (ytd, total_plan, arr)

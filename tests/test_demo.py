@@ -144,3 +144,16 @@ def test_coverage_rises_over_the_period_and_compulsory_si_dips_in_2021(resolved)
     assert hi[2025] > hi[2020] > hi[2015]
     comp = nat[nat["metric"] == "si_compulsory_participants"].set_index("year")["value"]
     assert comp[2021] < comp[2020] and comp[2022] > comp[2021]
+
+
+def test_monthly_collections_pass_through_published_in_year_figures(panel):
+    """Nghệ An to September 2020 (4,836 bn, 71.29 % of plan, arrears 279.213 bn); Hải Phòng after the merger to
+    August 2025 (19,000 bn, 65.76 %, 1,200 bn): the demo curve of the year goes through them."""
+    def ytd(units, period):
+        x = panel[panel["unit"].isin(units) & (panel["period"] == period)].groupby("metric")["value"].sum()
+        return x["revenue_bn_vnd"], x["revenue_bn_vnd"] / x["revenue_plan_bn_vnd"] * 100, x["arrears_bn_vnd"]
+
+    rev, pct, arrears = ytd(["province:40"], "2020-09")
+    assert (rev, pct, arrears) == (pytest.approx(4836), pytest.approx(71.29), pytest.approx(279.213))
+    rev, pct, arrears = ytd(["province:31", "province:30"], "2025-08")  # Hải Phòng + Hải Dương
+    assert (rev, pct, arrears) == (pytest.approx(19000), pytest.approx(65.76), pytest.approx(1200))

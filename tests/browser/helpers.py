@@ -17,6 +17,10 @@ def settle(page, timeout_s: float = 60) -> None:
         page.wait_for_timeout(300)
         waited += 0.3
         quiet = 0 if _running(page) else quiet + 1
+    # Charts draw after the script run: wait until each Vega chart has drawn its marks.
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator("canvas, svg").first.wait_for(timeout=timeout_s * 1000)
     page.wait_for_timeout(300)
 
 
