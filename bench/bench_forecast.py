@@ -1,115 +1,156 @@
-"""Forecast speed on a synthetic district panel, and the backtest table of the real national HI and SI series.
+"""Targets and forecasts: speed on the bundled data through the page's code path (lib.outlook), and the backtest table
+of the published national series.
 
-Run: .venv/bin/python bench/bench_forecast.py
+Prints:
+- first time: every district (696) x 4 coverage metrics, forecasts + targets + progress labels (lib.outlook.table,
+  what the Ranking view and `lib.cli forecast` run), on an empty cache: wall time per metric and in total, the CPU
+  time the fits took (sum over series, all processes) and the load average (the machine may be shared);
+- from the cache: the same 4 tables after a restart (memory cleared: read from var/cache), and the forecasts;
+- one unit with a changed target: lib.outlook.unit_outlook with an override (cached forecast), and the Progress page
+  rerun (AppTest script time) after the target input changes;
+- the backtest table of `python -m lib.cli backtest` (published national HI, SI and UI year-end series).
+
+Run: .venv/bin/python bench/bench_forecast.py [--skip-first] (--skip-first: keep var/cache and time only the cached
+paths)
 """
 from __future__ import annotations
 
-import pickle
+import os
+import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.forecast import backtest_table, forecast_many, forecast_series, inv_logit  # noqa: E402
-from lib.targets import Target  # noqa: E402
+from lib import admin, outlook, store as store_mod  # noqa: E402
 
-N_UNITS = 696
-YEARS = np.arange(2015, 2026)
-# metric: (logit start mean, start spread, yearly drift mean, drift spread, 2025 target, 2030 target)
-METRICS = {
-    "hi_coverage_pct": (1.2, 0.6, 0.18, 0.08, 95.0, 97.0),
-    "si_coverage_pct": (-1.1, 0.5, 0.08, 0.05, 45.0, 60.0),
-    "ui_coverage_pct": (-1.4, 0.5, 0.07, 0.05, 35.0, 45.0),
-    "si_voluntary_pct": (-4.0, 0.6, 0.12, 0.08, 5.0, 7.0),
-}
+METRICS = ("hi_coverage_pct", "si_coverage_pct", "si_voluntary_coverage_pct", "ui_coverage_pct")
 
 
-def synthetic_panel(seed: int = 2025) -> pd.DataFrame:
-    """696 units x 4 metrics x 2015-2025: logit-scale damped trends with noise, ~3 % of years missing."""
-    rng = np.random.default_rng(seed)
-    frames = []
-    for metric, (start, start_sd, drift, drift_sd, _, _) in METRICS.items():
-        level = rng.normal(start, start_sd, N_UNITS)
-        slope = np.abs(rng.normal(drift, drift_sd, N_UNITS))
-        y = np.empty((N_UNITS, len(YEARS)))
-        for t in range(len(YEARS)):
-            slope = 0.95 * slope + rng.normal(0, 0.02, N_UNITS)
-            level = level + slope + rng.normal(0, 0.05, N_UNITS)
-            y[:, t] = level
-        values = np.round(inv_logit(y), 2)
-        values[rng.random(values.shape) < 0.03] = np.nan
-        frames.append(pd.DataFrame({"metric": metric, "unit": np.repeat([f"district:{i:03d}" for i in range(N_UNITS)],
-                                                                         len(YEARS)),
-                                    "year": np.tile(YEARS, N_UNITS), "value": values.ravel()}))
-    return pd.concat(frames, ignore_index=True)
+def load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def national_series(metric: str, first_year: int = 2010) -> pd.Series:
-    d = pd.read_csv(ROOT / "data" / "reference" / "reported_figures.csv")
-    d = d[(d.area_level == "national") & (d.period == "FY") & (d.metric == metric) & (d.year >= first_year)]
-    return d.groupby("year").value.median()
+def cpu_seconds() -> float:
+    """CPU time of this process and of the forecast pool's worker processes (Linux /proc), in seconds."""
+    from lib import forecast
+
+    total = time.process_time()
+    tick = os.sysconf("SC_CLK_TCK")
+    for pool in list(forecast._POOLS.values()):
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+            except (OSError, IndexError, ValueError):
+                continue
+    return total
+
+
+def first_time(store, cache_dir: Path, units: list[str]) -> None:
+    outlook.clear_memory_cache()
+    total_wall, total_cpu = 0.0, 0.0
+    print(f"first time, empty cache, {len(units)} districts x {len(METRICS)} metrics (load average before: {load()})")
+    total_all = 0.0
+    for metric in METRICS:
+        c0, t0 = cpu_seconds(), time.perf_counter()
+        frame = outlook.table(store, units, metric, cache_dir=cache_dir, workers=2)
+        wall, used = time.perf_counter() - t0, cpu_seconds() - c0
+        results = outlook.forecasts(store, units, metric, cache_dir=cache_dir)
+        cpu = sum(r.cpu_seconds for r in results.values())
+        total_wall, total_cpu, total_all = total_wall + wall, total_cpu + cpu, total_all + used
+        models = frame["model"].value_counts().to_dict()
+        print(f"  {metric}: {wall:.1f} s wall, {used:.1f} s CPU in all processes ({cpu:.1f} s in the fits); "
+              f"{len(frame)} rows, {int(frame['demo'].sum())} demo; models {models}")
+    print(f"first time total: {total_wall:.1f} s wall for {len(units) * len(METRICS)} series; CPU {total_all:.1f} s "
+          f"in all processes ({total_cpu:.1f} s in the fits), i.e. ~{total_all / 2:.1f} s wall on 2 idle cores; "
+          f"load average after: {load()}")
+
+
+def from_cache(store, cache_dir: Path, units: list[str]) -> None:
+    outlook.clear_memory_cache()
+    t0 = time.perf_counter()
+    for metric in METRICS:
+        outlook.table(store, units, metric, cache_dir=cache_dir)
+    tables = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for metric in METRICS:
+        outlook.table(store, units, metric, cache_dir=cache_dir)
+    memory = time.perf_counter() - t0
+    outlook.clear_memory_cache()
+    t0 = time.perf_counter()
+    for metric in METRICS:
+        outlook.forecasts(store, units, metric, cache_dir=cache_dir)
+    fc = time.perf_counter() - t0
+    size = sum(p.stat().st_size for p in Path(cache_dir).glob("*") if p.is_file()) / 1e6
+    print(f"from the cache after a restart: 4 district tables {tables * 1000:.0f} ms (then {memory * 1000:.1f} ms "
+          f"from memory); all {len(units) * len(METRICS)} forecasts {fc:.2f} s; cache on disk {size:.1f} MB")
+
+
+def single_unit(store, cache_dir: Path) -> None:
+    unit, metric = "district:412", "hi_coverage_pct"  # Vinh, Nghệ An
+    outlook.unit_outlook(store, unit, metric, cache_dir=cache_dir)  # warm: the forecast is in the cache
+    times, ps = [], []
+    base = store.target(unit, metric, 2030)
+    for value in (95.5, 96.0, 96.5, 97.0, 97.5, 98.0, 98.5, 99.0):
+        t0 = time.perf_counter()
+        uo = outlook.unit_outlook(store, unit, metric, override=outlook.override_target(base, metric, 2030, value,
+                                                                                           unit), cache_dir=cache_dir)
+        times.append(time.perf_counter() - t0)
+        ps.append(uo.outlooks[2030].p_meet)
+    print(f"one unit ({unit}, HI), changed 2030 target, lib.outlook.unit_outlook: median "
+          f"{1000 * statistics.median(times):.1f} ms, max {1000 * max(times):.1f} ms over {len(times)} targets; "
+          f"p_meet {ps[0]:.3f} at 95.5% .. {ps[-1]:.3f} at 99%")
+
+
+def page_rerun() -> None:
+    """The page's script time when the analyst changes the target (AppTest, bundled data, var/cache)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["lang"] = "en"
+    at.query_params["area"] = "province:40"
+    at.query_params["unit"] = "district:412"
+    at.run()
+    at.switch_page("pages/progress.py").run()
+    times = []
+    for value in (96.0, 97.0, 98.0, 96.5, 97.5):
+        box = [n for n in at.number_input if n.key == "_prog_ov_value"][0]
+        box.set_value(value)
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+        assert not at.exception, at.exception
+    print(f"Progress page rerun after a target change (AppTest script time): median "
+          f"{1000 * statistics.median(times):.0f} ms, max {1000 * max(times):.0f} ms over {len(times)} changes")
 
 
 def main() -> None:
-    panel = synthetic_panel()
-    n_series = panel.groupby(["metric", "unit"]).ngroups
-    print(f"panel: {N_UNITS} units x {len(METRICS)} metrics x {YEARS[0]}-{YEARS[-1]} = {n_series} series")
+    skip_first = "--skip-first" in sys.argv
+    t0 = time.perf_counter()
+    store = store_mod.bundled_store()
+    _ = store.resolved, store.targets
+    print(f"bundled store loaded in {time.perf_counter() - t0:.2f} s")
+    units = outlook.level_units("district")
+    assert len(units) == len(admin.level_units("district"))
+    if skip_first:
+        cache_dir = outlook.CACHE_DIR
+        for metric in METRICS:  # make sure the cache is filled
+            outlook.table(store, units, metric, cache_dir=cache_dir)
+    else:
+        cache_dir = Path(tempfile.mkdtemp(prefix="bench-outlook-"))
+        first_time(store, cache_dir, units)
+    from_cache(store, cache_dir, units)
+    single_unit(store, cache_dir)
+    page_rerun()
+    print()
+    from lib import cli
 
-    results = {}
-    t0 = time.perf_counter()
-    for metric, spec in METRICS.items():
-        targets = [Target(metric, 2025, "floor", spec[4]), Target(metric, 2030, "floor", spec[5])]
-        results[metric] = forecast_many(panel[panel.metric == metric], targets=targets, workers=2)
-    total = time.perf_counter() - t0
-    print(f"forecast all, workers=2: {total:.2f} s for {n_series} series ({1000 * total / n_series:.2f} ms per series "
-          f"wall clock)")
-
-    sample = panel[panel.metric == "hi_coverage_pct"].groupby("unit").head(len(YEARS))
-    units = list(sample.unit.unique()[:200])
-    t0 = time.perf_counter()
-    for unit in units:
-        g = sample[sample.unit == unit]
-        forecast_series(pd.Series(g.value.to_numpy(), index=g.year.to_numpy()))
-    print(f"one series in one process: {1000 * (time.perf_counter() - t0) / len(units):.2f} ms mean over "
-          f"{len(units)} series")
-
-    sizes = len(pickle.dumps(results))
-    print(f"pickled results: {sizes / 1e6:.1f} MB")
-
-    result = results["hi_coverage_pct"]["district:001"]
-    changed = Target("hi_coverage_pct", 2030, "floor", 96.5)
-    t0 = time.perf_counter()
-    outlook = result.outlook(changed)
-    first = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result.outlook(Target("hi_coverage_pct", 2030, "floor", 98.0))
-    again = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    fresh = pickle.loads(pickle.dumps(result)).outlook(changed)
-    from_cache = time.perf_counter() - t0
-    print(f"one unit, changed target: {1000 * first:.2f} ms (first), {1000 * again:.2f} ms (again), "
-          f"{1000 * from_cache:.2f} ms (unpickled from a cache); p_meet={outlook.p_meet:.3f} "
-          f"same after unpickling: {fresh.p_meet == outlook.p_meet}")
-    g = panel[(panel.metric == "hi_coverage_pct") & (panel.unit == "district:001")]
-    t0 = time.perf_counter()
-    forecast_series(pd.Series(g.value.to_numpy(), index=g.year.to_numpy()), targets=[changed])
-    print(f"one unit, full refit with the changed target: {1000 * (time.perf_counter() - t0):.2f} ms")
-
-    real = {"national HI 2010-2025": national_series("hi_coverage_pct"),
-            "national SI": national_series("si_coverage_pct")}
-    for name, s in real.items():
-        print(f"{name}: " + ", ".join(f"{y}: {v:g}" for y, v in s.items()))
-    pd.set_option("display.width", 200)
-    pd.set_option("display.max_columns", 20)
-    for engine in ("numpy", "statsmodels"):
-        table = backtest_table(real, engine=engine)
-        print(f"backtest table (engine={engine}):")
-        print(table.round(3).to_string(index=False))
+    cli.main(["backtest"])
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
   python -m lib.cli validate FILE...            one problem per line as FILE:ROW:COLUMN: message; exit 1 if any error
   python -m lib.cli template {coverage,collections,targets} --out FILE   (.csv or .xlsx)
   python -m lib.cli geo check                   boundary layers: features, invalid geometries, deck JSON bytes
+  python -m lib.cli forecast --level {national,province,district} --metric {hi,si,si_voluntary,ui} --out FILE.csv
+                                                one row per unit: targets, chances of meeting them, model (cached)
+  python -m lib.cli backtest                    backtest of every model on the published national HI, SI, UI series
 """
 from __future__ import annotations
 
@@ -69,6 +72,102 @@ def _geo(args) -> int:
     return check.main([])
 
 
+def _forecast(args) -> int:
+    """One row per unit of a level: last value, 2025 and 2030 targets, chances of meeting them, expected year,
+    status, model and MASE (lib.outlook.export_frame), as CSV. Uses and fills the same cache as the app."""
+    import tempfile
+
+    from lib import export, metrics, outlook, store as store_mod
+
+    try:
+        store = store_mod.bundled_store()
+    except FileNotFoundError as err:
+        print(err, file=sys.stderr)
+        return 1
+    uploads = []
+    for name in args.data or []:
+        from lib.validate import validate_bytes
+
+        path = Path(name)
+        if not path.exists():
+            print(f"{name}: file not found", file=sys.stderr)
+            return 1
+        result = validate_bytes(str(path), path.read_bytes(), _denominator_lookup())
+        if not result.ok:
+            for problem in result.problems:
+                print(problem.line("en"), file=sys.stderr)
+            return 1
+        uploads.append(result.dataset)
+    if uploads:
+        store = store_mod.Store(list(store_mod.bundled()) + uploads)
+    metric = metrics.by_short(args.metric)
+    units = outlook.level_units(args.level)
+    started = [False]
+
+    def progress(done: int, total: int) -> None:
+        if not args.quiet:
+            started[0] = True
+            print(f"\rforecasting {done}/{total} units", end="", file=sys.stderr, flush=True)
+
+    cache_dir = Path(tempfile.mkdtemp(prefix="outlook-")) if args.no_cache else None
+    frame = outlook.table(store, units, metric.id, progress_cb=progress, workers=args.workers, cache_dir=cache_dir)
+    if started[0]:
+        print(file=sys.stderr)
+    out = outlook.export_frame(frame)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_bytes(export.csv_bytes(out))
+    if not args.quiet:
+        demo = int(out["demo"].sum())
+        print(f"{args.out}: {len(out)} units, {metric.id}; {demo} forecasts from histories with demo values "
+              f"(data_status=demo)", file=sys.stderr)
+    return 0
+
+
+BACKTEST_SERIES = (("hi_coverage_pct", "national HI coverage", 2010), ("si_coverage_pct", "national SI coverage", None),
+                   ("ui_coverage_pct", "national UI coverage", None))
+
+
+def _backtest(args) -> int:
+    """Each model's and the combination's MASE (absolute, and relative to the naive and drift forecasts) and the
+    coverage of their 80 % and 95 % intervals, per horizon, on the published national year-end series."""
+    import pandas as pd
+
+    from lib import forecast, reference
+
+    engines = ("statsmodels", "numpy") if args.engine == "both" else (args.engine,)
+    for metric, title, first in BACKTEST_SERIES:
+        s = reference.national_fy_series(metric)
+        if first is not None:
+            s = s[s.index >= first]
+        values = ", ".join(f"{int(y)}: {v:g}" for y, v in s.items())
+        print(f"== {title}, published year-end values ({len(s)}): {values or 'none'}")
+        if len(s) < forecast.MIN_OBSERVED_YEARS:
+            print(f"   too short to backtest: {len(s)} published year-end values, at least "
+                  f"{forecast.MIN_OBSERVED_YEARS} needed (4 to fit, 1 to score). No numbers are invented.\n")
+            continue
+        for engine in engines:
+            table = forecast.backtest_table({title: s}, engine=engine)
+            note = {"statsmodels": "every model refitted by statsmodels at every origin (naive and drift in closed "
+                                   "form)",
+                    "numpy": "the numpy version of the same models, as the app's bulk backtest"}[engine]
+            print(f"-- engine: {engine} ({note})")
+            chosen = table.loc[table["chosen"], "model"]
+            table = table.assign(model=table["model"].where(~table["chosen"], table["model"] + " *"))
+            cols = ["model", "horizon", "n", "mase", "mase_rel_naive", "mase_rel_drift", "coverage80", "coverage95"]
+            shown = table[cols].rename(columns={"mase_rel_naive": "rel_naive", "mase_rel_drift": "rel_drift",
+                                                "coverage80": "cover80", "coverage95": "cover95"})
+            with pd.option_context("display.width", 200, "display.max_rows", 500):
+                print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+            means = table.groupby("model", sort=False)["mean_mase"].first()
+            print("   mean MASE over horizons 1-5: " + ", ".join(f"{m.rstrip(' *')} {v:.3f}" for m, v in means.items()))
+            if len(chosen):
+                print(f"   chosen (lowest mean MASE among the candidates): {chosen.iloc[0]}")
+            print("   n = backtest errors (origins with at least 4 observed years; observed target years only); "
+                  "rel_naive/rel_drift = MASE / MASE of the naive / random-walk-with-drift forecast at that horizon; "
+                  "cover80/cover95 = share inside the model's own 80 %/95 % interval (before widening)\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -86,6 +185,18 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("geo", help="boundary layers")
     p.add_argument("action", choices=("check",))
     p.set_defaults(func=_geo)
+    p = sub.add_parser("forecast", help="chances of meeting the 2025 and 2030 targets, one row per unit (CSV)")
+    p.add_argument("--level", choices=("national", "province", "district"), required=True)
+    p.add_argument("--metric", choices=("hi", "si", "si_voluntary", "ui"), required=True)
+    p.add_argument("--out", required=True, help="FILE.csv")
+    p.add_argument("--data", nargs="*", help="your own data or targets files, added to the bundled data")
+    p.add_argument("--workers", type=int, default=2, help="processes for the forecasts (default 2)")
+    p.add_argument("--no-cache", action="store_true", help="recompute instead of using var/cache/outlook")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=_forecast)
+    p = sub.add_parser("backtest", help="rolling-origin backtest of every model on the published national series")
+    p.add_argument("--engine", choices=("statsmodels", "numpy", "both"), default="both")
+    p.set_defaults(func=_backtest)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -61,14 +61,21 @@ def annual_series(series) -> pd.Series:
     if series is None:
         return pd.Series(dtype=float)
     if isinstance(series, Mapping):
-        series = pd.Series(dict(series), dtype=float)
-    s = pd.Series(series, dtype=float).dropna()
-    if s.empty:
+        years, values = np.fromiter(series.keys(), dtype=float), np.fromiter(series.values(), dtype=float)
+    elif isinstance(series, pd.Series):
+        years, values = np.asarray(series.index, dtype=float), np.asarray(series.to_numpy(), dtype=float)
+    else:
+        s = pd.Series(series, dtype=float)
+        years, values = np.asarray(s.index, dtype=float), s.to_numpy(dtype=float)
+    keep = ~np.isnan(values)
+    years, values = years[keep].astype(int), values[keep]
+    if len(years) == 0:
         return pd.Series(dtype=float)
-    s.index = pd.Index(np.asarray(s.index).astype(int), name="year")
-    if s.index.has_duplicates:
-        s = s.groupby(level=0).median()
-    return s.sort_index()
+    order = np.argsort(years, kind="stable")
+    years, values = years[order], values[order]
+    if len(years) > 1 and np.any(years[1:] == years[:-1]):
+        return pd.Series(values, index=pd.Index(years, name="year")).groupby(level=0).median()
+    return pd.Series(values, index=pd.Index(years, name="year"))
 
 
 def _base_year(s: pd.Series, base_year: int | None) -> int:
@@ -249,7 +256,8 @@ def recent_added_per_year(counts, k: int = 3) -> float:
 def denominator_at(denominator_by_year: Mapping[int, float], year: int) -> float:
     """The denominator in `year`: given, else extrapolated at the compound growth between the first and last years
     given (held flat when only one year is given)."""
-    d = annual_series(denominator_by_year)
+    d = denominator_by_year if isinstance(denominator_by_year, pd.Series) and denominator_by_year.index.name == "year" \
+        else annual_series(denominator_by_year)
     if d.empty:
         raise ValueError("denominator_by_year is empty")
     if year in d.index:
@@ -299,8 +307,9 @@ def _participants_from_coverage(s: pd.Series, target: Target, denominator_by_yea
     verdict = _common_checks(s, target)
     if verdict is not None:
         return verdict | {"method": "participants"}
-    counts = pd.Series({int(y): v / 100.0 * denominator_at(denominator_by_year, int(y)) for y, v in s.items()})
-    return participants_needed(int(s.index[-1]), float(counts.iloc[-1]), denominator_by_year, target,
+    den = annual_series(denominator_by_year)  # once: denominator_at reuses it
+    counts = pd.Series({int(y): v / 100.0 * denominator_at(den, int(y)) for y, v in s.items()})
+    return participants_needed(int(s.index[-1]), float(counts.iloc[-1]), den, target,
                                recent_added_per_year(counts, k))
 
 

@@ -1,9 +1,251 @@
-"""Progress page: not built yet; says what it will show."""
+"""Progress & forecast: will the unit meet its 2025 and 2030 targets?
+
+Four views (the `panel` view state, so a link reopens the one shown): the forecast (fan chart with the targets, the
+chance of meeting them in words and numbers, the Open SDG label and the participants needed per year), the ranking of
+the level's units, the backtest evidence behind the forecast, and the methods. In presenter mode only the chosen view
+is drawn, full width, with its source line. An analyst's target for this view recomputes only the probabilities."""
 import streamlit as st
 
-from lib import ui
+from lib import admin, fanchart, fmt, outlook, ui
+from lib import progress_view as pv
 from lib.i18n import t
 
+OVERRIDE = "_prog_override"  # {"unit", "metric", "year", "value"}: an analyst's target for this view
+RANK_IDS = "_prog_rank_ids"
+
 lang = ui.lang()
-st.title(t("page.progress", lang))
-st.info(t("placeholder.progress", lang), icon=":material/construction:")
+view = ui.view()
+store = ui.get_store()
+presenting = ui.presenting()
+
+metric = outlook.coverage_metric(view.metric)
+unit = outlook.focus_unit(view.area, view.unit)
+if unit != view.unit:
+    st.session_state["unit"] = unit
+panel = view.panel if view.panel in outlook.PANELS else "forecast"
+if panel != view.panel:
+    st.session_state["panel"] = panel
+
+ui.title(t("page.progress", lang), f"{pv.unit_name(unit, lang)} · {metric.name(lang)}")
+if metric.short != view.metric:
+    st.info(t("progress.coverage_only", lang, metric=metric.name(lang)), icon=":material/info:")
+
+
+# -- controls ---------------------------------------------------------------------------------------------------------
+def unit_label(uid: str) -> str:
+    return pv.unit_name(uid, lang, with_parent=view.area == admin.NATIONAL_ID)
+
+
+if not presenting:
+    options = outlook.unit_options(view.area)
+    if unit not in options:
+        options = options[:1] + [unit] + options[1:]
+    c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
+    with c1:
+        ui.bound(st.selectbox, "unit", t("progress.unit", lang), options, format_func=unit_label)
+    with c2:
+        ui.bound(st.segmented_control, "panel", t("progress.panel", lang), options=list(outlook.PANELS),
+                 format_func=lambda p: t(f"progress.panel_{p}", lang), selection_mode="single")
+
+
+def current_override():
+    o = st.session_state.get(OVERRIDE)
+    if o and o["unit"] == unit and o["metric"] == metric.id:
+        base = store.target(unit, metric.id, o["year"])
+        return outlook.override_target(base, metric.id, o["year"], o["value"], unit)
+    return None
+
+
+def set_override(year_key: str, value_key: str) -> None:
+    year, value = st.session_state.get(year_key) or 2030, st.session_state.get(value_key)
+    if value is None:
+        st.session_state.pop(OVERRIDE, None)
+        return
+    st.session_state[OVERRIDE] = {"unit": unit, "metric": metric.id, "year": int(year), "value": float(value)}
+
+
+def clear_override() -> None:
+    st.session_state.pop(OVERRIDE, None)
+
+
+def override_controls(uo) -> None:
+    """'Try another target' for analysts: only this view's probabilities and labels change."""
+    active = uo.override is not None
+    with st.expander(t("progress.override.title", lang), expanded=active, icon=":material/tune:"):
+        st.caption(t("progress.override.help", lang))
+        year_key, value_key = "_prog_ov_year", "_prog_ov_value"
+        year = uo.override.year if active else uo.main_year
+        base = uo.targets.get(year) if active else uo.targets.get(year)
+        st.session_state[year_key] = year
+        st.session_state[value_key] = float(uo.override.value if active else (base.threshold if base else 95.0))
+        a, b, c = st.columns([2, 2, 1], vertical_alignment="bottom")
+        a.segmented_control(t("progress.override.year", lang), options=list(outlook.TARGET_YEARS), key=year_key,
+                            on_change=set_override, args=(year_key, value_key), selection_mode="single")
+        b.number_input(t("progress.override.value", lang), min_value=0.0, max_value=float(metric.ceiling or 100),
+                       step=0.1, format="%.2f", key=value_key, on_change=set_override, args=(year_key, value_key))
+        c.button(t("progress.override.reset", lang), on_click=clear_override, disabled=not active,
+                 icon=":material/restart_alt:")
+
+
+# -- the forecast view ------------------------------------------------------------------------------------------------
+def forecast_view() -> None:
+    with st.spinner(t("progress.computing_one", lang)):
+        uo = outlook.unit_outlook(store, unit, metric.id, override=current_override())
+    ui.demo_banner(uo.statuses, lang)
+    first, second = pv.headline(uo, lang)
+    st.markdown(f"### {first}")
+    if second:
+        st.markdown(second)
+    if uo.demo and not uo.result.too_short:
+        st.caption(t("progress.demo_forecast", lang))
+    if uo.override is not None:
+        st.caption(t("progress.override.active", lang, target=pv.target_text(uo.override, lang),
+                     year=uo.override.year))
+    left, right = (st.container(), None) if presenting else st.columns([3, 2], gap="large")
+    with left:
+        chart = fanchart.fan_spec(uo, lang, height=400 if presenting else 360)
+        ui.chart(chart, f"progress_{metric.short}_{unit.replace(':', '_')}", key="prog_fan")
+        st.caption(t("progress.chart.legend", lang))
+        method = pv.method_line(uo, lang)
+        if method:
+            st.caption(method)
+    if presenting:
+        ui.source_line(list(uo.history["source"]) + [tg.source for tg in uo.targets.values() if tg is not None],
+                       lang, uo.statuses)
+        return
+    with right:
+        for year in sorted(uo.targets, reverse=True):
+            target_box(uo, year)
+    override_controls(uo)
+    ui.source_line(list(uo.history["source"]) + [tg.source for tg in uo.targets.values() if tg is not None],
+                   lang, uo.statuses)
+
+
+def target_box(uo, year: int) -> None:
+    target = uo.targets.get(year)
+    with st.container(border=True):
+        st.markdown(f"**{t('progress.target_heading', lang, year=year)}: {ui.text(pv.target_text(target, lang))}**")
+        if target is None:
+            st.caption(t("progress.no_target", lang, year=year))
+            return
+        st.caption(ui.text(pv.target_origin(target, lang)))
+        if year != uo.main_year:
+            first, second = pv.headline(uo, lang, year)
+            st.markdown(first + (f" {second}" if second else ""))
+        labels = uo.progress.get(year) or {}
+        label, detail = pv.open_sdg_text(labels.get("open_sdg"), lang)
+        st.markdown(label)
+        if detail:
+            st.caption(detail)
+        label, detail = pv.participants_text(labels.get("participants"), metric.id, lang)
+        st.markdown(label)
+        if detail:
+            st.caption(detail)
+
+
+# -- the ranking ------------------------------------------------------------------------------------------------------
+def pick_row(key: str) -> None:
+    rows = (st.session_state.get(key) or {}).get("selection", {}).get("rows", [])
+    ids = st.session_state.get(RANK_IDS) or []
+    if rows and rows[0] < len(ids):
+        st.session_state["unit"] = ids[rows[0]]
+        st.session_state["panel"] = "forecast"
+
+
+def ranking_view() -> None:
+    level = outlook.table_level(view.area, view.level)
+    if not presenting:
+        c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
+        if view.area == admin.NATIONAL_ID:
+            with c1:
+                ui.bound(st.segmented_control, "level", t("progress.rank.level", lang),
+                         options=["province", "province_2025", "district"],
+                         format_func=lambda lv: t(f"progress.rank.level_{lv}", lang), selection_mode="single")
+        c2.segmented_control(t("progress.rank.year", lang), options=list(outlook.TARGET_YEARS), default=2030,
+                             key="_prog_rank_year")
+        c3.segmented_control(t("progress.rank.sort", lang), options=["probability", "gap"], default="probability",
+                             format_func=lambda s: t(f"progress.rank.sort_{s}", lang), key="_prog_rank_sort")
+    year = st.session_state.get("_prog_rank_year") or 2030
+    by = st.session_state.get("_prog_rank_sort") or "probability"
+    units = outlook.level_units(level, view.area)
+    bar = {}
+
+    def on_progress(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = st.progress(0.0, text=t("progress.rank.computing", lang, total=total))
+        bar["bar"].progress(done / max(total, 1), text=t("progress.rank.computing_n", lang, done=done, total=total))
+
+    with st.spinner(t("progress.rank.loading", lang)):
+        frame = outlook.table(store, units, metric.id, progress_cb=on_progress)
+    if "bar" in bar:
+        bar["bar"].empty()
+    override = current_override()
+    p_column = None
+    if override is not None and not presenting and override.year == year and st.toggle(
+            t("progress.rank.use_override", lang, target=pv.target_text(override, lang), year=override.year),
+            key="_prog_rank_override"):
+        frame = outlook.with_override(frame, store, metric.id, override)
+        p_column = "p_override"
+    ranked = outlook.ranked(frame, by, year, column=p_column)
+    ui.demo_banner(set(ranked["data_status"].dropna()), lang)
+    st.caption(t("progress.rank.caption", lang, n=len(ranked), level=t(f"progress.rank.level_{level}", lang),
+                 by=t(f"progress.rank.by_{by}", lang), year=year))
+    display, csv = pv.ranking_frames(ranked, lang, year, p_column, with_parent=view.area == admin.NATIONAL_ID)
+    st.session_state[RANK_IDS] = ranked["unit"].tolist()
+    p_label, r_label = t("progress.col.p_meet", lang, year=year), t("progress.col.p_reach", lang, year=year)
+    config = {p_label: st.column_config.ProgressColumn(p_label, min_value=0, max_value=100, format="%.0f%%"),
+              r_label: st.column_config.ProgressColumn(r_label, min_value=0, max_value=100, format="%.0f%%")}
+    key = "prog_rank_table"
+    ui.table(display, f"progress_ranking_{metric.short}_{level}_{year}", csv=csv, key=key, column_config=config,
+             on_select=(lambda: pick_row(key)) if not presenting else "ignore", selection_mode="single-row")
+    if not presenting:
+        st.caption(t("progress.rank.click", lang))
+    ui.source_line([], lang, set(ranked["data_status"].dropna()))
+
+
+# -- the backtest evidence --------------------------------------------------------------------------------------------
+def evidence_view() -> None:
+    uo = outlook.unit_outlook(store, unit, metric.id)
+    r = uo.result
+    ui.demo_banner(uo.statuses, lang)
+    if r.too_short or not r.scores:
+        st.info(pv.headline(uo, lang)[0] if r.too_short else t("progress.ev.none", lang), icon=":material/info:")
+        return
+    st.markdown(t("progress.ev.chosen", lang, model=pv.model_name(r.model, lang), mase=fmt.number(r.mase, lang, 2)))
+    st.caption(t("progress.ev.engines", lang, engine=pv.engine_text(r, lang),
+                 gap=fmt.points(r.engine_gap, lang, decimals=2, signed=False)))
+    notes = pv.notes_text(r, lang)
+    if notes:
+        st.caption(" · ".join(notes))
+    tables = pv.evidence_tables(r, lang)
+    which = st.segmented_control(t("progress.ev.scale", lang), options=["mase", "rel_naive", "rel_drift"],
+                                 default="mase", format_func=lambda k: t(f"progress.ev.{k}", lang),
+                                 key="_prog_ev_scale") or "mase"
+    st.markdown(f"**{t('progress.ev.' + which + '_title', lang)}**")
+    ui.show_table(tables[which])
+    a, b = st.columns(2)
+    with a:
+        st.markdown(f"**{t('progress.ev.coverage80_title', lang)}**")
+        ui.show_table(tables["coverage80"])
+    with b:
+        st.markdown(f"**{t('progress.ev.coverage95_title', lang)}**")
+        ui.show_table(tables["coverage95"])
+    a, b = st.columns(2)
+    with a:
+        st.markdown(f"**{t('progress.ev.widening_title', lang)}**")
+        ui.show_table(tables["widening"])
+    with b:
+        st.markdown(f"**{t('progress.ev.counts_title', lang)}**")
+        ui.show_table(tables["counts"])
+    st.markdown(f"**{t('progress.ev.forecast_title', lang)}**")
+    ui.show_table(pv.forecast_table(r, lang))
+    st.caption(t("progress.ev.how", lang))
+
+
+def methods_view() -> None:
+    for key in ("targets", "open_sdg", "participants", "forecast", "probability", "engine"):
+        st.markdown(f"#### {t('progress.methods.' + key + '_title', lang)}")
+        st.markdown(t("progress.methods." + key, lang))
+
+
+{"forecast": forecast_view, "ranking": ranking_view, "evidence": evidence_view, "methods": methods_view}[panel]()

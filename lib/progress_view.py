@@ -1,0 +1,297 @@
+"""What the Progress & forecast page says, in Vietnamese or English (no Streamlit): the probability sentence, the
+method behind every label, the target's origin, the ranking table and the backtest evidence as display tables."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from lib import admin, fmt, forecast, metrics
+from lib.i18n import t
+from lib.provenance import status_label
+from lib.targets import Target
+
+MODEL_ORDER = ("combination", "theta", "ets_damped", "arima_drift", "rw_drift", "naive")
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def prob(p, lang: str) -> str:
+    """A probability as a whole per cent; '>99%' and '<1%' at the ends: a model's paths are no proof of certainty."""
+    if _missing(p):
+        return "–"
+    if p >= 0.995:
+        return ">99%"
+    if p <= 0.005:
+        return "<1%"
+    return fmt.pct(100 * p, lang, 0)
+
+
+def target_text(target: Target | None, lang: str) -> str:
+    if target is None:
+        return "–"
+    if target.kind == "range" and target.value_max is not None:
+        return f"{fmt.trimmed(target.value, lang)}–{fmt.pct_trimmed(target.value_max, lang)}"
+    prefix = t("progress.above", lang) + " " if target.kind == "floor" else ""
+    return prefix + fmt.pct_trimmed(target.value, lang)
+
+
+def unit_name(uid: str, lang: str, with_parent: bool = True) -> str:
+    """'Việt Nam (toàn quốc)', 'Tỉnh Nghệ An', 'Thành phố Vinh (Nghệ An)' (the province only with `with_parent`)."""
+    if uid == admin.NATIONAL_ID:
+        return t("common.national", lang)
+    u = admin.units()
+    if uid not in u.index:
+        return uid
+    level = u.at[uid, "level"]
+    name = admin.display_name(uid, with_parent=with_parent and level in ("district", "commune"))
+    if level == "province_2025":
+        return f"{name} ({t('level.suffix.province_2025', lang)})"
+    return name
+
+
+def target_origin(target: Target | None, lang: str) -> str:
+    """Where the target comes from, in words (the rule for inherited and derived targets)."""
+    if target is None:
+        return ""
+    if target.status == "override":
+        return t("progress.origin.override", lang)
+    if target.status == "inherited":
+        return t("progress.origin.inherited", lang, unit=unit_name(target.unit, lang), document=target.document)
+    if target.status == "derived":
+        parts = "; ".join(
+            t("progress.origin.part", lang, unit=unit_name(p.unit, lang),
+              target=target_text(Target(target.metric, target.year, p.kind, p.value, p.value_max), lang),
+              own=t("progress.origin.own" if p.status != "inherited" else "progress.origin.national", lang),
+              weight=fmt.pct(100 * p.weight, lang, 0))
+            for p in target.members)
+        weights = t("progress.origin.weights_hi" if metrics.get(target.metric).denominator == "population"
+                    else "progress.origin.weights_lf", lang)
+        return t("progress.origin.derived", lang, weights=weights, parts=parts)
+    if target.status == "uploaded":
+        return t("progress.origin.uploaded", lang, document=target.document)
+    return t("progress.origin.published", lang, document=target.document)
+
+
+def model_name(model: str | None, lang: str) -> str:
+    return t(f"progress.model.{model}", lang) if model else "–"
+
+
+def label_name(label: str | None, lang: str) -> str:
+    return t(f"progress.label.{label}", lang) if label else "–"
+
+
+def engine_text(result: forecast.ForecastResult, lang: str) -> str:
+    """Which code produced the forecast shown: statsmodels for the final fit, numpy for the backtest (stated)."""
+    engines = set(result.final_engines.values())
+    if not engines:
+        return ""
+    if "numpy_fallback" in engines:
+        key = "progress.engine.fallback"
+    elif engines == {"closed_form"}:
+        key = "progress.engine.closed_form"
+    elif engines == {"statsmodels"}:
+        key = "progress.engine.statsmodels"
+    elif engines == {"statsmodels", "closed_form"}:
+        key = "progress.engine.mixed"
+    else:
+        key = "progress.engine.numpy"
+    return t(key, lang)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The headline
+
+def headline(uo, lang: str, year: int | None = None) -> tuple[str, str]:
+    """('72% chance of reaching 95% by 2030', a second line with the chance of reaching it in any year and the expected
+    year) for the target of `year` (the headline year by default)."""
+    year = year or uo.main_year
+    target, o = uo.targets.get(year), uo.outlooks.get(year)
+    r = uo.result
+    if target is None:
+        return t("progress.no_target", lang, year=year), ""
+    tt = target_text(target, lang)
+    if r.last_year is None:
+        return t("progress.no_data", lang), ""
+    if o.basis == "observed":
+        value = float(uo.history.set_index("year")["value"].get(year, np.nan)) if year in set(uo.history["year"]) \
+            else None
+        shown = fmt.pct(value, lang, 2) if value is not None else "–"
+        if o.p_meet == 1.0:
+            return t("progress.observed_met", lang, year=year, target=tt, value=shown), ""
+        if o.p_meet == 0.0:
+            gap = target.threshold - value if value is not None else None
+            return t("progress.observed_missed", lang, year=year, target=tt, value=shown,
+                     gap=fmt.points(gap, lang, signed=False)), ""
+        return t("progress.observed_unknown", lang, year=year, target=tt), ""
+    if o.basis == "too_short":
+        return t("progress.too_short", lang, n=r.n_observed, need=forecast.MIN_OBSERVED_YEARS), ""
+    if o.basis == "already_met":
+        first = t("progress.already_met", lang, target=tt, value=fmt.pct(r.last_value, lang, 2), last=r.last_year,
+                  p=prob(o.p_meet, lang), year=year)
+        return first, ""
+    first = t("progress.chance", lang, p=prob(o.p_meet, lang), target=tt, year=year)
+    expected = (t("progress.expected_year", lang, year=o.expected_year) if o.expected_year
+                else t("progress.expected_none", lang, year=r.horizon_to))
+    second = t("progress.reach_any", lang, p=prob(o.p_reach_by, lang), year=year) + " " + expected
+    return first, second
+
+
+def method_line(uo, lang: str) -> str:
+    r = uo.result
+    if r.too_short or r.model is None:
+        return ""
+    text = t("progress.method_line", lang, model=model_name(r.model, lang), mase=fmt.number(r.mase, lang, 2),
+             engine=engine_text(r, lang), paths=fmt.number(r.n_paths, lang, 0))
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Progress methods
+
+def open_sdg_text(p, lang: str) -> tuple[str, str]:
+    """(label with the method named, the numbers behind it)."""
+    if p is None:
+        return t("progress.label.insufficient_data", lang), ""
+    label = t("progress.osdg_label", lang, label=label_name(p.label, lang))
+    n = p.numbers
+    if p.label in ("achieved", "not_achieved") or "ratio" not in n and "cagr_observed" not in n:
+        if p.label == "insufficient_data":
+            return label, t("progress.osdg_insufficient", lang)
+        return label, ""
+    if "ratio" in n:
+        ratio = n["ratio"]
+        ratio_text = fmt.number(ratio, lang, 2) if np.isfinite(ratio) else ("∞" if ratio > 0 else "−∞")
+        detail = t("progress.osdg_detail", lang, base=n["base_year"], latest=n["latest_year"],
+                   observed=fmt.pct(100 * n["cagr_observed"], lang, 2),
+                   required=fmt.pct(100 * n["cagr_required"], lang, 2), target=fmt.pct_trimmed(n["target_value"], lang),
+                   year=n["target_year"], ratio=ratio_text, c=fmt.number(n.get("scaling_factor_c", 1.0), lang, 2))
+        return label, detail
+    high, med, _ = n.get("thresholds", (math.nan, math.nan, 0))
+    detail = t("progress.osdg_detail_no_target", lang, base=n["base_year"], latest=n["latest_year"],
+               observed=fmt.pct(100 * n["cagr_observed"], lang, 2),
+               c=fmt.number(n.get("scaling_factor_c", 1.0), lang, 2),
+               high=fmt.pct(100 * high, lang, 2), med=fmt.pct(100 * med, lang, 2))
+    return label, detail
+
+
+def participants_text(p, metric_id: str, lang: str) -> tuple[str, str]:
+    if p is None:
+        return t("progress.participants_label", lang, label=label_name("insufficient_data", lang)), ""
+    label = t("progress.participants_label", lang, label=label_name(p.label, lang))
+    n = p.numbers
+    if "needed_per_year" not in n:
+        return label, ""
+    den = t("progress.den." + (metrics.get(metric_id).denominator or "population"), lang)
+    recent = n.get("recent_per_year")
+    ratio = n.get("ratio")
+    detail = t("progress.participants_detail", lang, needed=fmt.number(n["needed_per_year"], lang, 0),
+               latest=n["latest_year"], year=n["latest_year"] + n["years_left"],
+               target=fmt.pct_trimmed(n["target_value"], lang), total=fmt.persons(n["target_participants"], lang),
+               den=den, recent=fmt.number(recent, lang, 0) if not _missing(recent) else "–",
+               ratio=fmt.number(ratio, lang, 2) if not _missing(ratio) and np.isfinite(ratio) else "–")
+    return label, detail
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The ranking table
+
+def ranking_frames(frame: pd.DataFrame, lang: str, year: int = 2030, p_column: str | None = None,
+                   with_parent: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(display table, CSV table with plain numbers) of a ranked frame (lib.outlook.ranked). Chances are shown in
+    per cent (0-100) for the progress bars; the CSV keeps them as shares (0-1)."""
+    col = {k: t(f"progress.col.{k}", lang, year=year) for k in (
+        "rank", "unit", "latest", "target", "gap", "p_meet", "p_reach", "expected", "label", "data", "model")}
+    p_col = p_column or f"p_meet_{year}"
+    gap_col = "gap_override" if p_column == "p_override" else f"gap_{year}"
+    names = frame["unit"].map(lambda u: unit_name(u, lang, with_parent))
+    latest = [f"{fmt.pct(v, lang, 2)} ({int(y)})" if not _missing(v) and not _missing(y) else "–"
+              for v, y in zip(frame["last_value"], frame["last_year"])]
+    targets = [target_text(Target("", year, k, v, m), lang) if not _missing(v) else "–"
+               for k, v, m in zip(frame[f"target_{year}_kind"], frame[f"target_{year}"], frame[f"target_{year}_max"])]
+    if p_column == "p_override":
+        targets = ["*"] * len(frame)
+    gaps = [fmt.points(g, lang) if not _missing(g) else "–" for g in frame[gap_col]]
+    expected = [str(int(y)) if not _missing(y) else "–" for y in frame["expected_year"]]
+    data = [status_label(s, lang) if isinstance(s, str) else "–" for s in frame["data_status"]]
+    models = [model_name(m, lang) if isinstance(m, str)
+              else t("progress.no_data_short" if st == "no_data" else "progress.too_short_short", lang)
+              for m, st in zip(frame["model"], frame["status"] if "status" in frame else [None] * len(frame))]
+    labels = [label_name(x, lang) if isinstance(x, str) else "–" for x in frame[f"progress_{year}"]]
+    display = pd.DataFrame({col["rank"]: frame["rank"], col["unit"]: names, col["latest"]: latest,
+                            col["target"]: targets, col["gap"]: gaps,
+                            col["p_meet"]: (100 * frame[p_col].astype(float)).round(0),
+                            col["p_reach"]: (100 * frame[f"p_reach_{year}"].astype(float)).round(0),
+                            col["expected"]: expected, col["label"]: labels, col["data"]: data, col["model"]: models})
+    csv = pd.DataFrame({"rank": frame["rank"], "unit": frame["unit"], "unit_code": frame["unit_code"], "name": names,
+                        "last_year": frame["last_year"], "last_value": frame["last_value"],
+                        f"target_{year}": frame[f"target_{year}"], f"gap_{year}": frame[gap_col],
+                        f"p_meet_{year}": frame[p_col], f"p_reach_{year}": frame[f"p_reach_{year}"],
+                        "expected_year": frame["expected_year"], f"progress_{year}_open_sdg": frame[f"progress_{year}"],
+                        "data_status": frame["data_status"], "demo": frame["demo"], "model": frame["model"],
+                        "mase": frame["mase"]})
+    return display, csv
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Backtest evidence
+
+def evidence_tables(result: forecast.ForecastResult, lang: str) -> dict[str, pd.DataFrame]:
+    """MASE by model and horizon (absolute, relative to naive and to drift), the coverage of the 80 % and 95 %
+    intervals by horizon, and the number of errors behind each horizon."""
+    frame = result.backtest_frame()
+    if frame.empty:
+        return {}
+    frame = frame.assign(model_label=frame["model"].map(lambda m: model_name(m, lang)
+                                                        + (" ✓" if m == result.model else "")))
+    order = [model_name(m, lang) + (" ✓" if m == result.model else "") for m in MODEL_ORDER if m in set(frame["model"])]
+    h = t("progress.ev.h", lang)
+
+    def pivot(value: str, decimals: int = 2, percent: bool = False) -> pd.DataFrame:
+        wide = frame.pivot(index="model_label", columns="horizon", values=value).reindex(order)
+        wide.columns = [f"{h}{c}" for c in wide.columns]
+        fmt_one = (lambda v: fmt.pct(100 * v, lang, 0)) if percent else (lambda v: fmt.number(v, lang, decimals))
+        out = wide.apply(lambda c: c.map(lambda v: "–" if _missing(v) else fmt_one(v)))
+        if value == "mase":
+            means = frame.groupby("model_label")["mean_mase"].first().reindex(order)
+            out[t("progress.ev.mean", lang)] = means.map(lambda v: "–" if _missing(v) else fmt.number(v, lang, 2))
+        out.index.name = t("progress.ev.model", lang)
+        return out.reset_index()
+
+    n = frame[frame["model"] == frame["model"].iloc[0]].set_index("horizon")["n"]
+    counts = pd.DataFrame({t("progress.ev.horizon", lang): [f"{h}{k}" for k in n.index],
+                           t("progress.ev.n", lang): n.to_numpy()})
+    widen = frame[frame["model"] == result.model].set_index("horizon")["widening"]
+    widening = pd.DataFrame({t("progress.ev.horizon", lang): [f"{h}{k}" for k in widen.index],
+                             t("progress.ev.widening", lang): [fmt.number(v, lang, 2) for v in widen.to_numpy()]})
+    return {"mase": pivot("mase"), "rel_naive": pivot("mase_rel_naive"), "rel_drift": pivot("mase_rel_drift"),
+            "coverage80": pivot("coverage80", percent=True), "coverage95": pivot("coverage95", percent=True),
+            "counts": counts, "widening": widening}
+
+
+def notes_text(result: forecast.ForecastResult, lang: str) -> list[str]:
+    """What the fit had to do with the data, in words: interpolated gaps, values clipped into 0-100, fallbacks."""
+    out = []
+    if result.n_interpolated:
+        out.append(t("progress.ev.note_interpolated", lang, n=result.n_interpolated))
+    if result.prep.n_clipped:
+        out.append(t("progress.ev.note_clipped", lang, n=result.prep.n_clipped))
+    failed = [m for m, e in result.final_engines.items() if e == "numpy_fallback"]
+    if failed:
+        out.append(t("progress.ev.note_fallback", lang, models=", ".join(model_name(m, lang) for m in failed)))
+    return out
+
+
+def forecast_table(result: forecast.ForecastResult, lang: str) -> pd.DataFrame:
+    fc = result.forecast_frame()
+    if fc.empty:
+        return fc
+    return pd.DataFrame({t("chart.year", lang): fc["year"].astype(str),
+                         t("progress.chart.median", lang): fc["point"].map(lambda v: fmt.pct(v, lang, 2)),
+                         t("progress.chart.band80", lang): [f"{fmt.pct(a, lang, 1)} – {fmt.pct(b, lang, 1)}"
+                                                            for a, b in zip(fc["lo80"], fc["hi80"])],
+                         t("progress.chart.band95", lang): [f"{fmt.pct(a, lang, 1)} – {fmt.pct(b, lang, 1)}"
+                                                            for a, b in zip(fc["lo95"], fc["hi95"])]})
