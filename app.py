@@ -1,4 +1,5 @@
-"""Entry point: page setup, shared filters in the sidebar, navigation. `make run` starts it."""
+"""Entry point: page setup, shared filters in the sidebar, navigation, presenter mode and the link to the view.
+`make run` starts it."""
 import streamlit as st
 
 from lib import ui
@@ -18,11 +19,21 @@ pages = [
     st.Page("pages/data.py", title=t("page.data", lang), icon=":material/database:", url_path="data"),
 ]
 navigation = st.navigation(pages)
+page = navigation.url_path  # "" for the Overview at /
+ui.presenter_chrome()
 
 with st.spinner(t("common.loading", lang)):
     store = ui.get_store()
-ui.sidebar_filters(store)
+ui.sidebar_filters(store, page=page)
+ui.presenter_switch()
+# The link is drawn before the page runs: opening it reruns the app, so it carries the view as the last run left it
+# (a page's own corrections included), and a page that calls st.stop() cannot lose it.
+if ui.presenting():
+    ui.presenter_corner(page)
+else:
+    ui.link_box(page)
 with st.sidebar:
     st.caption(t("common.sidebar_note", ui.lang()))
-navigation.run()
 ui.sync_url()
+navigation.run()
+ui.sync_url()  # what the page changed (not reached after a page's st.stop(); the next run writes it)

@@ -1,6 +1,8 @@
 """The data dictionary shown in the app: metrics, columns, statuses, and the assumptions behind estimates."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from lib import denominators, fmt, metrics, reference
@@ -33,6 +35,7 @@ def target_columns_table(lang: str) -> pd.DataFrame:
                          t("dict.col_definition", lang): [t(f"dict.target_column.{n}", lang) for n in names]})
 
 
+@lru_cache(maxsize=4)  # bundled data only: the same for every session
 def labour_force_table(lang: str) -> pd.DataFrame:
     rows = [{t("dict.col_year", lang): a.year, t("dict.col_participants", lang): fmt.persons(a.participants, lang),
              t("dict.col_rate", lang): fmt.pct(a.rate, lang, 2),
@@ -40,6 +43,7 @@ def labour_force_table(lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@lru_cache(maxsize=4)  # bundled data only: the same for every session
 def calibration_table(lang: str) -> pd.DataFrame:
     from lib import admin
 
@@ -56,6 +60,7 @@ def population_growth(lang: str) -> str:
     return fmt.pct(denominators.national_growth() * 100, lang, 3)
 
 
+@lru_cache(maxsize=4)  # bundled data only: the same for every session
 def published_table(lang: str) -> pd.DataFrame:
     """Every published figure, with the one used for each key marked, and its source."""
     from lib import admin

@@ -1,4 +1,15 @@
-"""The small set of Streamlit helpers shared by the pages (the only module in lib/ that imports streamlit)."""
+"""The small set of Streamlit helpers shared by the pages (the only module in lib/ that imports streamlit).
+
+For pages:
+- data and view: ``get_store()``, ``view()``, ``lang()``, ``bound(widget, name, ...)``;
+- presenter mode: ``presenting()`` (True when the view is being presented: draw only the page's main view, no
+  controls), ``source_line(sources, lang, statuses)`` (the one line under a presented view saying where its numbers
+  come from), ``title(text, subtitle)``;
+- exports: ``table(df, name)`` (a table with its CSV download), ``chart(chart, name)`` (an Altair chart with PNG and
+  SVG downloads), ``brief_buttons(unit, year, metric)`` (the one-page brief as PNG and PDF);
+- display: ``demo_banner``, ``text`` (user text made safe), ``source_link``, ``show_table``.
+app.py draws the sidebar filters, the presenter switch and the shareable link of the current view.
+"""
 from __future__ import annotations
 
 import html
@@ -55,11 +66,32 @@ def init_state() -> None:
     st.session_state["_url_bad"] = bad
 
 
+def _through_app() -> None:
+    """Make sure this run went through app.py (view state from the URL, sidebar, navigation).
+
+    A fresh server whose first visitor opens a page's address (a shared link such as /collections?year=2020) runs
+    that page's script alone: Streamlit starts in its pages/-folder mode until app.py has called st.navigation once.
+    Then the view state was never read from the URL: switch Streamlit to app.py's navigation and run again (the URL,
+    page path and query, is unchanged, so the same view opens)."""
+    if st.session_state.get("_url_loaded"):
+        return
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        if PagesManager.uses_pages_directory:
+            PagesManager.uses_pages_directory = False
+            st.rerun()
+    except ImportError:  # a Streamlit without this internal: nothing to fix
+        return
+
+
 def lang() -> str:
+    _through_app()
     return st.session_state.get("lang", urlstate.DEFAULT.lang)
 
 
 def view() -> urlstate.ViewState:
+    _through_app()
     return urlstate.ViewState(**{n: st.session_state.get(n, getattr(urlstate.DEFAULT, n)) for n in urlstate.PARAMS})
 
 
@@ -87,12 +119,16 @@ def _write_back(name: str) -> None:
     st.session_state[name] = value
 
 
-def sidebar_filters(store: store_mod.Store) -> None:
-    """Language and the shared filters (metric, year, area); drawn in app.py so they carry across pages."""
+def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
+    """Language and the shared filters (metric, year, area); drawn in app.py so they carry across pages.
+
+    On the Collections page (`page` == "collections") the indicator is one of the collections indicators."""
     lg = lang()
-    choices = metrics.headline_ids("coverage") + metrics.headline_ids("collections")
+    choices = urlstate.metric_choices()
+    if page == "collections":
+        choices = metrics.headline_ids("collections")
     if st.session_state.get("metric") not in choices:
-        st.session_state["metric"] = urlstate.DEFAULT.metric
+        st.session_state["metric"] = choices[0] if page == "collections" else urlstate.DEFAULT.metric
     years = store.years()
     if st.session_state.get("year") not in years:
         st.session_state["year"] = years[-1] if years else None
@@ -122,11 +158,230 @@ def area_label(uid: str, lg: str) -> str:
     return f"{name} ({t('level.suffix.' + uid.split(':')[0], lg)})"
 
 
+def unit_label(uid: str, lg: str) -> str:
+    """A unit's name for titles: 'Toàn quốc', 'Nghệ An', 'Vinh (Nghệ An)'; a 2025 province says so."""
+    u = admin.units()
+    if uid == admin.NATIONAL_ID or uid not in u.index:
+        return t("common.national", lg)
+    level = u.at[uid, "level"]
+    if level in ("district", "commune"):
+        return admin.display_name(uid, with_parent=True)
+    if level == "province_2025":
+        return area_label(uid, lg)
+    return str(u.at[uid, "short_name"])
+
+
+# -- shareable link ---------------------------------------------------------------------------------------------------
+def _base_url() -> str:
+    """scheme://host[/base] the user opened the app at (st.context.url; else the Host header; else unknown)."""
+    try:
+        base = urlstate.base_of(st.context.url)
+        if base:
+            return base
+        host = (st.context.headers or {}).get("host")
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
+        return ""
+    if host and all(ch.isalnum() or ch in ".-:[]" for ch in host):
+        return f"http://{host}"
+    return ""
+
+
+def current_link(page: str) -> str:
+    """The address that reopens the current view (every view parameter and the page path)."""
+    return urlstate.link(view(), page, _base_url())
+
+
+def link_box(page: str, where=None) -> None:
+    """The 'copy link' control: the full address of this view in a code box (its copy button puts it on the
+    clipboard), inside a popover that reruns the app when opened, so the link is made from the current view."""
+    lg = lang()
+    where = where or st.sidebar
+    with where:
+        # Opening the popover reruns the app, so the link is made from the view as it is now, even after a
+        # fragment of a page (e.g. a click on the map) changed the view without a full run.
+        with st.popover(t("present.link", lg), icon=":material/link:", width="stretch", key="_link_popover",
+                        on_change="rerun"):
+            st.caption(t("present.link_help", lg))
+            st.code(current_link(page), language=None, wrap_lines=True)
+
+
+# -- presenter mode ---------------------------------------------------------------------------------------------------
+# Written here, never built from user text. Hides the sidebar and Streamlit's header and toolbar, enlarges the type,
+# and uses the whole width; the corner control (link and exit) sits top right.
+_PRESENT_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], [data-testid="stMainMenu"] { display: none !important; }
+html { font-size: 20px; }
+[data-testid="stMain"] { margin-left: 0 !important; }
+[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.9rem 2rem 0.6rem 2rem !important; }
+h1 { font-size: 1.8rem !important; padding: 0 0 0.2rem 0 !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 2.1rem !important; line-height: 1.15; }
+[data-testid="stMetricLabel"] p { font-size: 0.95rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 0.8rem !important; }
+[data-testid="stAlertContainer"] { padding: 0.45rem 0.9rem !important; }
+[data-testid="stVerticalBlock"] { gap: 0.6rem; }
+.st-key-present_corner { position: fixed; top: 0.4rem; right: 0.6rem; z-index: 999990; width: auto !important;
+  background: rgba(255, 255, 255, 0.92); border-radius: 0.5rem; opacity: 0.6; }
+.st-key-present_corner:hover, .st-key-present_corner:focus-within { opacity: 1; }
+.st-key-present_corner button { font-size: 0.7rem; min-height: 1.8rem; padding: 0.1rem 0.6rem; }
+</style>"""
+
+
+def presenting() -> bool:
+    """True in presenter mode: draw the page's main view only (title, one view full width, its source line)."""
+    return bool(st.session_state.get("present", False))
+
+
+def presenter_chrome() -> None:
+    """In presenter mode, hide the sidebar and chrome and enlarge the type (app.py calls it on every run)."""
+    if presenting():
+        st.html(_PRESENT_CSS)
+
+
+def _exit_presenting() -> None:
+    st.session_state["present"] = False
+
+
+def presenter_corner(page: str) -> None:
+    """The discreet corner control in presenter mode: the link to this view and the exit."""
+    lg = lang()
+    with st.container(key="present_corner", horizontal=True, width="content", gap="small"):
+        with st.popover(t("present.link", lg), icon=":material/link:", key="_present_link", on_change="rerun"):
+            st.caption(t("present.link_help", lg))
+            st.code(current_link(page), language=None, wrap_lines=True)
+        st.button(t("present.exit", lg), icon=":material/close_fullscreen:", key="_present_exit",
+                  on_click=_exit_presenting, help=t("present.exit_help", lg))
+
+
+def presenter_switch() -> None:
+    """The presenter-mode switch in the sidebar."""
+    lg = lang()
+    with st.sidebar:
+        bound(st.toggle, "present", t("present.toggle", lg), help=t("present.toggle_help", lg))
+
+
+def title(heading: str, subtitle: str | None = None) -> None:
+    """A page or view title (with a subtitle line); titles are app text, subtitles may hold unit names (escaped)."""
+    st.title(heading)
+    if subtitle:
+        st.markdown(f"**{text(subtitle)}**" if presenting() else text(subtitle))
+
+
+def source_line(sources, lg: str | None = None, statuses=(), note: str | None = None) -> None:
+    """One line under a view: its sources (links where they are web addresses) and, when demo values show, a short
+    demo notice; `note` (app text, e.g. how to read the chart) goes first. `sources` are raw source strings (as
+    stored); demo and derived ones are left out."""
+    from lib.provenance import describe, first_url
+
+    lg = lg or lang()
+    parts, seen = [], set()
+    for s in sources:
+        s = str(s or "")
+        if not s or s == "demo" or s.startswith(("rate:", "sum:", "estimate:")):
+            continue
+        key = first_url(s) or s
+        if key in seen:
+            continue
+        seen.add(key)
+        parts.append(source_link(s) if first_url(s) else text(describe(s, lg)))
+    line = t("present.source_line", lg, sources="; ".join(parts)) if parts else t("present.source_none", lg)
+    if parts and "demo" in set(map(str, statuses)):
+        line += " · " + t("present.demo_sources", lg)
+    st.caption(f"{note} · {line}" if note else line)
+
+
+# -- exports ----------------------------------------------------------------------------------------------------------
+def table(df: pd.DataFrame, name: str, csv: pd.DataFrame | None = None, key: str | None = None, **kwargs):
+    """A table with a CSV download of it (cells a spreadsheet would run as formulas neutralised). `csv` is the same
+    table with plain numbers when the shown one has formatted text; `name` makes the file name. Returns what
+    st.dataframe returns (the selection when `on_select` is given)."""
+    from lib import export
+
+    result = st.dataframe(df, hide_index=True, width="stretch", key=key, **kwargs)
+    if not presenting():
+        data = csv if csv is not None else df
+        st.download_button(t("export.csv", lang()), data=lambda: export.csv_bytes(data),
+                           file_name=_file_name(name, "csv"), mime="text/csv", on_click="ignore",
+                           icon=":material/download:", key=f"_csv_{key or name}", type="tertiary",
+                           help=t("export.csv_help", lang()))
+    return result
+
+
+def chart(chart_obj, name: str, lg: str | None = None, key: str | None = None, downloads: bool = True, **kwargs):
+    """An Altair chart (or a Vega-Lite spec as a dict), configured for the language, with PNG and SVG downloads
+    rendered on click (vl-convert). Returns what Streamlit returns (the selection when `on_select` is given)."""
+    from lib import charts, export_charts
+
+    lg = lg or lang()
+    if isinstance(chart_obj, dict):  # a Vega-Lite spec built without Altair (maps: lib.vlmaps)
+        from lib import fmt
+
+        configured = {**chart_obj, "config": {**chart_obj.get("config", {}), "font": charts.FONT,
+                                              "locale": {"number": fmt.d3_locale(lg)}, "view": {"strokeWidth": 0}}}
+        if "autosize" not in configured and not any(k in configured for k in ("vconcat", "hconcat", "concat")):
+            configured["autosize"] = {"type": "fit-x", "contains": "padding"}  # height is the plot's, as exported
+        result = st.vega_lite_chart(spec=configured, width="stretch", key=key, **kwargs)
+    else:
+        configured = charts.configure(chart_obj, lg)
+        if configured.autosize is alt_undefined() and not _is_concat(configured):
+            # The chart's height is its plot's (as in the exported files), not plot + title + legend + axes,
+            # which Streamlit's default ("fit") squeezes into the same height.
+            configured = configured.properties(autosize={"type": "fit-x", "contains": "padding"})
+        result = st.altair_chart(configured, width="stretch", key=key, **kwargs)
+    if downloads and not presenting():
+        row = st.container(horizontal=True, gap="small")
+        row.download_button(t("export.png", lg), data=lambda: export_charts.png_bytes(configured, lg),
+                                file_name=_file_name(name, "png"), mime="image/png", on_click="ignore",
+                                icon=":material/image:", key=f"_png_{key or name}", type="tertiary",
+                                help=t("export.png_help", lg))
+        row.download_button(t("export.svg", lg), data=lambda: export_charts.svg_bytes(configured, lg),
+                                file_name=_file_name(name, "svg"), mime="image/svg+xml", on_click="ignore",
+                                icon=":material/draw:", key=f"_svg_{key or name}", type="tertiary",
+                                help=t("export.svg_help", lg))
+    return result
+
+
+def alt_undefined():
+    import altair as alt
+
+    return alt.Undefined
+
+
+def _is_concat(chart_obj) -> bool:
+    import altair as alt
+
+    return isinstance(chart_obj, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart, alt.FacetChart))
+
+
+def brief_buttons(unit: str, year: int, metric: str, key: str = "brief") -> None:
+    """Download buttons for the one-page brief of a unit (PNG for slides, PDF), built on click."""
+    from lib import brief
+
+    lg = lang()
+    store = get_store()
+    stem = f"brief_{unit.replace(':', '_')}_{year}_{lg}"
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(t("export.brief_png", lg), data=lambda: brief.png(store, unit, year, metric, lg),
+                       file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/slideshow:",
+                       key=f"_{key}_png", help=t("export.brief_help", lg))
+    row.download_button(t("export.brief_pdf", lg), data=lambda: brief.pdf(store, unit, year, metric, lg),
+                       file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
+                       icon=":material/picture_as_pdf:", key=f"_{key}_pdf", help=t("export.brief_help", lg))
+
+
+def _file_name(name: str, suffix: str) -> str:
+    from lib.export_charts import file_name
+
+    return file_name(name, suffix)
+
+
 # -- display ----------------------------------------------------------------------------------------------------------
 def demo_banner(shown_statuses, lg: str) -> None:
     """A visible notice on any view that shows demo values."""
     if "demo" in set(map(str, shown_statuses)):
-        st.warning(t("common.demo_banner", lg), icon="⚠️")
+        # Presenting: one short line, so the view itself keeps the screen.
+        st.warning(t("present.demo_short" if presenting() else "common.demo_banner", lg), icon="⚠️")
 
 
 def text(value) -> str:

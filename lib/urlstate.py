@@ -1,18 +1,26 @@
 """The one place that reads and writes the view state carried in the URL (the page is the URL path).
 
 Parameters: lang (vi|en), metric (hi|si|si_voluntary|ui|revenue_plan|arrears_ratio), year, area (unit id of the
-Overview focus), level (map level), unit (selected unit), scenario (saved scenario name), present (1 = presenter
-mode). Defaults are left out of the URL so links stay short; bad values fall back to defaults and are reported.
+focus: national or a province), level (map and ranking level), unit (selected unit), scenario (saved scenario name),
+present (1 = presenter mode), month (1-12: a month inside the year, year to date; absent = the full year or the
+latest month), panel (which main view of a page is shown, e.g. ``ranking`` on Collections). Defaults are left out of
+the URL so links stay short; bad values fall back to defaults and are reported.
+
+``link(state, page, base)`` is the shareable address of a view: the page path plus every non-default parameter.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Mapping
+from urllib.parse import urlencode, urlsplit
 
 from lib import admin, metrics
 from lib.i18n import DEFAULT_LANG, LANGS
 
 MAP_LEVELS = ("province", "province_2025", "district", "commune")
+PAGES = ("", "map", "progress", "scenarios", "collections", "data")  # URL paths; "" is the Overview at /
+_PANEL = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,8 @@ class ViewState:
     unit: str | None = None
     scenario: str | None = None
     present: bool = False
+    month: int | None = None  # None: the full year (or the latest month of a year still running)
+    panel: str | None = None  # None: the page's first view
 
     def with_(self, **changes) -> "ViewState":
         return replace(self, **changes)
@@ -32,6 +42,10 @@ class ViewState:
 
 DEFAULT = ViewState()
 PARAMS = tuple(f.name for f in fields(ViewState))
+
+
+def metric_choices() -> list[str]:
+    return metrics.headline_ids("coverage") + metrics.headline_ids("collections")
 
 
 def _first(value):
@@ -47,7 +61,7 @@ def from_query(params: Mapping) -> tuple[ViewState, list[str]]:
     if (lang := get.get("lang")) is not None:
         state["lang"] = lang if lang in LANGS else bad.append("lang") or DEFAULT.lang
     if (metric := get.get("metric")) is not None:
-        if metric in metrics.headline_ids("coverage") + metrics.headline_ids("collections"):
+        if metric in metric_choices():
             state["metric"] = metric
         else:
             bad.append("metric")
@@ -72,6 +86,16 @@ def from_query(params: Mapping) -> tuple[ViewState, list[str]]:
         state["scenario"] = str(scenario)[:120] or None
     if (present := get.get("present")) is not None:
         state["present"] = str(present).lower() in ("1", "true", "yes")
+    if (month := get.get("month")) is not None:
+        if str(month).isdigit() and 1 <= int(month) <= 12:
+            state["month"] = int(month)
+        else:
+            bad.append("month")
+    if (panel := get.get("panel")) is not None:
+        if _PANEL.match(str(panel)):
+            state["panel"] = str(panel)
+        else:
+            bad.append("panel")
     return replace(DEFAULT, **state), bad
 
 
@@ -83,3 +107,32 @@ def to_query(state: ViewState) -> dict[str, str]:
             continue
         out[name] = "1" if value is True else str(value)
     return out
+
+
+def page_path(page: str) -> str:
+    """'/' for the Overview, '/map' for the map page (the URL path of a page, without the app's base path)."""
+    page = (page or "").strip("/")
+    return "/" + page
+
+
+def base_of(url: str | None) -> str:
+    """scheme://host[:port][/base path] of an address the app was opened at, without the page path or query.
+
+    The page path is the last segment when it names a page; an app served under a base path keeps that path."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[-1] in PAGES:
+        segments = segments[:-1]
+    path = "/" + "/".join(segments) if segments else ""
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def link(state: ViewState, page: str = "", base: str = "") -> str:
+    """The address that reopens `state` on `page`: absolute when `base` (scheme://host[/path]) is known."""
+    query = urlencode(to_query(state))
+    path = page_path(page)
+    return f"{base.rstrip('/')}{path}" + (f"?{query}" if query else "")

@@ -1,9 +1,251 @@
-"""Collections page: not built yet; says what it will show."""
+"""Collections: revenue against plan and arrears against receivables for a unit and period (year to date), with the
+month-by-month curve, the trend by year, a ranking of units and a map; published figures shown as real with their
+source, the rest marked demo. In presenter mode: one view (KPIs and a curve, or the ranking, or the map), full width,
+with its title and source line, and no controls."""
+import pandas as pd
 import streamlit as st
 
-from lib import ui
+from lib import collections as coll, fmt, metrics, ui, urlstate, vlmaps
 from lib.i18n import t
+from lib.provenance import first_url, status_label
 
 lang = ui.lang()
-st.title(t("page.collections", lang))
-st.info(t("placeholder.collections", lang), icon=":material/construction:")
+view = ui.view()
+store = ui.get_store()
+presenting = ui.presenting()
+pnl = coll.panel(store)
+metric_id = coll.HEADLINE.get(view.metric, coll.PLAN_PCT)
+metric = metrics.get(metric_id)
+sel = coll.select(pnl, view.area, view.unit, view.year, view.month, view.level, lang)
+
+# The view state says what the page shows, so the URL and the copied link reopen exactly this. The level is left as
+# asked: from July 2025 (or for communes) the page shows 34 provinces by rule, and an earlier year gets it back.
+st.session_state["month"] = sel.month
+panel = view.panel if view.panel in coll.PANELS else coll.PANELS[0]
+st.session_state["panel"] = panel
+
+unit_name = coll.unit_title(sel.focus, lang) if sel.focus.startswith("province_2025") else \
+    ui.unit_label(sel.focus, lang)
+money_period = coll.period_label(sel.year, sel.period, lang, money=True)
+indicator = metric.name(lang)
+ui.title(t("collections.title", lang), t("collections.subtitle", lang, unit=unit_name, period=money_period))
+
+
+def _pick_unit(key: str) -> None:
+    """A click on the map or on a table row selects that unit (its figures show in the KPIs)."""
+    state = st.session_state.get(key) or {}
+    selection = state.get("selection", {}) if isinstance(state, dict) else getattr(state, "selection", {})
+    uid = None
+    if key == "coll_map":
+        picked = (selection or {}).get(vlmaps.SELECT_PARAM) or []
+        uid = picked[0].get("uid") if picked else None
+    else:
+        rows = (selection or {}).get("rows") or []
+        ids = st.session_state.get("_coll_rank_ids", [])
+        uid = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    if uid:
+        st.session_state["unit"] = uid
+
+
+def controls() -> None:
+    st.caption(t("collections.intro", lang))
+    c1, c2, c3 = st.columns([2, 3, 4], vertical_alignment="bottom")
+    with c1:  # the full year is 12 in the control (a selectbox shows None as no choice) and None in the view
+        st.session_state["_w_month"] = sel.month or 12
+        st.selectbox(t("collections.control_period", lang), [m or 12 for m in sel.month_options], key="_w_month",
+                     format_func=lambda m: coll.month_label(sel.year, None if m == 12 else m, lang),
+                     on_change=lambda: st.session_state.update(month=None if st.session_state["_w_month"] == 12
+                                                               else st.session_state["_w_month"]))
+    with c2:
+        area_name = ui.unit_label(view.area, lang)
+        level_text = lambda lv: t("collections.level_district_all", lang) \
+            if lv == "district" and view.area == urlstate.DEFAULT.area \
+            else t(f"collections.level_{lv}", lang, area=area_name)  # noqa: E731
+        if view.level in sel.level_options:
+            ui.bound(st.selectbox, "level", t("collections.control_level", lang), sel.level_options,
+                     format_func=level_text)
+        else:  # the level follows from the period (or communes have no figures): shown, not chosen
+            st.selectbox(t("collections.control_level", lang), sel.level_options, format_func=level_text,
+                         index=sel.level_options.index(sel.level), disabled=len(sel.level_options) == 1,
+                         key="_coll_level_fixed",
+                         on_change=lambda: st.session_state.update(level=st.session_state["_coll_level_fixed"]))
+    with c3:
+        ui.bound(st.segmented_control, "panel", t("collections.control_panel", lang), list(coll.PANELS),
+                 format_func=lambda p: t(f"collections.panel_{p}", lang), selection_mode="single", required=True)
+    if view.unit and sel.focus != view.area and view.unit == sel.focus:
+        b1, b2 = st.columns([3, 2], vertical_alignment="center")
+        b1.markdown(t("collections.selected", lang, unit=ui.text(unit_name)))
+        b2.button(t("collections.back_to", lang, area=ui.unit_label(view.area, lang)), icon=":material/undo:",
+                  on_click=lambda: st.session_state.update(unit=None), key="coll_back")
+    for key, params in sel.notes:
+        st.caption(t(key, lang, **params))
+
+
+def _value_text(f: coll.Figure) -> str:
+    """Rates with two decimals; amounts in billion VND (the unit is in the label)."""
+    if f.metric.kind == "rate":
+        return fmt.pct(f.value, lang, 2)
+    return fmt.number(f.value, lang, 0 if f.value >= 100 else 1)
+
+
+def _change_text(f: coll.Figure) -> str | None:
+    if f.change is None:
+        return None
+    if f.metric.kind == "rate":
+        return fmt.points(f.change, lang)
+    return ("+" if f.change > 0 else "") + fmt.pct(f.change, lang, 1)
+
+
+def kpi_cards(figures: list) -> None:
+    """Revenue, % of plan, arrears, arrears ratio: value, change on the same period a year earlier, status and
+    (published figures) source."""
+    for column, f in zip(st.columns(len(figures)), figures):
+        with column, st.container(border=True):
+            label = f.metric.short_name(lang) if f.metric.kind == "rate" else \
+                t(f"collections.kpi.{f.metric.id}", lang)
+            change = _change_text(f)
+            st.metric(label, _value_text(f) if f.value is not None else t("collections.no_value", lang),
+                      delta=change, delta_color="inverse" if f.metric.direction < 0 else "normal",
+                      delta_description=t("collections.vs_last_year", lang, year=sel.year - 1) if change else None,
+                      help=f.metric.description.get(lang, ""))
+            status = f"**{status_label(f.status, lang)}**" if f.status else "–"
+            if presenting:
+                pass  # the source line under the view names the sources
+            elif f.published:
+                status = t("collections.status_line", lang, status=status, source=ui.source_link(f.source))
+            elif first_url(f.source):  # a rate computed from a published amount and a demo one
+                status = t("collections.status_partly", lang, status=status, source=ui.source_link(f.source))
+            st.caption(status)
+            if f.pace is not None and f.period != "FY" and not presenting:
+                st.caption(t("collections.pace", lang, pace=fmt.pct(f.pace, lang, 1)))
+
+
+def ranking_view(rank: pd.DataFrame, title: str, stem: str) -> None:
+    limit = 16 if presenting else 40
+    total = int(rank[metric_id].notna().sum())
+    if total > limit:
+        st.caption(t("collections.ranking_short_present" if presenting else "collections.ranking_short", lang,
+                     shown=limit // 2, total=total))
+    ui.chart(coll.ranking_chart(rank, metric_id, lang, limit=limit, title=title, highlight=sel.focus,
+                                bar_height=18), f"{stem}_ranking")
+    if not presenting:
+        shown, raw = coll.ranking_tables(rank, lang)
+        st.session_state["_coll_rank_ids"] = rank["unit"].tolist()
+        st.caption(t("collections.select_hint", lang))
+        ui.table(shown, f"{stem}_ranking", csv=raw, key="coll_rank", on_select=lambda: _pick_unit("coll_rank"),
+                 selection_mode="single-row", height=420)
+
+
+def map_view(rank: pd.DataFrame, title: list, stem: str) -> None:
+    if not vlmaps.available(sel.level):
+        st.info(t("collections.map_missing", lang))
+        return
+    values = pd.DataFrame({
+        "value": rank[metric_id].to_numpy(),
+        "value_text": [fmt.pct(v, lang, 2) for v in rank[metric_id]],
+        "status_label": [status_label(str(s), lang) if isinstance(s, str) else "–"
+                         for s in rank[f"{metric_id}.status"]]}, index=rank["unit"])
+    chart = vlmaps.choropleth(
+        sel.level, values, title=title, legend_title=metric.short_name(lang),
+        scheme="blues" if metric.direction > 0 else "orangered", highlight=sel.focus,
+        keep=set(sel.units) if sel.level == "district" else None, height=390 if presenting else 600,
+        selectable=not presenting,
+        tooltip_titles={"name": t("collections.col.unit", lang), "value": t("chart.value", lang),
+                        "status": t("chart.status", lang)})
+    if presenting:
+        ui.chart(chart, f"{stem}_map", key="coll_map")
+        return
+    left, right = st.columns([3, 2])
+    with left:
+        ui.chart(chart, f"{stem}_map", key="coll_map", on_select=lambda: _pick_unit("coll_map"),
+                 selection_mode=vlmaps.SELECT_PARAM)
+    with right:
+        st.page_link("pages/map.py", label=t("collections.map_link", lang), icon=":material/map:",
+                     query_params=urlstate.to_query(ui.view()))
+        st.caption(t("collections.select_hint", lang))
+        shown, raw = coll.ranking_tables(rank, lang)
+        value_col = "plan_pct" if metric_id == coll.PLAN_PCT else "arrears_pct"
+        keep_cols = [t(f"collections.col.{c}", lang) for c in ("rank", "unit", value_col, "status")]
+        st.session_state["_coll_rank_ids"] = rank["unit"].tolist()
+        ui.table(shown[keep_cols], f"{stem}_map_table", csv=raw, key="coll_rank",
+                 on_select=lambda: _pick_unit("coll_rank"), selection_mode="single-row", height=560)
+
+
+def published_section() -> None:
+    published = coll.published_figures(pnl)
+
+    def go_to() -> None:
+        rows = (st.session_state.get("coll_published") or {}).get("selection", {}).get("rows") or []
+        if not rows:
+            return
+        r = published.iloc[rows[0]]
+        unit = str(r["unit"])
+        level = unit.split(":")[0]
+        st.session_state["area"] = unit if level in ("national", "province", "province_2025") else view.area
+        st.session_state["unit"] = unit if level == "district" else None
+        st.session_state["year"] = int(r["year"])
+        st.session_state["month"] = coll.month_of(str(r["period"]))
+        if level == "province_2025":
+            st.session_state["level"] = "province_2025"
+
+    with st.expander(t("collections.published_title", lang), expanded=False):
+        st.caption(t("collections.published_intro", lang))
+        ui.table(coll.published_table(published, lang), "collections_published", key="coll_published",
+                 on_select=go_to, selection_mode="single-row",
+                 column_config={t("collections.col.link", lang): st.column_config.LinkColumn()})
+
+
+# -- the page ---------------------------------------------------------------------------------------------------------
+if not presenting:
+    controls()
+banner = st.container()  # the demo notice goes above the figures, once every shown value is known
+
+if not sel.has_data:
+    st.info(t("collections.no_data", lang, unit=unit_name, period=money_period))
+else:
+    figures = coll.kpis(pnl, sel.focus, sel.year, sel.period)
+    shown_statuses: set[str] = set()
+    sources: list[str] = []
+    chart_note = None
+    if not presenting or panel in ("month", "year"):  # presenting the ranking or the map: that view alone
+        kpi_cards(figures)
+        shown_statuses |= set().union(*(f.statuses for f in figures))
+        sources += [f.source for f in figures if f.published]
+    if panel == "month":
+        current = coll.ytd(pnl, sel.focus, sel.year)
+        previous = coll.ytd(pnl, sel.focus, sel.year - 1)
+        shown_statuses |= coll.statuses_of(current, [metric_id]) | coll.statuses_of(previous, [metric_id])
+        title = t("collections.chart_month", lang, indicator=indicator, unit=unit_name, year=sel.year,
+                  previous=sel.year - 1)
+        ui.chart(coll.ytd_chart(current, previous, metric_id, lang, height=170 if presenting else 320, title=title),
+                 f"collections_{metric.short}_{sel.focus}_{sel.year}_by_month")
+        chart_note = t("collections.chart_month_pace", lang) if metric_id == coll.PLAN_PCT else None
+    elif panel == "year":
+        frame = coll.yearly(pnl, sel.focus, sel.year)
+        shown_statuses |= coll.statuses_of(frame, [metric_id])
+        title = t("collections.chart_year", lang, indicator=indicator, unit=unit_name)
+        ui.chart(coll.yearly_chart(frame, metric_id, lang, height=170 if presenting else 320, title=title),
+                 f"collections_{metric.short}_{sel.focus}_by_year")
+    else:
+        rank = coll.ranking(pnl, sel.level, sel.units, sel.year, sel.rank_period, metric_id)
+        shown_statuses |= coll.statuses_of(rank, [metric_id] if presenting else coll.ALL)
+        sources += coll.published_sources(rank, [metric_id] if presenting else coll.ALL)
+        level_text = t("collections.level_district_all", lang) if sel.level == "district" and \
+            view.area == urlstate.DEFAULT.area else t(f"collections.level_{sel.level}", lang,
+                                                      area=ui.unit_label(view.area, lang))
+        rank_period = coll.period_label(sel.year, sel.rank_period, lang, money=metric_id == coll.PLAN_PCT)
+        stem = f"collections_{metric.short}_{sel.level}_{sel.year}_{sel.rank_period}"
+        if panel == "ranking":
+            ranking_view(rank, t("collections.chart_ranking", lang, indicator=indicator, level=level_text,
+                                 period=rank_period), stem)
+        else:
+            map_view(rank, [indicator, f"{level_text}, {rank_period}"], stem)
+    with banner:
+        ui.demo_banner(shown_statuses, lang)
+    ui.source_line(sources, lang, shown_statuses, note=chart_note)
+
+if not presenting:
+    published_section()
+    st.subheader(t("export.brief_heading", lang))
+    ui.brief_buttons(sel.focus, sel.year, view.metric if view.metric in coll.HEADLINE else coll.DEFAULT_SHORT,
+                     key="coll_brief")

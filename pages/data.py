@@ -36,7 +36,7 @@ with tab_sets:
     summary = pd.DataFrame([d.summary() for d in store.datasets])
     summary["dataset"] = summary["dataset"].map(lambda n: t(f"dataset.{n}", lang) if n in ("reported", "demo",
                                                                                             "denominators") else n)
-    ui.show_table(summary.rename(columns=lambda c: t(f"data.summary.{c}", lang)))
+    ui.table(summary.rename(columns=lambda c: t(f"data.summary.{c}", lang)), "datasets")
     uploads = st.session_state.get(ui.UPLOADS_KEY, [])
     for i, d in enumerate(list(uploads)):
         c1, c2 = st.columns([4, 1])
@@ -88,44 +88,47 @@ with tab_download:
     st.markdown(t("data.download_intro", lang))
     view = ui.view()
     resolved = store.resolved
-    area = resolved[resolved["unit"] == view.area]
     st.download_button(t("data.download_area", lang, area=ui.area_label(view.area, lang)),
-                       export.csv_bytes(export.observations_table(area, lang)),
+                       lambda: export.csv_bytes(export.observations_table(resolved[resolved["unit"] == view.area],
+                                                                          lang)),
                        file_name=f"bhxh_{view.area.replace(':', '_')}.csv", mime="text/csv", on_click="ignore")
     st.download_button(t("data.download_all", lang),
                        lambda: export.csv_bytes(export.observations_table(store.resolved, lang)),
                        file_name="bhxh_all_units.csv", mime="text/csv", on_click="ignore")
-    st.download_button(t("data.download_targets", lang), export.csv_bytes(export.targets_table(store.targets_all)),
+    st.download_button(t("data.download_targets", lang),
+                       lambda: export.csv_bytes(export.targets_table(store.targets_all)),
                        file_name="bhxh_targets.csv", mime="text/csv", on_click="ignore")
     st.subheader(t("data.templates", lang))
     for kind in templates.KINDS:
         c1, c2, c3 = st.columns([3, 1, 1])
         c1.write(t(f"data.template_{kind}", lang))
-        c2.download_button("CSV", templates.to_bytes(kind, "csv"), file_name=f"template_{kind}.csv",
+        c2.download_button("CSV", lambda kind=kind: templates.to_bytes(kind, "csv"), file_name=f"template_{kind}.csv",
                            mime="text/csv", key=f"tpl_csv_{kind}", on_click="ignore")
-        c3.download_button("Excel", templates.to_bytes(kind, "xlsx"), file_name=f"template_{kind}.xlsx",
+        c3.download_button("Excel", lambda kind=kind: templates.to_bytes(kind, "xlsx"),
+                           file_name=f"template_{kind}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"tpl_xlsx_{kind}", on_click="ignore")
 
 with tab_sources:
     st.markdown(t("data.sources_intro", lang))
-    ui.show_table(dictionary.published_table(lang), column_config={"url": st.column_config.LinkColumn("URL")})
+    ui.table(dictionary.published_table(lang), "published_figures",
+             column_config={"url": st.column_config.LinkColumn("URL")})
 
 with tab_dict:
     st.markdown(t("dict.intro", lang))
     st.subheader(t("dict.metrics", lang))
-    ui.show_table(dictionary.metrics_table(lang))
+    ui.table(dictionary.metrics_table(lang), "dictionary_metrics")
     st.subheader(t("dict.columns", lang))
-    ui.show_table(dictionary.columns_table(lang))
+    ui.table(dictionary.columns_table(lang), "dictionary_columns")
     st.subheader(t("dict.target_columns", lang))
-    ui.show_table(dictionary.target_columns_table(lang))
+    ui.table(dictionary.target_columns_table(lang), "dictionary_target_columns")
     st.subheader(t("dict.rules", lang))
     st.markdown(t("dict.rules_text", lang))
     st.subheader(t("dict.estimates", lang))
     st.markdown(t("dict.population_text", lang, growth=dictionary.population_growth(lang)))
     st.markdown(t("dict.labour_force_text", lang))
-    ui.show_table(dictionary.labour_force_table(lang))
+    ui.table(dictionary.labour_force_table(lang), "labour_force_estimates")
     st.markdown(t("dict.calibration_text", lang))
-    ui.show_table(dictionary.calibration_table(lang))
+    ui.table(dictionary.calibration_table(lang), "labour_force_calibration")
     st.subheader(t("dict.demo", lang))
     st.markdown(t("dict.demo_text", lang))

@@ -1,0 +1,100 @@
+"""The one-page brief: what it says about a unit (values with status, targets, gaps, chances), its sources and demo
+notice, and that it renders to a slide-sized PNG and a one-page PDF with the fonts embedded."""
+import io
+import json
+import re
+from datetime import date
+
+import pytest
+from PIL import Image
+
+from lib import brief, fmt, metrics, store as store_mod, vlmaps
+from lib.i18n import t
+
+
+@pytest.fixture(scope="module")
+def store():
+    return store_mod.bundled_store()
+
+
+@pytest.fixture(scope="module")
+def nghe_an(store):
+    return brief.build(store, "province:40", 2023, "hi", "vi", today=date(2026, 1, 15))
+
+
+def page_texts(b) -> list[str]:
+    """Every text mark on the page (the brief's words as the PDF and PNG draw them)."""
+    spec = brief.page(b).to_dict()
+    texts = []
+    for values in (spec.get("datasets") or {}).values():
+        texts += [str(v["text"]) for v in values if isinstance(v, dict) and "text" in v]
+    return texts
+
+
+def test_the_table_has_each_coverage_indicator_with_its_value_and_status(store, nghe_an):
+    names = [r.name for r in nghe_an.rows]
+    for m in metrics.headline("coverage"):
+        assert m.name("vi") in names
+    hi = nghe_an.rows[names.index(metrics.by_short("hi").name("vi"))]
+    series = store.series("province:40", "hi_coverage_pct")
+    value = series.loc[series["year"] == 2023, "value"].iloc[0]
+    assert hi.value == fmt.pct(value, "vi", 2)  # Vietnamese decimal comma
+    assert hi.status == str(series.loc[series["year"] == 2023, "status"].iloc[0])
+
+
+def test_targets_gaps_and_chances_for_2025_and_2030(store, nghe_an):
+    si = nghe_an.rows[[r.name for r in nghe_an.rows].index(metrics.by_short("si").name("vi"))]
+    assert set(si.targets) == {2025, 2030}
+    target_2025 = store.target("province:40", "si_coverage_pct", 2025)
+    assert si.targets[2025][0].startswith(fmt.trimmed(target_2025.value, "vi"))  # 26–27% (Plan 81-KH/TU)
+    chances = [si.targets[y][2] for y in (2025, 2030)]
+    assert all(re.fullmatch(r"\d{1,3}%", c) for c in chances), chances  # a probability from lib.forecast
+
+
+def test_collections_lines_show_the_published_nghe_an_2023_figure(nghe_an):
+    plan = [r for r in nghe_an.rows if r.name.startswith(metrics.get("revenue_plan_pct").name("vi"))][0]
+    assert plan.value == "102,71%" and plan.status == "reported"  # published: Baonghean.vn, 18 Jan 2024
+
+
+def test_sources_and_demo_notice_are_on_the_page(nghe_an):
+    assert any("Baonghean" in s for s in nghe_an.sources)
+    assert nghe_an.uses_demo  # the arrears ratio and early years are demo
+    texts = page_texts(nghe_an)
+    assert t("export.brief_demo", "vi") in texts
+    assert t("export.brief_made_on", "vi", date="15/01/2026") in texts
+    assert any("Nghệ An" in x for x in texts)
+
+
+def test_a_brief_without_demo_values_has_no_demo_notice(nghe_an):
+    clean = brief.Brief(**{**nghe_an.__dict__, "statuses": {"reported"}})
+    assert t("export.brief_demo", "vi") not in page_texts(clean)
+
+
+def test_english_brief_is_in_english(store):
+    b = brief.build(store, "province_2025:31", 2025, "revenue_plan", "en", today=date(2026, 1, 15))
+    texts = page_texts(b)
+    assert "Made on 15 Jan 2026" in texts
+    assert metrics.by_short("hi").name("en") in [r.name for r in b.rows]
+
+
+def test_the_unit_is_placed_on_a_small_map(nghe_an):
+    if not vlmaps.available("province"):
+        pytest.skip("boundary layers not built")
+    spec = json.dumps(nghe_an.locator.to_dict())
+    assert "province:40" in spec and '"on": true' in spec
+
+
+def test_png_is_slide_sized(store):
+    png = brief.png(store, "province:40", 2023, "hi", "en", today=date(2026, 1, 15))
+    img = Image.open(io.BytesIO(png))
+    w, h = img.size
+    assert w == pytest.approx(brief.WIDTH * brief.PNG_SCALE, rel=0.01)  # 1920 px
+    assert 1.3 < w / h < 2.0  # landscape, close to a 16:9 slide
+
+
+def test_pdf_is_one_page_with_fonts_embedded(store):
+    pdf = brief.pdf(store, "province:40", 2023, "si", "vi", today=date(2026, 1, 15))
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf)) == 1
+    assert b"NotoSans" in pdf  # the font with Vietnamese glyphs travels with the file
+    assert b"/FontFile" in pdf

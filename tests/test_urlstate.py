@@ -1,0 +1,72 @@
+"""The view in the URL: every parameter survives a round trip, bad values are dropped and reported, and a link is
+the page path plus every non-default parameter."""
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from lib import urlstate
+from lib.urlstate import DEFAULT, ViewState, base_of, from_query, link, to_query
+
+FULL = ViewState(lang="en", metric="arrears_ratio", year=2020, area="province:40", level="district",
+                 unit="district:412", scenario="Kịch bản A & B", present=True, month=9, panel="ranking")
+
+
+def test_every_view_parameter_survives_the_round_trip():
+    params = to_query(FULL)
+    assert set(params) == set(urlstate.PARAMS), "a view parameter is missing from the URL"
+    state, bad = from_query(params)
+    assert bad == []
+    assert state == FULL
+
+
+def test_defaults_stay_out_of_the_url():
+    assert to_query(DEFAULT) == {}
+    assert to_query(DEFAULT.with_(year=2024)) == {"year": "2024"}
+    assert from_query({}) == (DEFAULT, [])
+
+
+def test_presenter_flag_reads_common_spellings():
+    assert from_query({"present": "1"})[0].present is True
+    assert from_query({"present": "true"})[0].present is True
+    assert from_query({"present": "0"})[0].present is False
+    assert to_query(DEFAULT.with_(present=True)) == {"present": "1"}
+
+
+@pytest.mark.parametrize("name,value", [("lang", "fr"), ("metric", "gdp"), ("year", "20x5"), ("year", "1850"),
+                                        ("area", "province:99"), ("unit", "<script>"), ("level", "ward"),
+                                        ("month", "13"), ("month", "0"), ("panel", "a b"), ("panel", "<x>")])
+def test_bad_values_fall_back_to_the_default_and_are_reported(name, value):
+    state, bad = from_query({name: value})
+    assert bad == [name]
+    assert getattr(state, name) == getattr(DEFAULT, name)
+
+
+def test_a_value_given_twice_uses_the_first():
+    state, _ = from_query({"year": ["2021", "2022"]})
+    assert state.year == 2021
+
+
+def test_link_is_the_page_path_plus_the_whole_view():
+    url = link(FULL, "collections", "http://example.org:8501")
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("http", "example.org:8501", "/collections")
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert from_query(query) == (FULL, [])  # the scenario name with & and diacritics is encoded, not split
+
+
+def test_overview_link_is_the_root_and_a_link_without_a_host_is_relative():
+    assert link(DEFAULT.with_(year=2023), "", "http://h:1") == "http://h:1/?year=2023"
+    assert link(DEFAULT, "map") == "/map"
+    assert link(DEFAULT.with_(lang="en"), "progress") == "/progress?lang=en"
+
+
+@pytest.mark.parametrize("url,base", [
+    ("http://127.0.0.1:8501/collections", "http://127.0.0.1:8501"),
+    ("http://127.0.0.1:8501/", "http://127.0.0.1:8501"),
+    ("http://127.0.0.1:8501", "http://127.0.0.1:8501"),
+    ("https://bi.example.vn/bhxh/map", "https://bi.example.vn/bhxh"),  # served under a base path
+    ("https://bi.example.vn/bhxh", "https://bi.example.vn/bhxh"),
+    ("not a url", ""), (None, ""),
+])
+def test_base_of_drops_the_page_path_only(url, base):
+    assert base_of(url) == base
