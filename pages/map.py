@@ -1,9 +1,379 @@
-"""Map page: not built yet; says what it will show."""
+"""Map: coverage, gap to target and collections by province (63 or 34), district or commune, with a year slider that
+plays, hover details, a panel for the selected unit, drill-down from a province to its districts (or communes) with a
+breadcrumb back, name search, and the user's own boundaries."""
+import functools
+import hashlib
+import html
+import time
+
+import pandas as pd
 import streamlit as st
 
-from lib import ui
+from lib import admin, charts, fmt, maps, overview, periods, ui
+from lib.geo import ATTRIBUTION
+from lib.geo.upload import read_boundaries
 from lib.i18n import t
+from lib.provenance import describe
+
+BOUNDARIES_KEY = "map_boundaries"  # session: level -> BoundaryUpload (the user's boundaries, drawn instead of ours)
+RESULT_KEY = "map_boundary_result"  # session: the last upload's UploadResult, shown until the next upload
+PLAY_KEY = "map_playing"
+PLAY_STEP_KEY = "map_play_step"  # time of the last step while playing
+BASEMAP_KEY = "map_base_map"
+ZOOM_KEY = "map_zoom"  # (level, area, uid) of the last name search: the map zooms to it while that view lasts
+PICK_KEY = "map_pick"  # (chart key, signature) of the map selection already applied
+PLAY_SECONDS = 1.5
+MODE_STATE = "panel"  # the view state's "which view of the page" parameter carries the colour mode in the URL
 
 lang = ui.lang()
-st.title(t("page.map", lang))
-st.info(t("placeholder.map", lang), icon=":material/construction:")
+store = ui.get_store()
+uploads = st.session_state.get(BOUNDARIES_KEY, {})
+
+
+# -- state changes (callbacks run before the rerun they cause) --------------------------------------------------------
+def apply_changes(changes: dict) -> None:
+    """Apply view-state changes; a change of area (drill-down, breadcrumb, search) reruns the whole app so the
+    sidebar's area follows (other changes rerun the map fragment only)."""
+    scope_changed = "area" in changes and changes["area"] != ui.view().area
+    for name, value in changes.items():
+        st.session_state[name] = value
+    if scope_changed:
+        st.rerun()
+
+
+def on_level() -> None:
+    apply_changes({"level": st.session_state["_map_level"]})
+
+
+def on_mode() -> None:
+    mode = st.session_state["_map_mode"]
+    st.session_state[MODE_STATE] = None if mode == "value" else mode
+
+
+def on_year() -> None:
+    st.session_state["year"] = st.session_state["_map_year"]
+    st.session_state[PLAY_KEY] = False
+    st.rerun()  # the sidebar's year follows
+
+
+def on_play(years: list[int]) -> None:
+    playing = not st.session_state.get(PLAY_KEY, False)
+    st.session_state[PLAY_KEY] = playing
+    if playing:
+        if st.session_state.get("year") == years[-1]:
+            st.session_state["year"] = years[0]
+        st.session_state[PLAY_STEP_KEY] = time.monotonic()
+    st.rerun()  # the map fragment is re-made with (or without) its timer
+
+
+def on_search() -> None:
+    uid = st.session_state.get("_map_search")
+    if not uid:
+        return
+    st.session_state["_map_search"] = None
+    changes = maps.search_changes(uid)
+    view = ui.view()
+    st.session_state[ZOOM_KEY] = (changes.get("level", view.level), changes.get("area", view.area), uid)
+    apply_changes(changes)
+
+
+def on_pick(key: str, uids: tuple, area: str) -> None:
+    event = st.session_state.get(key)
+    st.session_state[PICK_KEY] = (key, maps.selection_signature(event))
+    st.session_state["unit"] = maps.picked_unit(event, uids) or maps.default_unit(area)
+
+
+# -- drawing -----------------------------------------------------------------------------------------------------------
+def level_label(level: str) -> str:
+    return t(f"map.level_option.{level}", lang)
+
+
+def draw_controls(view, metric, mode):
+    st.session_state["_map_level"] = view.level
+    st.segmented_control(t("map.level", lang), options=list(maps.MAP_LEVELS), format_func=level_label,
+                              required=True, key="_map_level", on_change=on_level, help=t("map.level_help", lang),
+                  wrap=True)
+    if maps.gap_allowed(metric):
+        st.session_state["_map_mode"] = mode
+        st.segmented_control(t("map.mode", lang), options=list(maps.MODES), required=True, key="_map_mode",
+                             format_func=lambda m: t(f"map.mode_option.{m}", lang), on_change=on_mode,
+                             help=t("map.mode_help", lang), wrap=True)
+    else:
+        st.caption(t("map.mode_collections", lang))
+
+
+def draw_search(scope_):
+    options = maps.search_options(scope_, uploads)
+    st.session_state.setdefault("_map_search", None)
+    st.selectbox(t("map.search", lang), options, index=None, format_func=maps.search_label,
+                 placeholder=t("map.search_placeholder", lang), help=t("map.search_help", lang),
+                 key="_map_search", on_change=on_search)
+
+
+def draw_timeline(years: list[int], year: int, playing: bool):
+    c_play, c_year = st.columns([1, 6], vertical_alignment="bottom")
+    c_play.button(t("map.stop" if playing else "map.play", lang), key="_map_play", on_click=on_play, args=(years,),
+                  help=t("map.play_help", lang), width="stretch")
+    if playing:  # the timer moves the year: a slider the user could drag would race with it
+        c_year.select_slider(t("map.year", lang), options=years, value=year, disabled=True,
+                             label_visibility="collapsed")
+        return
+    st.session_state["_map_year"] = year
+    c_year.select_slider(t("map.year", lang), options=years, key="_map_year", on_change=on_year,
+                         label_visibility="collapsed")
+
+
+def draw_map_legend(data: maps.MapData, metric, mode: str, year: int, scope_: maps.Scope):
+    title = maps.legend_title(metric, mode, year, lang)
+    if data.blank_communes:
+        draw_legend(maps.legend_rows(data.scale, [data.backdrop], lang), title, None)
+        st.caption(t("map.legend.commune_backdrop", lang, name=admin.display_name(scope_.area)))
+    else:
+        draw_legend(maps.legend_rows(data.scale, data.frame["shown"], lang), title,
+                    (data.years[0], data.years[-1]) if data.years else None)
+
+
+def draw_legend(rows: list, title: str, first_last: tuple[int, int] | None):
+    # Swatches are our own palette colours; labels are our own formatted numbers: escaped all the same.
+    items = "".join(
+        f'<span style="display:inline-flex;align-items:center;gap:5px;margin:2px 14px 2px 0;white-space:nowrap">'
+        f'{maps.swatch_svg(r.colour)}<span>{html.escape(r.label)}</span>'
+        f'<span style="color:#5f6b7a">({r.count})</span></span>' for r in rows)
+    st.markdown(f'<div style="font-size:0.92rem;line-height:1.5"><div style="font-weight:600;margin-bottom:2px">'
+                f'{html.escape(title)}</div><div style="display:flex;flex-wrap:wrap">{items}</div></div>',
+                unsafe_allow_html=True)
+    if first_last:
+        st.caption(t("map.legend.bins_note", lang, first=first_last[0], last=first_last[1]))
+
+
+def note_text(note: maps.Note) -> str:
+    # parameters may name a file the user uploaded: shown as text
+    return t(note.key, lang, **{k: ui.text(v) for k, v in note.params.items()})
+
+
+def target_line(p: maps.Panel, target_year: int) -> str:
+    target = p.targets.get(target_year)
+    if target is None:
+        return t("map.panel.no_target", lang, year=target_year)
+    gap = p.gap(target_year)
+    if gap is None:
+        gap_text = "–"
+    elif gap >= 0:
+        gap_text = t("map.panel.gap_reached", lang)
+    else:
+        gap_text = t("map.panel.gap_below", lang, gap=fmt.points(-gap, lang, signed=False))
+    return t("map.panel.target", lang, year=target_year, target=ui.text(maps.target_text(target, lang)),
+             gap=gap_text, origin=ui.text(maps.target_origin(target, lang)))
+
+
+def draw_breadcrumb(view):
+    crumbs = maps.breadcrumb(view.level, view.area, view.unit)
+    cols = st.columns([1] * len(crumbs) + [max(1, 4 - len(crumbs))], gap="small")
+    for i, (col, crumb) in enumerate(zip(cols, crumbs)):
+        label = t("map.panel.national", lang) if crumb.uid == maps.NATIONAL else \
+            admin.units().at[crumb.uid, "short_name"]
+        label = ("› " if i else "") + label
+        col.button(label, key=f"_map_crumb_{i}", type="tertiary", disabled=crumb.current,
+                   on_click=apply_changes, args=(crumb.changes,))
+
+
+def draw_panel(view, metric, year: int, p: maps.Panel):
+    draw_breadcrumb(view)
+    uid = p.uid
+    st.subheader(p.name, anchor=False)
+    st.caption(t(f"map.level_name.{p.level}", lang))
+    value = fmt.pct(p.value, lang, 2) if p.value is not None else t("map.panel.no_value", lang)
+    st.metric(t("map.panel.value", lang, metric=metric.name(lang), year=year), value, border=False)
+    if p.status:
+        if p.status in ("reported", "uploaded"):
+            source = ui.source_link(p.source)
+        else:  # demo values and estimates: say what they are, not the chain of inputs
+            source = ui.text(t("source.demo", lang) if p.status == "demo" else describe(p.source, lang))
+        st.caption(t("map.panel.status", lang, status=t(f"status.{p.status}", lang), source=source))
+    for ty in maps.TARGET_YEARS if maps.gap_allowed(metric) else ():
+        st.markdown(target_line(p, ty))
+    if p.latest_published is not None:
+        lp = p.latest_published
+        st.caption(t("map.panel.latest_published", lang, value=fmt.pct(lp["value"], lang, 2),
+                     period=periods.label(int(lp["year"]), str(lp["period"]), lang),
+                     source=ui.source_link(str(lp["source"]))))
+    if p.unsplittable is not None:
+        row = p.unsplittable
+        st.info(t("map.panel.unsplittable", lang, name=admin.display_name(str(row["unit"])),
+                  value=fmt.pct(row["value"], lang, 2), period=periods.label(int(row["year"]), str(row["period"]),
+                                                                              lang)), icon=":material/call_split:")
+    if p.members:
+        st.caption(t("map.panel.members", lang, names=", ".join(admin.display_name(m) for m in p.members)))
+    if p.drill and (view.level, view.area) != (p.drill["level"], p.drill["area"]):
+        key = "map.panel.drill_district" if p.drill["level"] == "district" else "map.panel.drill_commune"
+        st.button(t(key, lang), key="_map_drill", type="primary", icon=":material/zoom_in:",
+                  on_click=apply_changes, args=(p.drill,))
+    series = overview.trend(store, uid, metric.id, year)
+    targets = overview.targets_frame(store, uid, metric.id) if maps.gap_allowed(metric) else pd.DataFrame(
+        columns=["year", "value", "value_max", "kind", "label", "document", "status"])
+    if len(series):
+        chart = charts.trend_with_targets(series, targets, lang, title=t("map.panel.trend", lang,
+                                                                          metric=metric.short_name(lang)),
+                                          height=190)
+        ui.chart(chart, f"map_{uid.replace(':', '_')}_{metric.short}", lg=lang, key="_map_panel_trend",
+                 downloads=False)
+
+
+def play_step(years: list[int], year: int) -> int:
+    """While playing: the next year once a step's time has passed; after the last year, stop."""
+    now = time.monotonic()
+    if now - st.session_state.get(PLAY_STEP_KEY, 0) < PLAY_SECONDS * 0.8:  # a rerun between two steps
+        return year
+    later = [y for y in years if y > year]
+    if not later:
+        st.session_state[PLAY_KEY] = False
+        st.rerun()  # stop the timer; the sidebar's year follows
+    st.session_state["year"] = later[0]
+    st.session_state[PLAY_STEP_KEY] = now
+    return later[0]
+
+
+def apply_unseen_pick(event, key: str, scope_: maps.Scope) -> None:
+    """A selection the click callback did not see (one set by a test, or left from before a rerun): apply it."""
+    signature = maps.selection_signature(event)
+    applied_key, applied = st.session_state.get(PICK_KEY, (key, "{}"))
+    if applied_key != key:  # another map: its selection is gone
+        applied = "{}"
+    st.session_state[PICK_KEY] = (key, signature)
+    if signature != applied:
+        st.session_state["unit"] = maps.picked_unit(event, scope_.uids) or maps.default_unit(scope_.area)
+        st.rerun()
+
+
+def map_view():
+    view = ui.view()
+    metric = maps.metric_for(view.metric)
+    mode = maps.effective_mode(metric, st.session_state.get(MODE_STATE) or "value")
+    playing = st.session_state.get(PLAY_KEY, False)
+    scope_ = maps.scope(view.level, view.area, uploads)
+    years = maps.timeline_years(store, scope_, metric)
+    year = view.year if view.year is not None else years[-1]
+    if playing:
+        year = play_step(years, year)
+    data = maps.map_data(store, scope_, metric, year, mode)
+    props = maps.feature_properties(data, metric, mode, year, lang, scope_)
+    zoom = st.session_state.get(ZOOM_KEY)
+    zoom_to = zoom[2] if zoom and zoom[:2] == (view.level, view.area) else None
+    highlight = view.unit if view.unit and view.unit != maps.NATIONAL else None
+    base_map = bool(st.session_state.get(BASEMAP_KEY, False))
+    deck = maps.build_deck(scope_, props, metric, uploads=uploads, highlight=highlight, zoom_to=zoom_to,
+                           base_map=base_map)
+    notes = maps.map_notes(store, scope_, metric, year, data.frame, uploads)
+
+    presenting = ui.presenting()
+    ui.title(t("page.map", lang), t("map.subtitle", lang, metric=metric.name(lang), year=year,
+                                   level=level_label(view.level)))
+    selected = maps.panel(store, view.unit or view.area, metric, year)
+    ui.demo_banner(data.statuses | {selected.status or ""}, lang)
+    for note in notes:
+        if note.kind == "warning":
+            st.warning(note_text(note), icon=":material/info:")
+        elif note.kind == "prompt":
+            st.info(note_text(note), icon=":material/touch_app:")
+
+    map_col, panel_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        key = maps.chart_key(scope_, uploads)
+        event = st.pydeck_chart(deck, on_select=functools.partial(on_pick, key, scope_.uids, scope_.area),
+                                selection_mode="single-object", key=key, height=maps.MAP_HEIGHT)
+        apply_unseen_pick(event, key, scope_)
+        if len(years) > 1:
+            draw_timeline(sorted(set(years) | {year}), year, playing)
+        if not presenting:
+            draw_map_legend(data, metric, mode, year, scope_)
+        for note in notes:
+            if note.kind == "info":
+                st.caption(note_text(note))
+        st.caption(f"{ATTRIBUTION}. " + (t("map.settings.base_map_on", lang) if base_map
+                                          else t("map.attribution_note", lang)))
+    with panel_col:
+        if presenting:  # beside the map, where a shared screen still shows it
+            draw_map_legend(data, metric, mode, year, scope_)
+        else:
+            draw_controls(view, metric, mode)
+            draw_search(scope_)
+        draw_panel(view, metric, year, selected)
+    ui.sync_url()  # a fragment rerun (a click, the mode, a play step) does not reach app.py's sync
+
+
+def draw_settings():
+    with st.expander(t("map.settings.title", lang), icon=":material/settings:"):
+        st.toggle(t("map.settings.base_map", lang), key=BASEMAP_KEY, help=t("map.settings.base_map_help", lang))
+        st.markdown(f"**{t('map.upload.title', lang)}**")
+        st.caption(t("map.upload.intro", lang))
+        for level, up in list(uploads.items()):
+            c1, c2 = st.columns([3, 2], vertical_alignment="center")
+            c1.write(t("map.upload.in_use", lang, level=level_label(level), n=len(up.layer)))
+            c1.text(up.name)
+            if c2.button(t("map.upload.remove", lang), key=f"_map_remove_{level}"):
+                st.session_state[BOUNDARIES_KEY] = {k: v for k, v in uploads.items() if k != level}
+                st.rerun()
+        gen = st.session_state.setdefault("_map_uploader_gen", 0)
+        c1, c2 = st.columns([3, 2])
+        level = c2.selectbox(t("map.upload.level", lang), [None, *maps.MAP_LEVELS], key="_map_upload_level",
+                             format_func=lambda lv: t("map.upload.level_auto", lang) if lv is None else level_label(lv))
+        file = c1.file_uploader(t("map.upload.label", lang), type=["geojson", "json", "gpkg", "zip"],
+                                key=f"_map_uploader_{gen}")
+        if file is not None:
+            data = file.getvalue()
+            with st.spinner(t("map.upload.reading", lang)):
+                result = _read_boundaries(file.name, hashlib.sha256(data).hexdigest(), level, data)
+            if result.ok:
+                st.session_state[BOUNDARIES_KEY] = {**uploads, result.upload.level: result.upload}
+            st.session_state[RESULT_KEY] = result
+            st.session_state["_map_uploader_gen"] = gen + 1
+            st.rerun()
+        result = st.session_state.get(RESULT_KEY)
+        if result is not None:
+            draw_upload_result(result)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _read_boundaries(name: str, digest: str, level, _data: bytes):
+    return read_boundaries(name, _data, level)
+
+
+def draw_upload_result(result):
+    st.text(result.file)
+    if result.ok:
+        up = result.upload
+        st.success(t("map.upload.loaded", lang, n=len(up.layer), level=level_label(up.level),
+                     column=ui.text(up.column)), icon=":material/check_circle:")
+    else:
+        st.error(t("map.upload.not_loaded", lang), icon=":material/error:")
+    rows = []
+    for p in result.problems:
+        if result.ok and p.key == "map.upload.key_column":  # the success message says it
+            continue
+        params = dict(p.params)
+        if params.get("level") in maps.MAP_LEVELS:
+            params["level"] = level_label(params["level"])
+        rows.append({t("map.upload.col_severity", lang): t(f"map.upload.severity_{p.severity}", lang),
+                     t("map.upload.col_row", lang): "" if p.row is None else str(p.row),
+                     t("map.upload.col_unit", lang): p.params.get("unit", ""),
+                     t("map.upload.col_message", lang): t(p.key, lang, **params)})
+    if rows:
+        st.caption(t("map.upload.problems", lang))
+        ui.show_table(pd.DataFrame(rows))  # a table shows file text as text
+    if len(result.unmatched):
+        st.caption(t("map.upload.unmatched_title", lang, n=len(result.unmatched)))
+        table = result.unmatched.assign(problem=result.unmatched["problem"].map(
+            lambda x: t(f"map.upload.problem_{x}", lang)))
+        ui.show_table(table.rename(columns={"row": t("map.upload.col_row", lang),
+                                            "value": t("map.upload.col_value", lang),
+                                            "problem": t("map.upload.col_problem", lang),
+                                            "candidates": t("map.upload.col_candidates", lang)}))
+    if result.missing:
+        st.caption(t("map.upload.missing_title", lang, n=len(result.missing)))
+        ui.show_table(pd.DataFrame({t("map.upload.col_name", lang):
+                                    [admin.display_name(u, with_parent=True) for u in result.missing]}))
+
+
+st.fragment(map_view, run_every=PLAY_SECONDS if st.session_state.get(PLAY_KEY) else None)()
+if not ui.presenting():
+    draw_settings()

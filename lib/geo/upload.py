@@ -1,0 +1,394 @@
+"""Boundaries the user brings: a GeoJSON, GeoPackage or zipped shapefile, matched to admin units by a code or name
+column, repaired where invalid, and reported unit by unit. No Streamlit; the Map page keeps the result in the session
+and draws it instead of the bundled layer of its level.
+
+`read_boundaries(name, data, level=None)` never raises on bad input: it returns an `UploadResult` whose `problems`
+say what was wrong (errors: nothing loaded) or what was done (warnings: repaired, merged, dropped, assumed), whose
+`unmatched` lists every feature that matches no unit (with the closest names), and whose `missing` lists the units
+of the level the file has no boundary for.
+"""
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from lib import admin
+from lib.geo.layers import geojson_geometry
+from lib.text import name_variants
+
+LEVELS = ("province", "district", "province_2025", "commune")
+SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".zip": "zipped shapefile"}
+MAX_UNZIPPED_BYTES = 500_000_000
+# Points a level may keep for the browser (about 40 bytes each in the map's JSON); larger files are simplified.
+VERTEX_BUDGET = {"province": 40_000, "province_2025": 40_000, "district": 60_000, "commune": 120_000}
+VIETNAM_BBOX = (101.0, 6.0, 118.5, 24.5)  # mainland and both archipelagos, with a margin
+PARENT = {"district": "province", "commune": "province_2025"}
+MIN_SHARE = 0.5  # a key column must match at least this share of the features
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+MAX_LISTED = 20  # units named one by one in a warning about merged features
+
+
+@dataclass
+class Problem:
+    """One finding. `key` is a message in the map catalog (map.upload.*), `params` fill it; `row` is the feature
+    number in the file (1-based) where it concerns one feature."""
+
+    severity: str  # error (nothing loaded) | warning (loaded, with a change the user should know) | info
+    key: str
+    params: dict = field(default_factory=dict)
+    row: int | None = None
+
+
+@dataclass
+class BoundaryUpload:
+    """Boundaries ready to draw for one level."""
+
+    name: str  # the file name (user text: show as text)
+    level: str
+    column: str  # the column matched to units
+    layer: gpd.GeoDataFrame  # indexed by unit id, EPSG:4326
+    geometries: dict  # unit id -> GeoJSON geometry, rounded like the bundled layers
+    features: int  # features read from the file
+
+
+@dataclass
+class UploadResult:
+    file: str
+    upload: BoundaryUpload | None
+    problems: list[Problem] = field(default_factory=list)
+    unmatched: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["row", "value", "problem",
+                                                                                  "candidates"]))
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.upload is not None and not any(p.severity == "error" for p in self.problems)
+
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class _Refused(Exception):
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.problem = Problem("error", key, params)
+
+
+# -- reading -----------------------------------------------------------------------------------------------------------
+def read_boundaries(name: str, data: bytes, level: str | None = None) -> UploadResult:
+    """Read, repair, match and report. `level` is one of LEVELS, or None to detect it from the key column."""
+    problems: list[Problem] = []
+    try:
+        frame = _read_frame(name, data, problems)
+        frame = _clean(frame, problems)
+        column, level, parent_column = _key_column(frame, level, problems)
+        layer, unmatched = _match(frame, column, level, parent_column, problems)
+    except _Refused as refused:
+        return UploadResult(name, None, problems + [refused.problem])
+    if layer.empty:
+        problems.append(Problem("error", "map.upload.nothing_matched", {"column": column}))
+        return UploadResult(name, None, problems, unmatched)
+    layer = _fit_budget(layer, level, problems)
+    missing = sorted(set(admin.level_units(level).index) - set(layer.index))
+    if missing:
+        problems.append(Problem("warning", "map.upload.missing_units", {"n": len(missing), "level_n":
+                                len(admin.level_units(level))}))
+    geoms = {uid: geojson_geometry(geom) for uid, geom in zip(layer.index, layer.geometry)}
+    upload = BoundaryUpload(name=name, level=level, column=column, layer=layer, geometries=geoms,
+                            features=len(frame))
+    return UploadResult(name, upload, problems, unmatched, missing)
+
+
+def _read_frame(name: str, data: bytes, problems: list[Problem]) -> gpd.GeoDataFrame:
+    import pyogrio
+
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise _Refused("map.upload.unsupported", suffix=suffix or "(none)")
+    if not data:
+        raise _Refused("map.upload.empty_file")
+    with tempfile.TemporaryDirectory(prefix="boundaries-") as tmp:
+        if suffix == ".zip":
+            path = _extract_shapefile(data, Path(tmp), problems)
+        else:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+        try:
+            listed = pyogrio.list_layers(path)
+        except Exception as exc:  # GDAL's messages say what it could not read
+            raise _Refused("map.upload.unreadable", format=SUFFIXES[suffix], error=_short(exc)) from None
+        polygonal = [str(n) for n, g in listed if g is None or "polygon" in str(g).lower() or str(g) == "Unknown"]
+        if not polygonal:
+            raise _Refused("map.upload.no_polygons", layers=", ".join(f"{n} ({g})" for n, g in listed) or "–")
+        if len(listed) > 1:
+            problems.append(Problem("warning", "map.upload.first_layer", {"layer": polygonal[0], "n": len(listed)}))
+        try:
+            frame = pyogrio.read_dataframe(path, layer=polygonal[0])
+        except Exception as exc:
+            raise _Refused("map.upload.unreadable", format=SUFFIXES[suffix], error=_short(exc)) from None
+    if frame.empty:
+        raise _Refused("map.upload.no_features")
+    return frame
+
+
+def _extract_shapefile(data: bytes, folder: Path, problems: list[Problem]) -> Path:
+    """The one shapefile in a zip (in any sub-folder), extracted by base name only (no path from the archive is
+    used), with its .shx, .dbf, .prj and .cpg."""
+    import io
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise _Refused("map.upload.bad_zip") from None
+    with archive:
+        entries = [i for i in archive.infolist() if not i.is_dir() and "__MACOSX" not in i.filename]
+        if sum(i.file_size for i in entries) > MAX_UNZIPPED_BYTES:
+            raise _Refused("map.upload.zip_too_big", mb=MAX_UNZIPPED_BYTES // 1_000_000)
+        shps = sorted(i.filename for i in entries if i.filename.lower().endswith(".shp"))
+        if not shps:
+            listing = ", ".join(PurePosixPath(i.filename).name for i in entries[:12]) or "–"
+            raise _Refused("map.upload.no_shapefile", files=listing)
+        if len(shps) > 1:
+            problems.append(Problem("warning", "map.upload.several_shapefiles",
+                                    {"used": PurePosixPath(shps[0]).name, "n": len(shps)}))
+        stem = shps[0][:-4].lower()
+        for info in entries:
+            lower = info.filename.lower()
+            if lower[:-4] == stem and lower[-4:] in SHAPEFILE_PARTS:
+                (folder / ("upload" + lower[-4:])).write_bytes(archive.read(info))
+    if not (folder / "upload.dbf").exists() or not (folder / "upload.shx").exists():
+        raise _Refused("map.upload.shapefile_parts")
+    return folder / "upload.shp"
+
+
+def _short(exc: Exception, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    for noise in ("/vsimem/", str(Path(tempfile.gettempdir()))):
+        text = text.replace(noise, "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- geometry ----------------------------------------------------------------------------------------------------------
+def _clean(frame: gpd.GeoDataFrame, problems: list[Problem]) -> gpd.GeoDataFrame:
+    """Lon/lat, polygons only, valid: null and non-polygon features are dropped and named, invalid ones repaired
+    with make_valid and named, a file without a CRS is read as lon/lat when its coordinates are."""
+    frame = frame.reset_index(drop=True)
+    frame["_row"] = np.arange(1, len(frame) + 1)
+    empty = frame.geometry.isna() | frame.geometry.is_empty
+    for row in frame.loc[empty, "_row"]:
+        problems.append(Problem("warning", "map.upload.no_geometry", row=int(row)))
+    frame = frame[~empty]
+    if frame.empty:
+        raise _Refused("map.upload.no_features")
+    if frame.crs is None:
+        x0, y0, x1, y1 = frame.total_bounds
+        if -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90:
+            frame = frame.set_crs(4326)
+            problems.append(Problem("warning", "map.upload.no_crs_assumed"))
+        else:
+            raise _Refused("map.upload.no_crs")
+    elif not frame.crs.equals(gpd.GeoSeries([], crs=4326).crs):
+        source = frame.crs.to_string()
+        try:
+            frame = frame.to_crs(4326)
+        except Exception as exc:
+            raise _Refused("map.upload.bad_crs", crs=source, error=_short(exc)) from None
+        problems.append(Problem("info", "map.upload.reprojected", {"crs": source}))
+    x0, y0, x1, y1 = frame.total_bounds
+    vx0, vy0, vx1, vy1 = VIETNAM_BBOX
+    if x1 < vx0 or x0 > vx1 or y1 < vy0 or y0 > vy1:
+        raise _Refused("map.upload.not_vietnam", bounds=f"{x0:.2f}, {y0:.2f}, {x1:.2f}, {y1:.2f}")
+    geoms = frame.geometry.to_numpy()
+    invalid = ~shapely.is_valid(geoms)
+    if invalid.any():
+        geoms = geoms.copy()
+        geoms[invalid] = shapely.make_valid(geoms[invalid])
+        for row in frame.loc[invalid, "_row"]:
+            problems.append(Problem("warning", "map.upload.repaired", row=int(row)))
+    polygonal = np.array([_polygons(g) for g in geoms], dtype=object)
+    lost = np.array([g is None for g in polygonal])
+    for row in frame.loc[lost, "_row"]:
+        problems.append(Problem("warning", "map.upload.not_polygon", row=int(row)))
+    frame = frame.set_geometry(gpd.GeoSeries(polygonal, index=frame.index, crs=4326))
+    frame = frame[~lost]
+    if frame.empty:
+        raise _Refused("map.upload.no_polygon_features")
+    return frame
+
+
+def _polygons(geom):
+    """The polygonal part of a geometry (a repaired polygon may come back as a collection), or None."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    if geom.geom_type == "GeometryCollection":
+        parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+        return shapely.union_all(parts) if parts else None
+    return None
+
+
+def _fit_budget(layer: gpd.GeoDataFrame, level: str, problems: list[Problem]) -> gpd.GeoDataFrame:
+    """Simplify a detailed file so the map stays quick to send (topology kept where the polygons form a coverage)."""
+    budget = VERTEX_BUDGET[level]
+    geoms = layer.geometry.to_numpy()
+    before = int(shapely.get_num_coordinates(geoms).sum())
+    if before <= budget:
+        return layer
+    coverage = bool(shapely.coverage_is_valid(geoms))
+
+    def simplified(tol):
+        out = shapely.coverage_simplify(geoms, tol) if coverage else shapely.simplify(geoms, tol,
+                                                                                          preserve_topology=True)
+        return shapely.make_valid(out) if not coverage else out
+
+    lo, hi = 0.0, 0.02
+    while int(shapely.get_num_coordinates(simplified(hi)).sum()) > budget and hi < 1.0:
+        hi *= 2
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        if int(shapely.get_num_coordinates(simplified(mid)).sum()) > budget:
+            lo = mid
+        else:
+            hi = mid
+    out = np.array([_polygons(g) for g in simplified(hi)], dtype=object)
+    keep = np.array([g is not None for g in out])
+    layer = layer.iloc[keep].set_geometry(gpd.GeoSeries(out[keep], index=layer.index[keep], crs=4326))
+    after = int(shapely.get_num_coordinates(layer.geometry.to_numpy()).sum())
+    problems.append(Problem("info", "map.upload.simplified", {"before": before, "after": after}))
+    return layer
+
+
+# -- matching ----------------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _level_keys(level: str) -> tuple[frozenset, frozenset]:
+    """Name keys (no diacritics, no prefix) and GSO codes of a level, for scoring columns quickly."""
+    units = admin.level_units(level)
+    keys = set()
+    for short, full in zip(units["short_name"], units["name"]):
+        keys.update(k for _, k in name_variants(short))
+        keys.update(k for _, k in name_variants(full))
+    return frozenset(keys), frozenset(units["code"])
+
+
+def _as_text(value) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _score(values: list[str], level: str) -> tuple[float, int]:
+    """Share of values that look like a code or name of the level, and how many distinct units they name."""
+    keys, codes = _level_keys(level)
+    width = admin.CODE_WIDTH[level]
+    hits, matched = set(), 0
+    for v in values:
+        digits = v.replace(" ", "")
+        if digits.isdigit():
+            if len(digits) <= width and digits.zfill(width) in codes:
+                matched += 1
+                hits.add(digits.zfill(width))
+            continue
+        key = next((k for _, k in name_variants(v) if k in keys), None)
+        if key is not None:
+            matched += 1
+            hits.add(key)
+    return (matched / len(values) if values else 0.0), len(hits)
+
+
+def _key_column(frame: gpd.GeoDataFrame, level: str | None,
+                problems: list[Problem]) -> tuple[str, str, str | None]:
+    """The column (and level, when not given) whose values best match unit codes or names; and for districts and
+    communes a column naming their province, to tell apart units that share a name."""
+    columns = [c for c in frame.columns if c not in (frame.geometry.name, "_row")]
+    texts = {c: [t for t in (_as_text(v) for v in frame[c]) if t is not None] for c in columns}
+    texts = {c: v for c, v in texts.items() if v}
+    if not texts:
+        raise _Refused("map.upload.no_columns")
+    levels = [level] if level else list(LEVELS)
+    best = None
+    for lv in levels:
+        n_units = len(admin.level_units(lv))
+        for c, values in texts.items():
+            share, distinct = _score(values, lv)
+            # One feature per unit: a column that names a different unit in most features wins (a district file's
+            # province column matches every feature, but names only 63 units). Between levels that fit as well,
+            # the one whose units the file covers best (a 34-province file also matches 34 legacy names).
+            fit = share * min(distinct / len(values), 1.0)
+            rank = (round(fit, 2), min(distinct / n_units, 1.0), round(share, 3))
+            if best is None or rank > best[0]:
+                best = (rank, c, lv, share)
+    _, column, chosen, share = best
+    if share < MIN_SHARE:
+        raise _Refused("map.upload.no_key_column", columns=", ".join(map(str, texts)),
+                       level=chosen if level else "/".join(LEVELS))
+    parent_column = None
+    if chosen in PARENT:
+        for c, values in texts.items():
+            if c != column and _score(values, PARENT[chosen])[0] >= 0.8:
+                parent_column = c
+                break
+    problems.append(Problem("info", "map.upload.key_column", {"column": column, "level": chosen,
+                                                               "parent": parent_column or "–"}))
+    return column, chosen, parent_column
+
+
+def _match(frame: gpd.GeoDataFrame, column: str, level: str, parent_column: str | None,
+           problems: list[Problem]) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    parents: dict[str, str | None] = {}
+    uids, unmatched = [], []
+    for row, value, parent_value in zip(frame["_row"], frame[column],
+                                        frame[parent_column] if parent_column else [None] * len(frame)):
+        text = _as_text(value)
+        parent = None
+        if parent_column:
+            ptext = _as_text(parent_value)
+            if ptext not in parents:
+                m = admin.resolve(PARENT[level], ptext) if ptext else None
+                parents[ptext] = m.uid if m is not None and m.ok else None
+            parent = parents[ptext]
+        match = admin.resolve(level, text, parent) if text else admin.Match("", problem="unknown")
+        if not match.ok and parent is not None:
+            match = admin.resolve(level, text)
+        if match.ok:
+            uids.append(match.uid)
+            continue
+        uids.append(None)
+        unmatched.append({"row": int(row), "value": text or "", "problem": match.problem or "unknown",
+                          "candidates": admin.describe_candidates(match.candidates)})
+    frame = frame.assign(_uid=uids)
+    if unmatched:
+        problems.append(Problem("warning", "map.upload.unmatched", {"n": len(unmatched), "total": len(frame)}))
+    matched = frame[frame["_uid"].notna()]
+    duplicated = matched["_uid"].duplicated(keep=False)
+    if duplicated.any():
+        groups = list(matched[duplicated].groupby("_uid", sort=False)["_row"])
+        for uid, rows in groups[:MAX_LISTED]:
+            problems.append(Problem("warning", "map.upload.merged_features",
+                                    {"unit": admin.display_name(uid, with_parent=True),
+                                     "rows": ", ".join(str(int(r)) for r in rows)}))
+        if len(groups) > MAX_LISTED:
+            problems.append(Problem("warning", "map.upload.merged_more", {"n": len(groups) - MAX_LISTED}))
+    geoms = matched.groupby("_uid", sort=False)["geometry"].agg(lambda s: shapely.union_all(s.to_numpy()))
+    index = pd.Index(geoms.index, name="uid")
+    layer = gpd.GeoDataFrame({"approximate": False}, index=index,
+                             geometry=gpd.GeoSeries(geoms.to_numpy(), index=index, crs=4326))
+    for p in problems:  # name the repaired and dropped features by their unit where they matched one
+        if p.row is not None and p.key == "map.upload.repaired":
+            hit = matched.loc[matched["_row"] == p.row, "_uid"]
+            if len(hit):
+                p.params["unit"] = admin.display_name(hit.iloc[0], with_parent=True)
+    return layer, pd.DataFrame(unmatched, columns=["row", "value", "problem", "candidates"])

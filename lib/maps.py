@@ -1,0 +1,908 @@
+"""Choropleth maps of coverage, gaps to target and collections: what the Map page draws, without Streamlit.
+
+A map view is the shared view state (level, area, unit, metric, year) plus a mode (the value, or the gap to the 2025
+or 2030 target). From it this module gives
+- the units drawn (`scope`): all units of the level, or those of the province the map is drilled into;
+- each unit's value, status, source and target (`unit_frame`), read from the store as resolved (2025 provinces are
+  sums of their legacy provinces there; the user's uploaded rows win over bundled ones);
+- fixed bins with nice edges, the same for every year so the year slider compares like with like, and colours
+  suited to the metric (`scale_for`): sequential where higher is better (coverage), sequential in reds where lower
+  is better (arrears), diverging around the target (gap to target; collections around 100 % of plan);
+- the legend rows, flat tooltip properties, and the pydeck Deck (no base map unless asked for);
+- drill-down, breadcrumb and name-search state changes, as plain dictionaries of view-state changes.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+from lib import admin, fmt, metrics, overview, urlstate
+from lib.geo import layers
+from lib.i18n import t
+from lib.provenance import short, status_label
+from lib.store import Store
+from lib.targets import Target
+from lib.text import ascii_fold
+
+NATIONAL = admin.NATIONAL_ID
+MAP_LEVELS = urlstate.MAP_LEVELS
+TARGET_YEARS = overview.TARGET_YEARS  # 2025 and 2030
+MODES = ("value",) + tuple(f"gap_{y}" for y in TARGET_YEARS)  # colour by the value, or by the gap to a target
+TARGET_YEAR = {f"gap_{y}": y for y in TARGET_YEARS}
+
+UNITS_LAYER = "units"  # the pickable layer; a click's selection is keyed by this id
+MAP_HEIGHT = 520  # pixels; the initial zoom is fitted to this height and an assumed width
+MAP_WIDTH = 460  # the narrowest the map column gets (1280-pixel screen, sidebar open)
+
+# ColorBrewer palettes (colour-blind safe), light to dark.
+YLGNBU = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58")
+ORRD = ("#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#b30000", "#7f0000")
+# RdBu halves, nearest the centre first: below the target in reds, at or above it in blues.
+RDBU_BELOW = ("#fddbc7", "#f4a582", "#d6604d", "#b2182b", "#67001f")
+RDBU_ABOVE = ("#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061")
+NO_DATA = "#bdbdbd"  # not in any palette: units without a value are grey, and the legend names them
+COMMUNE_ALPHA = 110  # communes without data of their own show their province's colour, faded
+COMMUNE_LINE = (96, 104, 116, 200)
+BASE_FILL = (238, 240, 243, 255)  # provinces around a drilled province
+BASE_LINE = (160, 168, 180, 255)
+BORDER_LINE = (70, 76, 86, 255)  # province borders over district or commune cells
+UNIT_LINE = (255, 255, 255, 230)
+HIGHLIGHT_LINE = (17, 17, 17, 255)
+MAX_CLASSES = 8  # YlGnBu and OrRd have 9 shades; the lightest is left for the background
+# pydeck turns every string argument into a JavaScript expression ("pixels" -> "@@=pixels", which deck.gl reads as an
+# undefined variable and draws spiky lines): literal strings must be wrapped.
+PIXELS = pdk.types.String("pixels")
+NICE_STEPS = tuple(m * 10.0 ** p for p in range(-2, 4) for m in (1, 2, 2.5, 5))
+# Collections against plan are read against 100 % (the plan met), not against zero.
+CENTRES = {"revenue_plan_pct": 100.0}
+
+
+# -- boundaries -------------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _bundled_geometries(level: str) -> dict[str, dict]:
+    """GeoJSON geometries of a bundled level, in layer order, rounded once (geometry never changes)."""
+    gdf = layers.load_layer(level)
+    return {uid: layers.geojson_geometry(geom) for uid, geom in zip(gdf.index, gdf.geometry)}
+
+
+def geometries(level: str, uploads: dict | None = None) -> dict[str, dict]:
+    """uid -> GeoJSON geometry of `level`: the user's uploaded boundaries for that level, else the bundled layer."""
+    return uploads[level].geometries if uses_upload(level, uploads) else _bundled_geometries(level)
+
+
+def uses_upload(level: str, uploads: dict | None) -> bool:
+    return bool(uploads) and level in uploads
+
+
+def bounds(level: str, uids, uploads: dict | None = None) -> tuple[float, float, float, float]:
+    if uses_upload(level, uploads):
+        layer = uploads[level].layer
+        return tuple(float(v) for v in layer[layer.index.isin(list(uids))].total_bounds)
+    return layers.layer_bounds(level, uids)
+
+
+# -- what is drawn ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scope:
+    """The units a map view draws.
+
+    `level` is the level drawn (the communes of the whole country are not drawn at once: without a 2025 province to
+    show, the commune level draws the 34 provinces to choose from, `requested` keeps "commune"). `area` is the province
+    the map is drilled into, or national. `base_level` provinces are drawn under the units as context, `border_level`
+    province borders over them."""
+
+    level: str
+    requested: str
+    area: str
+    uids: tuple[str, ...]
+    base_level: str | None = None
+    border_level: str | None = None
+    approximate: bool = False  # the boundaries drawn are approximate (the bundled communes)
+
+    @property
+    def drilled(self) -> bool:
+        return self.area != NATIONAL
+
+    @property
+    def choosing_province(self) -> bool:
+        return self.requested == "commune" and self.level != "commune"
+
+
+def province_2025_of(uid: str | None) -> str | None:
+    """The 2025 province a unit lies in (legacy provinces and districts map whole), or None for the nation."""
+    if not uid or uid == NATIONAL or uid not in admin.units().index:
+        return None
+    return admin.units().at[uid, "province_2025"]
+
+
+def _units_in(uids, column: str, parent: str) -> list[str]:
+    """The units (in the given order) whose `column` (parent, province_2025) is `parent`."""
+    uids = list(uids)
+    inside = admin.units()[column].reindex(uids).to_numpy() == parent
+    return [uid for uid, ok in zip(uids, inside) if ok]
+
+
+def scope(level: str, area: str, uploads: dict | None = None) -> Scope:
+    if level == "commune":
+        p25 = province_2025_of(area)
+        if p25 is None:
+            inner = scope("province_2025", NATIONAL, uploads)
+            return Scope(inner.level, "commune", NATIONAL, inner.uids)
+        uids = _units_in(geometries("commune", uploads), "province_2025", p25)
+        return Scope("commune", "commune", p25, tuple(uids), base_level="province_2025",
+                     border_level="province_2025", approximate=not uses_upload("commune", uploads))
+    uids = list(geometries(level, uploads))
+    if level == "district":
+        area_level = area.split(":")[0]
+        if area_level == "province":
+            uids = _units_in(uids, "parent", area)
+            return Scope(level, level, area, tuple(uids), base_level="province")
+        if area_level == "province_2025":
+            uids = _units_in(uids, "province_2025", area)
+            return Scope(level, level, area, tuple(uids), base_level="province_2025", border_level="province")
+        return Scope(level, level, NATIONAL, tuple(uids), border_level="province")
+    return Scope(level, level, NATIONAL, tuple(uids))
+
+
+# -- values -----------------------------------------------------------------------------------------------------------
+def _memo(store: Store, key: tuple, compute):
+    """Results that depend only on the store's data, kept on the store itself: the bundled store is one object
+    shared by every session, and a store with uploads is a new object, so nothing stale is ever read."""
+    cache = store.__dict__.setdefault("_maps_memo", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def metric_for(short_id: str) -> metrics.Metric:
+    return metrics.by_short(short_id)
+
+
+def gap_allowed(metric: metrics.Metric) -> bool:
+    """A gap to target is shown for coverage rates only (collections have no coverage target)."""
+    return metric.domain == "coverage"
+
+
+def effective_mode(metric: metrics.Metric, mode: str) -> str:
+    return mode if mode in MODES and (mode == "value" or gap_allowed(metric)) else "value"
+
+
+def level_values(store: Store, level: str, metric_id: str) -> pd.DataFrame:
+    """Year-end values of one metric for every unit of a level, every year: unit, year, value, status, source,
+    derived (one row per unit and year)."""
+    def compute():
+        r = store.resolved
+        sel = r[(r["metric"] == metric_id) & (r["period"] == "FY") & (r["level"] == level)]
+        out = sel[["unit", "year", "value", "status", "source", "derived"]].copy()
+        for col in ("unit", "status"):
+            out[col] = out[col].astype(str)
+        return out.reset_index(drop=True)
+    return _memo(store, ("values", level, metric_id), compute)
+
+
+def years_with_data(store: Store, level: str, metric_id: str) -> list[int]:
+    return sorted(int(y) for y in level_values(store, level, metric_id)["year"].unique())
+
+
+def unit_targets(store: Store, uids, metric_id: str, year: int) -> dict[str, Target | None]:
+    """Each unit's target for `year`: its own, else inherited (lib.targets)."""
+    uids = tuple(uids)
+    levels = {uid.split(":")[0] for uid in uids}
+    if len(levels) == 1:  # one level at a time, looked up once per store
+        (level,) = levels
+        every = _memo(store, ("targets", level, metric_id, year), lambda: {
+            uid: store.target(uid, metric_id, year) for uid in admin.level_units(level).index})
+        return {uid: every.get(uid) if uid in every else store.target(uid, metric_id, year) for uid in uids}
+    return {uid: store.target(uid, metric_id, year) for uid in uids}
+
+
+def unit_frame(store: Store, scope_: Scope, metric: metrics.Metric, year: int, mode: str) -> pd.DataFrame:
+    """One row per unit drawn (in drawing order): value, status, source, derived, target (a Target or None), gap
+    (value − target, negative below it) and `shown` (what the colour encodes: the value, or the gap)."""
+    mode = effective_mode(metric, mode)
+    values = level_values(store, scope_.level, metric.id)
+    values = values[values["year"] == year].set_index("unit")
+    frame = values.reindex(list(scope_.uids))[["value", "status", "source", "derived"]]
+    frame.index.name = "uid"
+    if gap_allowed(metric):
+        target_year = TARGET_YEAR.get(mode, next((y for y in TARGET_YEARS if y >= year), TARGET_YEARS[-1]))
+        targets = unit_targets(store, scope_.uids, metric.id, target_year)
+    else:
+        target_year, targets = None, {uid: None for uid in scope_.uids}
+    frame["target_year"] = target_year
+    frame["target"] = pd.Series(targets, dtype=object).reindex(frame.index)
+    target_value = frame["target"].map(lambda tg: np.nan if tg is None else tg.value).astype(float)
+    frame["gap"] = frame["value"] - target_value
+    frame["shown"] = frame["gap"] if mode != "value" else frame["value"]
+    return frame
+
+
+def all_years_shown(store: Store, level: str, metric: metrics.Metric, mode: str) -> np.ndarray:
+    """What the colour encodes, for every unit of the level and every year: the bins are fitted to this, so that a
+    colour means the same number in every year (the slider compares like with like)."""
+    mode = effective_mode(metric, mode)
+    values = level_values(store, level, metric.id)
+    if mode == "value" or values.empty:
+        return values["value"].to_numpy(dtype=float)
+    targets = unit_targets(store, values["unit"].unique(), metric.id, TARGET_YEAR[mode])
+    target_value = values["unit"].map({uid: np.nan if tg is None else tg.value for uid, tg in targets.items()})
+    return (values["value"] - target_value.astype(float)).to_numpy(dtype=float)
+
+
+# -- bins and colours -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scale:
+    """Classes of a choropleth: `edges` are the inner boundaries (ascending), class i holds edges[i-1] <= v <
+    edges[i]; the first and last classes are open. One colour per class, lowest values first."""
+
+    edges: tuple[float, ...]
+    colours: tuple[str, ...]
+    kind: str  # sequential | diverging
+    centre: float | None = None
+    points: bool = False  # the values are percentage-point gaps, not percentages
+    direction: int = 1  # +1 higher is better, -1 lower is better
+
+    def classify(self, values) -> np.ndarray:
+        """Class index of each value; -1 where there is no value."""
+        v = np.asarray(values, dtype=float)
+        out = np.searchsorted(np.asarray(self.edges, dtype=float), v, side="right")
+        return np.where(np.isnan(v), -1, out)
+
+    def colour_of(self, values) -> list[str]:
+        return [NO_DATA if k < 0 else self.colours[k] for k in self.classify(values)]
+
+    @property
+    def decimals(self) -> int:
+        for d in range(4):
+            if all(abs(round(e, d) - e) < 1e-9 for e in self.edges):
+                return d
+        return 3
+
+
+def _finite(values) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    return v[np.isfinite(v)]
+
+
+def _grid(lo: float, hi: float, step: float) -> list[float]:
+    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    return [round(k * step, 6) for k in range(first, last + 1)]
+
+
+def sequential_edges(values, max_classes: int = MAX_CLASSES) -> tuple[float, ...]:
+    """Nice round edges (multiples of 1, 2, 2.5 or 5 × 10^k) spanning the 2nd to 98th percentile of the values,
+    as many classes as fit in `max_classes`."""
+    v = _finite(values)
+    if v.size == 0:
+        return (25.0, 50.0, 75.0)
+    lo, hi = np.percentile(v, [2, 98])
+    if hi - lo < 1e-9:
+        return (round(float(lo), 6),)
+    for step in NICE_STEPS:
+        edges = _grid(lo, hi, step)
+        if len(edges) + 1 <= max_classes:
+            if len(edges) >= 2 or step == NICE_STEPS[-1]:
+                return tuple(edges)
+    return tuple(_grid(lo, hi, NICE_STEPS[-1]))
+
+
+def diverging_edges(values, centre: float = 0.0, max_side: int = len(RDBU_BELOW)) -> tuple[float, ...]:
+    """Edges around `centre`, which is always one (below it one side of the scale, at or above it the other, so
+    'at or above target' is one colour family), doubling away from it: 2.5, 5, 10, 20 points. Most units sit near
+    their target, where a point matters; far from it, the order of magnitude is what a reader needs. The first step
+    is 1, 2.5 or 5 × 10^k, so that the edges reach the 2nd and 98th percentiles in `max_side` classes a side."""
+    v = _finite(values)
+    lo, hi = (float(x) - centre for x in np.percentile(v, [2, 98])) if v.size else (-10.0, 10.0)
+    far = max(-lo, hi, 1e-6)
+    doublings = 2 ** (max_side - 2)  # classes a side: [0, b), [b, 2b), ... and one open class beyond
+    bases = [m * 10.0 ** p for p in range(-2, 4) for m in (1, 2.5, 5)]
+    base = next((b for b in reversed(bases) if b * doublings <= far), bases[0])
+
+    def side(limit: float) -> list[float]:
+        edges, step = [], base
+        while step < limit - 1e-9 and len(edges) < max_side - 1:
+            edges.append(round(step, 6))
+            step *= 2
+        return edges
+    below = [round(centre - e, 6) for e in reversed(side(-lo))]
+    above = [round(centre + e, 6) for e in side(hi)]
+    return tuple(below + [centre] + above)
+
+
+def scale_for(metric: metrics.Metric, mode: str, values_all_years) -> Scale:
+    """The scale of a metric and mode, fitted to its values in every year at the level."""
+    mode = effective_mode(metric, mode)
+    if mode != "value" or metric.id in CENTRES:
+        centre = 0.0 if mode != "value" else CENTRES[metric.id]
+        edges = diverging_edges(values_all_years, centre)
+        k = edges.index(centre)
+        colours = [RDBU_BELOW[min(k - i, 4)] for i in range(k + 1)] + \
+                  [RDBU_ABOVE[min(i, 4)] for i in range(len(edges) - k)]
+        if metric.direction < 0:  # below the centre is good: blues below, reds above
+            colours = [RDBU_ABOVE[min(k - i, 4)] for i in range(k + 1)] + \
+                      [RDBU_BELOW[min(i, 4)] for i in range(len(edges) - k)]
+        return Scale(edges, tuple(colours), "diverging", centre, points=mode != "value", direction=metric.direction)
+    edges = sequential_edges(values_all_years)
+    palette = YLGNBU if metric.direction >= 0 else ORRD
+    n = len(edges) + 1
+    picks = np.round(np.linspace(1, len(palette) - 1, n)).astype(int) if n > 1 else [len(palette) // 2]
+    return Scale(edges, tuple(palette[i] for i in picks), "sequential", direction=metric.direction)
+
+
+@dataclass
+class MapData:
+    """What a map view colours: the units' frame (see `unit_frame`), the scale, and for communes without data of
+    their own the 2025 province's value (`backdrop`: they are drawn faintly in its colour, on its scale)."""
+
+    frame: pd.DataFrame
+    scale: Scale
+    years: list[int]  # years the colours can show (the bins are fitted to all of them): `timeline_years`
+    backdrop: float | None = None
+    backdrop_status: str | None = None
+
+    @property
+    def statuses(self) -> set[str]:
+        """Statuses of the values the map shows (a demo backdrop counts: its colour is on screen)."""
+        shown = set(self.frame["status"].dropna().astype(str))
+        return shown | ({self.backdrop_status} if self.backdrop_status else set())
+
+    @property
+    def blank_communes(self) -> bool:
+        return self.backdrop is not None or (len(self.frame) > 0 and self.frame["value"].isna().all()
+                                             and str(self.frame.index[0]).startswith("commune:"))
+
+
+def timeline_years(store: Store, scope_: Scope, metric: metrics.Metric) -> list[int]:
+    """The years the map can show: with data at the level drawn, or for communes without data of their own, at
+    the 2025 provinces whose colour they take."""
+    years = years_with_data(store, scope_.level, metric.id)
+    if not years and scope_.level == "commune":
+        years = years_with_data(store, "province_2025", metric.id)
+    return years
+
+
+def map_data(store: Store, scope_: Scope, metric: metrics.Metric, year: int, mode: str) -> MapData:
+    frame = unit_frame(store, scope_, metric, year, mode)
+    years = timeline_years(store, scope_, metric)
+    if scope_.level == "commune" and frame["value"].isna().all():
+        province = Scope("province_2025", "province_2025", NATIONAL, (scope_.area,))
+        own = unit_frame(store, province, metric, year, mode).iloc[0]
+        scale = scale_for(metric, mode, all_years_shown(store, "province_2025", metric, mode))
+        if pd.isna(own["shown"]):
+            return MapData(frame, scale, years)
+        return MapData(frame, scale, years, float(own["shown"]), str(own["status"]))
+    return MapData(frame, scale_for(metric, mode, all_years_shown(store, scope_.level, metric, mode)), years)
+
+
+def rgba(hex_colour: str, alpha: int = 255) -> list[int]:
+    h = hex_colour.lstrip("#")
+    return [int(h[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def luminance(hex_colour: str) -> float:
+    """Relative luminance (WCAG), for choosing text colour and for checking that colours follow the values."""
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b, _ = rgba(hex_colour)
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+# -- legend -----------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LegendRow:
+    colour: str
+    label: str
+    count: int
+    no_data: bool = False
+
+
+def _edge_text(x: float, scale: Scale, lang: str) -> str:
+    text = fmt.number(x, lang, scale.decimals)
+    if scale.points and x > 0:
+        text = "+" + text
+    if scale.points and x < 0:
+        text = "−" + text.lstrip("-")
+    return text
+
+
+def bin_labels(scale: Scale, lang: str) -> list[str]:
+    """'below 80%', 'from 80 to under 85%', …, '95% and above' (percentage points for gaps), in the user's
+    number format."""
+    unit = t("map.unit.points", lang) if scale.points else "%"
+    e = [_edge_text(x, scale, lang) for x in scale.edges]
+    labels = [t("map.bin.below", lang, hi=e[0], unit=unit)]
+    labels += [t("map.bin.between", lang, lo=a, hi=b, unit=unit) for a, b in zip(e, e[1:])]
+    labels.append(t("map.bin.from", lang, lo=e[-1], unit=unit))
+    return labels
+
+
+def legend_rows(scale: Scale, shown, lang: str, no_data_label: str | None = None) -> list[LegendRow]:
+    """One row per class with the number of units drawn in it, then the 'no data' row."""
+    classes = scale.classify(shown)
+    rows = [LegendRow(c, label, int((classes == i).sum())) for i, (c, label) in
+            enumerate(zip(scale.colours, bin_labels(scale, lang)))]
+    rows.append(LegendRow(NO_DATA, no_data_label or t("map.legend.no_data", lang), int((classes < 0).sum()), True))
+    return rows
+
+
+def legend_title(metric: metrics.Metric, mode: str, year: int, lang: str) -> str:
+    mode = effective_mode(metric, mode)
+    if mode == "value":
+        better = t("map.legend.higher_better" if metric.direction > 0 else "map.legend.lower_better", lang)
+        return t("map.legend.value", lang, metric=metric.name(lang), year=year, better=better)
+    return t("map.legend.gap", lang, metric=metric.name(lang), year=year, target_year=TARGET_YEAR[mode])
+
+
+def swatch_svg(colour: str, size: int = 14) -> str:
+    """A small square of a colour of our own palette (never user text), for the legend."""
+    if not (colour.startswith("#") and len(colour) == 7 and all(c in "0123456789abcdefABCDEF" for c in colour[1:])):
+        raise ValueError(f"not a palette colour: {colour!r}")
+    return (f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}" aria-hidden="true">'
+            f'<rect x="0.5" y="0.5" width="{size - 1}" height="{size - 1}" fill="{colour}" stroke="#5f6b7a" '
+            f'stroke-width="1"/></svg>')
+
+
+# -- tooltip properties -----------------------------------------------------------------------------------------------
+def tooltip_text(value) -> str:
+    """Text for a tooltip property. Streamlit's map escapes every property it puts into the tooltip's HTML (so a
+    pre-escaped '&#x27;' would show as such); angle brackets are still neutralised here, so that no text from a data
+    file could become markup even where a tooltip were not escaped."""
+    return str(value).replace("<", "‹").replace(">", "›")
+
+
+def target_text(target: Target | None, lang: str) -> str:
+    if target is None:
+        return ""
+    if target.kind == "range" and target.value_max is not None:
+        return f"{fmt.trimmed(target.value, lang)}–{fmt.pct_trimmed(target.value_max, lang)}"
+    prefix = t("map.target.above", lang) + " " if target.kind == "floor" else ""
+    return prefix + fmt.pct_trimmed(target.value, lang)
+
+
+def target_origin(target: Target, lang: str) -> str:
+    """Whose target it is: the unit's own (published or the user's), inherited from a province or the nation, or
+    weighted from the legacy provinces'."""
+    if target.status == "inherited":
+        whose = t("map.panel.national", lang) if target.unit == NATIONAL else admin.display_name(target.unit)
+        return t("map.target.inherited", lang, unit=whose)
+    if target.status == "derived":
+        return t("map.target.derived", lang)
+    if target.status == "uploaded":
+        return t("map.target.uploaded", lang)
+    return t("map.target.own", lang)
+
+
+def source_text(status, source, lang: str) -> str:
+    """Status and a short source: 'Demo', 'Published · vietnamplus.vn', 'Demo · sum of legacy provinces'."""
+    if status is None or (isinstance(status, float) and math.isnan(status)):
+        return ""
+    source = str(source or "")
+    parts = [status_label(str(status), lang)]
+    if "sum:province" in source:
+        parts.append(t("map.source.sum_provinces", lang))
+    elif "sum:district" in source:
+        parts.append(t("map.source.sum_districts", lang))
+    elif status in ("reported", "uploaded"):
+        text = short(source.removeprefix("rate:"), 40)
+        if text:
+            parts.append(text)
+    return " · ".join(parts)
+
+
+@lru_cache(maxsize=None)
+def unit_names(level: str) -> dict[str, str]:
+    """uid -> the name shown on hover, with diacritics: 'Tỉnh Nghệ An'; districts and communes with their province,
+    'Thành phố Vinh (Nghệ An)'."""
+    u = admin.level_units(level)
+    if level not in ("district", "commune"):
+        return dict(zip(u.index, u["name"]))
+    parents = admin.units()["short_name"].reindex(u["parent"]).to_numpy()
+    return {uid: f"{name} ({parent})" for uid, name, parent in zip(u.index, u["name"], parents)}
+
+
+def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: int, lang: str,
+                       scope_: Scope) -> pd.DataFrame:
+    """Flat properties of each feature: uid, name (with diacritics), value (what the colour encodes), fill (RGBA of
+    its class), and the tooltip lines tip_value, tip_target, tip_source (plain text; see `tooltip_text`)."""
+    mode = effective_mode(metric, mode)
+    frame, scale = data.frame, data.scale
+    names = unit_names(scope_.level)
+    if data.blank_communes:
+        colour = NO_DATA if data.backdrop is None else scale.colour_of([data.backdrop])[0]
+        fills = [rgba(colour, COMMUNE_ALPHA)] * len(frame)
+    else:
+        fills = [rgba(colour, 235) for colour in scale.colour_of(frame["shown"])]
+    mname = metric.short_name(lang)
+    no_data = t("map.tip.no_commune_data" if scope_.level == "commune" else "map.tip.no_data", lang, metric=mname,
+                year=year)
+    target_lines: dict = {}  # most units share an inherited target: format each once
+    source_lines: dict = {}
+    tip_value, tip_target, tip_source = [], [], []
+    for value, gap, target, target_year, status, source in zip(
+            frame["value"], frame["gap"], frame["target"], frame["target_year"], frame["status"], frame["source"]):
+        if pd.isna(value):
+            tip_value.append(no_data)
+        elif mode == "value" or pd.isna(gap):
+            tip_value.append(t("map.tip.value", lang, metric=mname, year=year, value=fmt.pct(value, lang, 1)))
+        else:
+            tip_value.append(t("map.tip.gap", lang, metric=mname, year=year, value=fmt.pct(value, lang, 1),
+                               gap=fmt.points(gap, lang, 1)))
+        if not gap_allowed(metric):
+            tip_target.append("")
+        else:
+            key = (target_year, None if target is None else (target.kind, target.value, target.value_max,
+                                                             target.status, target.unit))
+            if key not in target_lines:
+                target_lines[key] = t("map.tip.no_target", lang, year=target_year) if target is None else \
+                    t("map.tip.target", lang, year=target_year, target=target_text(target, lang),
+                      origin=target_origin(target, lang))
+            tip_target.append(target_lines[key])
+        if (status, source) not in source_lines:
+            source_lines[(status, source)] = " · ".join(
+                x for x in (source_text(status, source, lang),
+                            t("map.tip.approximate", lang) if scope_.approximate else "") if x)
+        tip_source.append(source_lines[(status, source)])
+    props = pd.DataFrame({
+        "uid": frame.index,
+        "name": [tooltip_text(names.get(uid, uid)) for uid in frame.index],
+        # object dtype keeps None (JSON null) for units without a value; a float column would make it NaN
+        "value": pd.Series([None if pd.isna(v) else float(v) for v in frame["shown"]], index=frame.index,
+                           dtype=object),
+        "fill": fills,
+        "tip_value": [tooltip_text(x) for x in tip_value],
+        "tip_target": [tooltip_text(x) for x in tip_target],
+        "tip_source": [tooltip_text(x) for x in tip_source],
+    }, index=frame.index)
+    return props
+
+
+def tooltip(metric: metrics.Metric) -> dict:
+    """The tooltip template (our own markup; the property values are escaped by the map when interpolated)."""
+    lines = ["<b>{name}</b>", "{tip_value}"]
+    if gap_allowed(metric):
+        lines.append("{tip_target}")
+    lines.append('<span style="opacity:.8">{tip_source}</span>')
+    return {"html": "<br/>".join(lines),
+            "style": {"backgroundColor": "#1b2430", "color": "#ffffff", "fontSize": "14px", "lineHeight": "1.35",
+                      "padding": "8px 10px", "borderRadius": "4px", "maxWidth": "340px",
+                      "fontFamily": "Noto Sans, Source Sans Pro, sans-serif"}}
+
+
+# -- deck -------------------------------------------------------------------------------------------------------------
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON has no indentation: pydeck indents by two spaces, which quadruples what the browser gets
+    on every rerun (district map ~1.1 MB indented, ~0.4 MB compact)."""
+
+    def to_json(self):
+        from pydeck.bindings.json_tools import default_serialize
+
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
+                          ensure_ascii=False)
+
+
+def feature_collection(geoms: dict[str, dict], props: pd.DataFrame | None = None, uids=None) -> dict:
+    """Features for the given units (all of `geoms` by default) with flat properties from `props` (by uid)."""
+    uids = list(geoms) if uids is None else [uid for uid in uids if uid in geoms]
+    records = props.to_dict("index") if props is not None else {}
+    features = []
+    for uid in uids:
+        record = records.get(uid, {"uid": uid})
+        features.append({"type": "Feature", "properties": record, "geometry": geoms[uid]})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def view_for_bounds(b: tuple[float, float, float, float], width: int = MAP_WIDTH, height: int = MAP_HEIGHT,
+                    padding: float = 0.85, max_zoom: float = 11.0) -> dict:
+    """Centre and zoom (Web Mercator, 512-pixel world at zoom 0) that fit the bounds into the map."""
+    lon0, lat0, lon1, lat1 = b
+
+    def merc(lat):
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max(lon1 - lon0, 1e-3) / 360.0
+    dy = max(merc(lat1) - merc(lat0), 1e-5) / (2 * math.pi)
+    zoom = min(math.log2(width * padding / (512 * dx)), math.log2(height * padding / (512 * dy)), max_zoom)
+    y_mid = (merc(lat0) + merc(lat1)) / 2
+    lat_mid = math.degrees(2 * math.atan(math.exp(y_mid)) - math.pi / 2)
+    return {"longitude": round((lon0 + lon1) / 2, 5), "latitude": round(lat_mid, 5), "zoom": round(zoom, 3)}
+
+
+def build_deck(scope_: Scope, props: pd.DataFrame, metric: metrics.Metric, *, uploads: dict | None = None,
+               highlight: str | None = None, zoom_to: str | None = None, base_map: bool = False,
+               width: int = MAP_WIDTH, height: int = MAP_HEIGHT) -> CompactDeck:
+    """The map: provinces around a drilled province (base), the units coloured by class (pickable), province
+    borders over district or commune cells, and a thick outline around the highlighted unit (a selection restored
+    from a link cannot be set on the chart, so it is drawn from data).
+
+    No base map unless `base_map` (it is fetched from the web): the country and province outlines are the base."""
+    geoms = geometries(scope_.level, uploads)
+    context = []
+    if scope_.base_level:
+        base = feature_collection(geometries(scope_.base_level, uploads))
+        context.append(pdk.Layer(
+            "GeoJsonLayer", data=base, id="base", pickable=False, stroked=True, filled=True,
+            get_fill_color=list(BASE_FILL) if not base_map else [238, 240, 243, 90], get_line_color=list(BASE_LINE),
+            line_width_units=PIXELS, get_line_width=0.8))
+    units = pdk.Layer(
+        "GeoJsonLayer", data=feature_collection(geoms, props, scope_.uids), id=UNITS_LAYER, pickable=True,
+        stroked=True, filled=True, auto_highlight=True, highlight_color=[255, 255, 255, 70],
+        get_fill_color="properties.fill", get_line_color=list(UNIT_LINE), line_width_units=PIXELS,
+        get_line_width=0.6 if scope_.level in ("district", "commune") else 1.0)
+    if scope_.level == "commune":
+        units.get_line_color, units.get_line_width = list(COMMUNE_LINE), 0.8
+    if base_map:  # let the base map show through
+        units.opacity = 0.75
+    deck_layers = context + [units]
+    if scope_.border_level:
+        border_geoms = geometries(scope_.border_level, uploads)
+        border_uids = None
+        if scope_.drilled:
+            border_uids = _units_in(border_geoms, "province_2025", scope_.area)
+        deck_layers.append(pdk.Layer(
+            "GeoJsonLayer", data=feature_collection(border_geoms, None, border_uids), id="borders", pickable=False,
+            stroked=True, filled=False, get_line_color=list(BORDER_LINE), line_width_units=PIXELS,
+            get_line_width=1.3))
+    if highlight:
+        shape = _shape_of(highlight, uploads)
+        if shape is not None:
+            deck_layers.append(pdk.Layer(
+                "GeoJsonLayer", data={"type": "FeatureCollection", "features": [
+                    {"type": "Feature", "properties": {"uid": highlight}, "geometry": shape}]},
+                id="highlight", pickable=False, stroked=True, filled=False, get_line_color=list(HIGHLIGHT_LINE),
+                line_width_units=PIXELS, get_line_width=3.2))
+    focus = [zoom_to] if zoom_to and _shape_of(zoom_to, uploads) is not None else None
+    if focus:
+        level = zoom_to.split(":")[0]
+        b = bounds(level, focus, uploads)
+    elif scope_.drilled and scope_.uids:
+        b = bounds(scope_.level, scope_.uids, uploads)
+    else:
+        b = layers.layer_bounds("province")  # the whole country, archipelagos included
+    view = view_for_bounds(b, width, height)
+    deck = CompactDeck(
+        layers=deck_layers, initial_view_state=pdk.ViewState(**view, min_zoom=3.5, max_zoom=13, pitch=0, bearing=0),
+        tooltip=tooltip(metric), map_provider="carto" if base_map else None,
+        map_style="light_no_labels" if base_map else None)
+    if not base_map:
+        # Without this, Streamlit's map fetches a Carto base map even for map_style=None.
+        deck.map_style = "__MAP_STYLE__"
+    return deck
+
+
+def _shape_of(uid: str, uploads: dict | None) -> dict | None:
+    level = uid.split(":")[0]
+    if level not in MAP_LEVELS:
+        return None
+    return geometries(level, uploads).get(uid)
+
+
+def deck_bytes(deck: pdk.Deck) -> int:
+    """What the browser receives for a map (the JSON Streamlit sends)."""
+    return len(deck.to_json().encode("utf-8"))
+
+
+# -- selection, drill-down, breadcrumb, search -------------------------------------------------------------------------
+def picked_unit(event, uids) -> str | None:
+    """The unit a map click selected (from the feature's uid, else its index in the drawn order), or None when the
+    selection is empty."""
+    selection = (event or {}).get("selection") or {}
+    objects = (selection.get("objects") or {}).get(UNITS_LAYER) or []
+    if objects:
+        obj = objects[0] or {}
+        uid = (obj.get("properties") or {}).get("uid") or obj.get("uid")
+        if uid in uids:
+            return uid
+    indices = (selection.get("indices") or {}).get(UNITS_LAYER) or []
+    if indices and 0 <= int(indices[0]) < len(uids):
+        return list(uids)[int(indices[0])]
+    return None
+
+
+def selection_signature(event) -> str:
+    """A stable text of a selection, to tell a new click from the selection the chart still holds."""
+    selection = (event or {}).get("selection") or {}
+    return json.dumps(selection.get("indices") or {}, sort_keys=True)
+
+
+CHILD_MAP_LEVEL = {"province": "district", "province_2025": "commune"}
+PARENT_MAP_LEVEL = {"district": "province", "commune": "province_2025"}
+
+
+def drill_changes(uid: str) -> dict | None:
+    """View-state changes that open a province's districts (legacy) or communes (2025); None for other units."""
+    level = uid.split(":")[0]
+    if level not in CHILD_MAP_LEVEL:
+        return None
+    return {"level": CHILD_MAP_LEVEL[level], "area": uid, "unit": uid}
+
+
+def default_unit(area: str) -> str | None:
+    """The unit the panel shows when nothing on the map is selected: the province drilled into, or nothing."""
+    return None if area == NATIONAL else area
+
+
+@dataclass(frozen=True)
+class Crumb:
+    uid: str  # national:VN, a province, or a unit
+    changes: dict  # view-state changes that go there
+    current: bool = False
+
+
+def breadcrumb(level: str, area: str, unit: str | None) -> list[Crumb]:
+    """Toàn quốc › province drilled into › selected unit. The last crumb is where the user is."""
+    drilled = area != NATIONAL and level in PARENT_MAP_LEVEL
+    crumbs = [Crumb(NATIONAL, {"level": PARENT_MAP_LEVEL.get(level, level) if drilled else level,
+                               "area": NATIONAL, "unit": area if drilled else None})]
+    if drilled:
+        crumbs.append(Crumb(area, {"unit": area}))
+    if unit and unit != area and unit != NATIONAL:
+        crumbs.append(Crumb(unit, {"unit": unit}))
+    last = crumbs[-1]
+    crumbs[-1] = Crumb(last.uid, last.changes, current=True)
+    return crumbs
+
+
+def search_options(scope_: Scope, uploads: dict | None = None) -> list[str]:
+    """Units a name search offers: every unit of the level drawn (every commune at the commune level), by name."""
+    level = scope_.requested if scope_.requested == "commune" else scope_.level
+    labels = search_labels(level)
+    if uses_upload(level, uploads):
+        return [uid for uid in labels if uid in uploads[level].geometries]
+    return list(labels)
+
+
+@lru_cache(maxsize=None)
+def search_labels(level: str) -> dict[str, str]:
+    """uid -> 'Thành phố Vinh — Nghệ An (Vinh, Nghe An)': the name with diacritics, its province, and both without
+    diacritics so that typing without accents finds it; in alphabetical order of the plain name."""
+    u = admin.level_units(level)
+    parents = admin.units()["short_name"].reindex(u["parent"]).to_numpy()
+    out = {}
+    for uid, name, short_name, plain, parent in sorted(
+            zip(u.index, u["name"], u["short_name"], u["name_ascii"], parents), key=lambda r: (r[3].lower(), r[0])):
+        label, words = name, short_name
+        if level in ("district", "commune") and isinstance(parent, str):
+            label += f" — {parent}"
+            words += f", {parent}"
+        if ascii_fold(words) != words:
+            label += f" ({ascii_fold(words)})"
+        out[uid] = label
+    return out
+
+
+def search_label(uid: str) -> str:
+    return search_labels(uid.split(":")[0]).get(uid, uid)
+
+
+def search_changes(uid: str) -> dict:
+    """Select a unit found by name: districts and communes open their province's map (so the link reopens it)."""
+    unit_level = uid.split(":")[0]
+    if unit_level == "district":
+        return {"level": "district", "area": admin.units().at[uid, "parent"], "unit": uid}
+    if unit_level == "commune":
+        return {"level": "commune", "area": admin.units().at[uid, "province_2025"], "unit": uid}
+    return {"unit": uid}
+
+
+def chart_key(scope_: Scope, uploads: dict | None = None) -> str:
+    """The map widget's key: a new key for each set of units drawn, so a click on one map is not carried onto
+    another (Streamlit keeps a keyed chart's selection across reruns)."""
+    tag = "u" if uses_upload(scope_.level, uploads) else "b"
+    return f"map_{scope_.level}_{scope_.area.replace(':', '_')}_{tag}"
+
+
+# -- notes: what the map can and cannot show ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Note:
+    key: str
+    params: dict = field(default_factory=dict)
+    kind: str = "info"  # info (a line under the map) | prompt (what to do next) | warning (above the map)
+
+
+def merged_members(p25: str) -> list[str]:
+    u = admin.units()
+    return u.index[(u["level"] == "province") & (u["province_2025"] == p25)].tolist()
+
+
+def unsplittable(store: Store, metric_id: str, year: int) -> pd.DataFrame:
+    """Figures published (or uploaded) for merged 2025 provinces in a year: they cannot be split onto the 63
+    provinces or their districts."""
+    r = store.resolved
+    sel = r[(r["level"] == "province_2025") & (r["metric"] == metric_id) & (r["year"] == year)
+            & r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
+    if sel.empty:
+        return sel
+    merged = sel["unit"].astype(str).map(lambda uid: len(merged_members(uid)) > 1)
+    return sel[merged.to_numpy()]
+
+
+def map_notes(store: Store, scope_: Scope, metric: metrics.Metric, year: int, frame: pd.DataFrame,
+              uploads: dict | None = None) -> list[Note]:
+    """What a user must know to read this map: approximate communes without data, sums across structures, figures
+    that cannot be split, years without data, the user's own boundaries."""
+    notes = []
+    level = scope_.level
+    if scope_.choosing_province:
+        notes.append(Note("map.note.choose_province", kind="prompt"))
+    if level == "commune":
+        if frame["value"].isna().all():
+            notes.append(Note("map.note.no_commune_data", kind="warning"))
+        if scope_.approximate:
+            notes.append(Note("map.note.approximate"))
+    if frame["value"].isna().all() and level != "commune":
+        years = years_with_data(store, level, metric.id)
+        span = f"{years[0]}–{years[-1]}" if years else "–"
+        notes.append(Note("map.note.no_year", {"year": year, "years": span}, "warning"))
+    if level == "province_2025" and frame["source"].astype(str).str.contains("sum:province").any():
+        notes.append(Note("map.note.sum_legacy"))
+    if level == "province_2025" and frame["value"].isna().any() and frame["value"].notna().any():
+        notes.append(Note("map.note.partial_sum", {"n": int(frame["value"].isna().sum())}, "warning"))
+    if level in ("province", "district"):
+        rows = unsplittable(store, metric.id, year)
+        if len(rows):
+            names = ", ".join(sorted({admin.display_name(str(x)) for x in rows["unit"]}))
+            notes.append(Note("map.note.unsplittable", {"names": names, "year": year}))
+        if level == "district" and year >= 2025:
+            notes.append(Note("map.note.districts_abolished"))
+    if uses_upload(level, uploads):
+        notes.append(Note("map.note.user_boundaries", {"file": uploads[level].name}))
+    return notes
+
+
+def has_demo(frame: pd.DataFrame) -> bool:
+    return bool((frame["status"].astype(str) == "demo").any())
+
+
+# -- the panel beside the map -----------------------------------------------------------------------------------------
+@dataclass
+class Panel:
+    uid: str
+    name: str
+    level: str
+    value: float | None
+    status: str | None
+    source: str
+    targets: dict[int, Target | None]
+    latest_published: pd.Series | None
+    unsplittable: pd.Series | None  # a figure published for the merged 2025 province this unit is part of
+    members: list[str]  # legacy provinces of a merged 2025 province
+    drill: dict | None
+
+    def gap(self, target_year: int) -> float | None:
+        """value − target (negative: below it)."""
+        tg = self.targets.get(target_year)
+        if tg is None or self.value is None:
+            return None
+        return self.value - tg.value
+
+
+def panel(store: Store, uid: str, metric: metrics.Metric, year: int) -> Panel:
+    u = admin.units()
+    level = u.at[uid, "level"] if uid in u.index else uid.split(":")[0]
+    series = store.series(uid, metric.id)
+    now = series[series["year"] == year]
+    value = float(now["value"].iloc[0]) if len(now) else None
+    status = str(now["status"].iloc[0]) if len(now) else None
+    source = str(now["source"].iloc[0]) if len(now) else ""
+    targets = {ty: store.target(uid, metric.id, ty) for ty in TARGET_YEARS} if gap_allowed(metric) else {}
+    latest = store.latest_published(uid, metric.id, year) if status not in ("reported", "uploaded") else None
+    split = None
+    if level in ("province", "district"):
+        p25 = province_2025_of(uid)
+        rows = unsplittable(store, metric.id, year)
+        rows = rows[rows["unit"].astype(str) == p25]
+        if len(rows):
+            split = rows.iloc[0]
+    members = merged_members(uid) if level == "province_2025" else []
+    return Panel(uid=uid, name=admin.display_name(uid), level=level, value=value, status=status, source=source,
+                 targets=targets, latest_published=latest, unsplittable=split,
+                 members=members if len(members) > 1 else [], drill=drill_changes(uid))
+
