@@ -1,0 +1,67 @@
+"""Site settings: `settings.toml` at the repository root, overridden by environment variables.
+
+    [scenarios]
+    database = "var/scenarios.sqlite"   # SQLite file used when no URL is set (relative to the settings file)
+    url = ""                            # a database URL (PostgreSQL) replaces the file when set
+    busy_timeout_s = 30
+
+Environment: VNSI_DATABASE_URL (a URL such as ``postgresql+psycopg://user:pw@host/db`` or ``sqlite:////abs/file``,
+or a plain path to a SQLite file) overrides both ``url`` and ``database``; VNSI_SETTINGS points to another settings
+file. Read on every call (cheap), so a test or a second server can change the environment.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_FILE = ROOT / "settings.toml"
+DEFAULT_DATABASE = "var/scenarios.sqlite"
+ENV_DATABASE_URL = "VNSI_DATABASE_URL"
+ENV_SETTINGS = "VNSI_SETTINGS"
+
+
+def load(path: Path | None = None) -> dict:
+    """The settings file as a dict ({} when it does not exist)."""
+    path = Path(path or os.environ.get(ENV_SETTINGS) or SETTINGS_FILE)
+    if not path.exists():
+        return {}
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def _sqlite_url(path: str | Path, base: Path) -> str:
+    p = Path(path).expanduser()
+    if not p.is_absolute():
+        p = base / p
+    return f"sqlite:///{p.resolve()}"
+
+
+def database_url(path: Path | None = None) -> str:
+    """Where saved scenarios live: VNSI_DATABASE_URL, else [scenarios] url, else the SQLite file [scenarios] database."""
+    settings_path = Path(path or os.environ.get(ENV_SETTINGS) or SETTINGS_FILE)
+    section = load(settings_path).get("scenarios", {})
+    base = settings_path.resolve().parent
+    env = os.environ.get(ENV_DATABASE_URL, "").strip()
+    if env:
+        return env if "://" in env else _sqlite_url(env, Path.cwd())
+    url = str(section.get("url") or "").strip()
+    if url:
+        return url
+    return _sqlite_url(section.get("database") or DEFAULT_DATABASE, base)
+
+
+def busy_timeout_s(path: Path | None = None) -> float:
+    section = load(path).get("scenarios", {})
+    return float(section.get("busy_timeout_s", 30))
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, for messages and logs."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
