@@ -40,9 +40,11 @@ def reruns(repeats: int = 3) -> None:
         times = []
         for _ in range(repeats):
             for name, value in CHANGES:
-                box = at.selectbox(key=f"_w_{name}")  # the shared filters drawn by app.py (lib/ui.bound)
+                # What a sidebar filter's on_change does (lib/ui.bound): write the view state, then rerun.
+                # (AppTest does not list app.py's sidebar widgets after switch_page, so set the state directly.)
+                at.session_state[name] = value
                 t0 = time.perf_counter()
-                box.select(value).run()
+                at.run()
                 times.append(time.perf_counter() - t0)
                 if at.exception:
                     print(f"  {page}: exception {at.exception[0].value[:200]}")

@@ -17,7 +17,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -43,8 +43,16 @@ def split_unit_id(uid: str) -> tuple[str, str]:
     return level, code
 
 
+def _package_data() -> Path:
+    """The package's data folder, found without importing the package (its import costs most of a second)."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the vietnamadminunits package is not installed (make run installs it)")
+    return Path(list(spec.submodule_search_locations)[0]) / "data"
+
+
 def _db_path() -> Path:
-    return Path(str(resources.files("vietnamadminunits") / "data" / "dataset.db"))
+    return _package_data() / "dataset.db"
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +122,7 @@ def units() -> pd.DataFrame:
 def legacy_to_2025_province_codes() -> dict[str, str]:
     """Legacy province code -> 2025 province code. Mergers were of whole provinces (converter_2025.json)."""
     legacy, new = _raw_tables()
-    path = Path(str(resources.files("vietnamadminunits") / "data" / "converter_2025.json"))
+    path = _package_data() / "converter_2025.json"
     merged = json.loads(path.read_text(encoding="utf-8"))["DICT_PROVINCE"]
     legacy_code = dict(zip(legacy["provinceKey"], legacy["provinceCode"]))
     new_code = dict(zip(new["provinceKey"], new["provinceCode"]))

@@ -27,11 +27,14 @@ def test_overview_shows_values_targets_and_the_demo_notice(watched, app_url):
     page = watched.page
     page.goto(f"{app_url}/?lang=vi&year=2025")
     settle(page)
+    page.get_by_text("Mục tiêu 2030").last.wait_for(timeout=30000)  # every card drawn
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "95,15%" in body  # published HI coverage 2025, Vietnamese decimal comma
     assert "Mục tiêu 2025" in body and "Mục tiêu 2030" in body
     assert "minh họa" in body  # the demo banner
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 4  # one trend per indicator
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    charts.nth(3).wait_for(timeout=30000)
+    assert charts.count() == 4  # one trend per indicator
 
 
 def test_language_switch_keeps_the_view(watched, app_url):
