@@ -75,14 +75,6 @@ def _forecast(series: pd.DataFrame, up_to: int, targets, unit: str):
         return None
 
 
-def _target_text(target, lang: str) -> str:
-    if target is None:
-        return "–"
-    if target.kind == "range" and target.value_max is not None:
-        return f"{fmt.trimmed(target.value, lang)}–{fmt.pct_trimmed(target.value_max, lang)}"
-    return ("≥ " if target.kind == "floor" else "") + fmt.pct_trimmed(target.value, lang)
-
-
 def _chance_text(result, target, lang: str) -> str:
     if result is None or target is None:
         return "–"
@@ -122,7 +114,7 @@ def build(store, unit: str, year: int, metric: str, lang: str, today: date | Non
             gap = kpi.gap(ty)
             gap_text = "–" if gap is None else (t("export.brief_reached", lang) if gap <= 0 else
                                                 fmt.points(gap, lang, signed=False))
-            row.targets[ty] = (_target_text(target, lang), gap_text, _chance_text(result, target, lang))
+            row.targets[ty] = (fmt.target_text(target, lang), gap_text, _chance_text(result, target, lang))
             if target is not None:
                 sources.append(target.document or target.source)
         rows.append(row)

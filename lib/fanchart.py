@@ -21,13 +21,6 @@ TARGET_COLOUR = "#c0392b"
 FIRST_YEAR = 2015
 
 
-def _target_text(target, lang: str) -> str:
-    if target.kind == "range" and target.value_max is not None:
-        return f"{fmt.trimmed(target.value, lang)}–{fmt.pct_trimmed(target.value_max, lang)}"
-    prefix = t("progress.above", lang) + " " if target.kind == "floor" else ""
-    return prefix + fmt.pct_trimmed(target.value, lang)
-
-
 def frames(uo, lang: str) -> dict[str, pd.DataFrame]:
     """The chart's data: history, forecast band (starting at the last observed value) and targets."""
     h = uo.history.copy()
@@ -45,7 +38,7 @@ def frames(uo, lang: str) -> dict[str, pd.DataFrame]:
     for year, tg in sorted(uo.targets.items()):
         if tg is None:
             continue
-        text = t("progress.chart.target_label", lang, year=year, target=_target_text(tg, lang))
+        text = t("progress.chart.target_label", lang, year=year, target=fmt.target_text(tg, lang))
         rows.append({"year": year, "value": tg.value,
                      "value_max": tg.value_max if tg.kind == "range" and tg.value_max is not None else tg.value,
                      "kind": tg.kind, "label": text, "override": tg.status == "override"})

@@ -36,6 +36,18 @@ def pct_trimmed(x, lang: str) -> str:
     return "–" if _missing(x) else f"{trimmed(x, lang)}%"
 
 
+def target_text(target, lang: str, missing: str = "–") -> str:
+    """A target as written: '95%', '26–27%', 'trên 95%' / 'above 95%' (a floor)."""
+    from lib.i18n import t
+
+    if target is None:
+        return missing
+    if target.kind == "range" and target.value_max is not None:
+        return f"{trimmed(target.value, lang)}–{pct_trimmed(target.value_max, lang)}"
+    prefix = t("common.above", lang) + " " if target.kind == "floor" else ""
+    return prefix + pct_trimmed(target.value, lang)
+
+
 def points(x, lang: str, decimals: int = 1, signed: bool = True) -> str:
     """A change in percentage points: +1,3 điểm % / +1.3 pp."""
     if _missing(x):

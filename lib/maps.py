@@ -458,13 +458,7 @@ def tooltip_text(value) -> str:
 
 
 def target_text(target: Target | None, lang: str) -> str:
-    if target is None:
-        return ""
-    if target.kind == "range" and target.value_max is not None:
-        return f"{fmt.trimmed(target.value, lang)}–{fmt.pct_trimmed(target.value_max, lang)}"
-    prefix = t("map.target.above", lang) + " " if target.kind == "floor" else ""
-    return prefix + fmt.pct_trimmed(target.value, lang)
-
+    return fmt.target_text(target, lang, missing="")
 
 def target_origin(target: Target, lang: str) -> str:
     """Whose target it is: the unit's own (published or the user's), inherited from a province or the nation, or

@@ -31,13 +31,7 @@ def prob(p, lang: str) -> str:
 
 
 def target_text(target: Target | None, lang: str) -> str:
-    if target is None:
-        return "–"
-    if target.kind == "range" and target.value_max is not None:
-        return f"{fmt.trimmed(target.value, lang)}–{fmt.pct_trimmed(target.value_max, lang)}"
-    prefix = t("progress.above", lang) + " " if target.kind == "floor" else ""
-    return prefix + fmt.pct_trimmed(target.value, lang)
-
+    return fmt.target_text(target, lang)
 
 def unit_name(uid: str, lang: str, with_parent: bool = True) -> str:
     """'Việt Nam (toàn quốc)', 'Tỉnh Nghệ An', 'Thành phố Vinh (Nghệ An)' (the province only with `with_parent`)."""

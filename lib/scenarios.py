@@ -485,14 +485,7 @@ def _prob(p, lang):
 
 
 def target_text(target: Target | None, lang: str) -> str:
-    if target is None:
-        return t("scenarios.no_target", lang)
-    if target.kind == "range" and target.value_max is not None:
-        return f"{fmt.trimmed(target.value, lang)}–{fmt.pct_trimmed(target.value_max, lang)}"
-    if target.kind == "floor":
-        return t("scenarios.floor_text", lang, value=fmt.pct_trimmed(target.value, lang))
-    return fmt.pct_trimmed(target.value, lang)
-
+    return fmt.target_text(target, lang, missing=t("scenarios.no_target", lang))
 
 def _met_text(o: Outcome, lang: str) -> str:
     if o.met is None:

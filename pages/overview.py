@@ -30,14 +30,8 @@ def target_line(kpi: overview.Kpi, target_year: int) -> str:
         inherited = f" · {t('overview.inherited_from', lang, unit=ui.unit_label(target.unit, lang))}"
     elif target.status == "derived":
         inherited = f" · {t('target_status.derived', lang)}"
-    return f"{t('overview.target', lang, year=target_year)}: **{ui.text(fmt_target(target))}** ({gap_text}){inherited}"
+    return f"{t('overview.target', lang, year=target_year)}: **{ui.text(fmt.target_text(target, lang))}** ({gap_text}){inherited}"
 
-
-def fmt_target(target) -> str:
-    if target.kind == "range" and target.value_max is not None:
-        return f"{fmt.trimmed(target.value, lang)}–{fmt.pct_trimmed(target.value_max, lang)}"
-    prefix = t("overview.above", lang) + " " if target.kind == "floor" else ""
-    return prefix + fmt.pct_trimmed(target.value, lang)
 
 
 ordered = sorted(kpis, key=lambda k: k.metric.short != view.metric)
@@ -104,7 +98,7 @@ if not presenting:
                 if target is not None:
                     rows.append({t("col.indicator", lang): kpi.metric.name(lang),
                                  t("col.what", lang): t("overview.target", lang, year=ty),
-                                 t("col.value", lang): fmt_target(target),
+                                 t("col.value", lang): fmt.target_text(target, lang),
                                  t("col.status", lang): t("target_status." + target.status, lang),
                                  t("col.source", lang): f"{target.document} — {describe(target.source, lang)}",
                                  t("col.link", lang): first_url(target.source)})
