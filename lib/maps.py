@@ -460,6 +460,7 @@ def tooltip_text(value) -> str:
 def target_text(target: Target | None, lang: str) -> str:
     return fmt.target_text(target, lang, missing="")
 
+
 def target_origin(target: Target, lang: str) -> str:
     """Whose target it is: the unit's own (published or the user's), inherited from a province or the nation, or
     weighted from the legacy provinces'."""

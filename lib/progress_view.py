@@ -33,6 +33,7 @@ def prob(p, lang: str) -> str:
 def target_text(target: Target | None, lang: str) -> str:
     return fmt.target_text(target, lang)
 
+
 def unit_name(uid: str, lang: str, with_parent: bool = True) -> str:
     """'Việt Nam (toàn quốc)', 'Tỉnh Nghệ An', 'Thành phố Vinh (Nghệ An)' (the province only with `with_parent`)."""
     if uid == admin.NATIONAL_ID:

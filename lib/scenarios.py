@@ -487,6 +487,7 @@ def _prob(p, lang):
 def target_text(target: Target | None, lang: str) -> str:
     return fmt.target_text(target, lang, missing=t("scenarios.no_target", lang))
 
+
 def _met_text(o: Outcome, lang: str) -> str:
     if o.met is None:
         return "–"
