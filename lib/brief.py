@@ -57,23 +57,15 @@ class Brief:
 
 
 # -- content ---------------------------------------------------------------------------------------------------------
-def _forecast(series: pd.DataFrame, up_to: int, targets, unit: str):
-    """lib.forecast's result for the year-end series up to `up_to`, or None when the module is not available."""
-    try:
-        from lib import forecast
-    except Exception:  # noqa: BLE001 - another engineer's module; the brief works without it
-        return None
-    s = series[series["year"] <= up_to]
-    if s.empty:
-        return None
-    try:
-        # The numpy engine (milliseconds; the statsmodels refit takes seconds per series): the brief is made on
-        # a click, with no progress shown.
-        return forecast.forecast_series(dict(zip(s["year"].astype(int), s["value"].astype(float))),
-                                        targets=[x for x in targets if x is not None], unit=unit, engine="numpy")
-    except Exception:  # noqa: BLE001 - a series the model cannot fit: the brief says "no forecast"
-        return None
+def _forecast(store, unit: str, metric: str):
+    """The same forecast the Progress & forecast page shows (lib.outlook: cached across sessions and restarts, fitted
+    on the unit's whole year-end history), or None where there is none."""
+    from lib import outlook
 
+    try:
+        return outlook.forecasts(store, [unit], metric)[unit]
+    except Exception:  # noqa: BLE001 - a series the models cannot fit: the brief says "no forecast"
+        return None
 
 def _chance_text(result, target, lang: str) -> str:
     if result is None or target is None:
@@ -103,7 +95,7 @@ def build(store, unit: str, year: int, metric: str, lang: str, today: date | Non
     for kpi in overview.kpis(store, unit, year):
         m = kpi.metric
         series = store.series(unit, m.id)
-        result = _forecast(series, year, kpi.targets.values(), unit)
+        result = _forecast(store, unit, m.id)
         results[m.id] = result
         if kpi.status:
             statuses.add(kpi.status)
