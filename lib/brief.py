@@ -94,7 +94,6 @@ def build(store, unit: str, year: int, metric: str, lang: str, today: date | Non
     results = {}
     for kpi in overview.kpis(store, unit, year):
         m = kpi.metric
-        series = store.series(unit, m.id)
         result = _forecast(store, unit, m.id)
         results[m.id] = result
         if kpi.status:

@@ -94,3 +94,35 @@ def _urls(text: str):
 
     u = first_url(text)
     return [u] if u else []
+
+
+@lru_cache(maxsize=4)  # bundled data only: the same for every session
+def implied_denominators_table(lang: str) -> pd.DataFrame:
+    """Where a count and its rate were both published for the same unit and year, the denominator they imply,
+    beside the estimate the app uses (the published rate is what the app shows for that year)."""
+    from lib import admin
+    from lib.store import bundled_store
+
+    store = bundled_store()
+    obs = reference.dataset().observations
+    fy = obs[(obs["period"] == "FY") & (obs["rank"] == 0)].set_index(["unit", "year", "metric"])["value"]
+    rows = []
+    for m in metrics.catalog().values():
+        if not m.is_derived or m.domain != "coverage":
+            continue
+        for (unit, year, metric), rate in fy.items():
+            count = fy.get((unit, year, m.numerator))
+            if metric != m.id or count is None or rate <= 0:
+                continue
+            estimate = store.value(unit, m.denominator, year)
+            if estimate is None:
+                continue
+            implied = count / rate * 100
+            rows.append({
+                t("dict.col_unit", lang): admin.display_name(unit), t("dict.col_year", lang): int(year),
+                t("dict.col_metric", lang): m.name(lang),
+                t("dict.col_implied_den", lang): fmt.persons(implied, lang),
+                t("dict.col_estimate_den", lang): fmt.persons(float(estimate["value"]), lang),
+                t("dict.col_difference", lang): fmt.pct((implied / float(estimate["value"]) - 1) * 100, lang, 1),
+            })
+    return pd.DataFrame(rows)

@@ -137,15 +137,14 @@ def aggregate_up(chosen: pd.DataFrame, child_level: str, parent_level: str) -> p
     """Sums of counts and money over the children of each parent, for (year, period, metric) keys where the parent
     has no value of its own and EVERY child has one (a partial sum would understate the parent)."""
     summable = set(metrics.count_ids())
-    u = admin.units()
     mapping = _parent_map(child_level, parent_level)
-    sub = chosen[chosen["metric"].isin(summable) & chosen["unit"].map(lambda x: x.startswith(child_level + ":"))]
+    sub = chosen[chosen["metric"].isin(summable) & chosen["unit"].astype(str).str.startswith(child_level + ":")]
     if sub.empty:
         return chosen.iloc[0:0]
     sub = sub.assign(parent=sub["unit"].map(mapping)).dropna(subset=["parent"])
     n_children = pd.Series(mapping).value_counts()
     # Units with no population (Hoàng Sa) carry no data and must not block their parent's sum.
-    empty_children = _units_without_population()
+    empty_children = UNITS_WITHOUT_POPULATION
     n_children = n_children.sub(pd.Series(mapping).loc[lambda s: s.index.isin(empty_children)].value_counts(),
                                 fill_value=0)
     grouped = sub.groupby(["parent", "year", "period", "metric"], observed=True)
@@ -155,13 +154,10 @@ def aggregate_up(chosen: pd.DataFrame, child_level: str, parent_level: str) -> p
     agg = agg[agg["n"] >= agg["parent"].map(n_children)]
     have = chosen.set_index(["unit", "year", "period", "metric"]).index
     agg = agg[~agg.set_index(["parent", "year", "period", "metric"]).index.isin(have)]
-    parent_name = {"province": "tỉnh", "province_2025": "tỉnh (2025)", "national": "toàn quốc"}[parent_level]
-    child_name = {"district": "huyện", "province": "tỉnh cũ", "commune": "xã"}[child_level]
-    del parent_name
     return pd.DataFrame({
         "unit": agg["parent"], "year": agg["year"], "period": agg["period"], "metric": agg["metric"],
         "value": agg["value"], "status": agg["status"],
-        "source": f"sum:{child_level}", "note": f"Tổng các đơn vị {child_name} / sum of {child_level} units",
+        "source": f"sum:{child_level}", "note": "",  # lib.provenance words "sum:<level>" in the user's language
         "dataset": "derived", "rank": 0, "alternatives": 0, "derived": True,
     })
 
@@ -175,11 +171,7 @@ def _parent_map(child_level: str, parent_level: str) -> dict[str, str]:
     return kids[col].dropna().to_dict()
 
 
-_NO_POPULATION: set[str] = {"district:498"}  # Huyện Hoàng Sa: no resident population, no data
-
-
-def _units_without_population() -> set[str]:
-    return _NO_POPULATION
+UNITS_WITHOUT_POPULATION = frozenset({"district:498"})  # Huyện Hoàng Sa: no resident population, no data
 
 
 def derive_sums(chosen: pd.DataFrame) -> pd.DataFrame:

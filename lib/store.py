@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-import numpy as np
 import pandas as pd
 
 from lib import admin, build, metrics, reference
@@ -164,8 +163,13 @@ class Store:
         return sel.assign(_o=order).sort_values(["year", "_o"]).iloc[-1]
 
     def years(self) -> list[int]:
+        """Years with year-end rates (the sidebar's choices; computed once per store)."""
+        return list(self._years)
+
+    @cached_property
+    def _years(self) -> tuple[int, ...]:
         fy = self.resolved[(self.resolved["period"] == "FY") & self.resolved["metric"].isin(metrics.rate_ids())]
-        return sorted(int(y) for y in fy["year"].unique())
+        return tuple(sorted(int(y) for y in fy["year"].unique()))
 
     def alternatives(self, unit: str, metric: str, year: int, period: str = "FY") -> pd.DataFrame:
         """Every stored value for one key, the chosen one first (for 'other sources' displays)."""

@@ -12,6 +12,7 @@ app.py draws the sidebar filters, the presenter switch and the shareable link of
 """
 from __future__ import annotations
 
+import functools
 import html
 
 import pandas as pd
@@ -28,7 +29,7 @@ UPLOADS_KEY = "uploads"  # session: list of uploaded Dataset objects
 @st.cache_resource(show_spinner=False)
 def _bundled_store() -> store_mod.Store:
     s = store_mod.bundled_store()
-    _ = s.resolved, s.targets, s._fy  # once per process, shared by every session
+    _ = s.resolved, s.targets, s._fy, s._years  # once per process, shared by every session
     return s
 
 
@@ -38,7 +39,7 @@ _REGISTRY: dict[str, tuple[Dataset, ...]] = {}
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _store_for(key: str) -> store_mod.Store:
     s = store_mod.Store(list(_REGISTRY[key]))
-    _ = s.resolved, s.targets, s._fy
+    _ = s.resolved, s.targets, s._fy, s._years
     return s
 
 
@@ -145,10 +146,15 @@ def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
 
 
 def area_options() -> list[str]:
+    return list(_area_options())
+
+
+@functools.lru_cache(maxsize=1)
+def _area_options() -> tuple[str, ...]:
     u = admin.units()
     provinces = u[u["level"] == "province"].sort_values("name_ascii").index.tolist()
     new = u[u["level"] == "province_2025"].sort_values("name_ascii").index.tolist()
-    return [admin.NATIONAL_ID] + provinces + new
+    return tuple([admin.NATIONAL_ID] + provinces + new)
 
 
 def area_label(uid: str, lg: str) -> str:

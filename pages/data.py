@@ -130,5 +130,7 @@ with tab_dict:
     ui.table(dictionary.labour_force_table(lang), "labour_force_estimates")
     st.markdown(t("dict.calibration_text", lang))
     ui.table(dictionary.calibration_table(lang), "labour_force_calibration")
+    st.markdown(t("dict.implied_text", lang))
+    ui.table(dictionary.implied_denominators_table(lang), "implied_denominators")
     st.subheader(t("dict.demo", lang))
     st.markdown(t("dict.demo_text", lang))

@@ -13,7 +13,6 @@ Method (the project's boundary-data notes, in code):
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
