@@ -1,25 +1,16 @@
 """AppTest: the Collections page in both languages, its views, what a selection does, presenter mode and the URL."""
 import time
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lib import admin, urlstate
+from tests.apptest import open_app
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/collections.py"
 
 
 def open_page(lang="vi", page=PAGE, **params):
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(page, lang, **params)
 
 
 def param(at, name):
@@ -130,9 +121,7 @@ def test_presenter_mode_hides_controls_and_exports_and_keeps_title_and_source(la
 
 
 def test_the_exit_control_leaves_presenter_mode():
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["present"] = "1"
-    at.run()  # the Overview (AppTest shows app.py's own elements on the first page only)
+    at = open_app(present="1")  # the Overview (AppTest shows app.py's own elements on the first page only)
     assert any('section[data-testid="stSidebar"]' in h.proto.body for h in at.get("html"))  # hidden by CSS
     at.button(key="_present_exit").click().run()
     assert not at.exception

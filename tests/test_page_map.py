@@ -17,6 +17,7 @@ from lib.geo import layers
 from lib.geo.upload import read_boundaries
 from lib.i18n import t
 from lib.model import Dataset, normalise_observations
+from tests.apptest import open_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -27,13 +28,7 @@ def built():
 
 
 def open_map(**params) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page("pages/map.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("pages/map.py", timeout=60, **params)
 
 
 def deck(at) -> dict:
@@ -197,12 +192,8 @@ def test_your_district_figures_are_drawn_on_the_district_map():
     mine = normalise_observations(pd.DataFrame([
         {"unit": "district:412", "year": 2024, "period": "FY", "metric": "hi_coverage_pct", "value": 66.6,
          "status": "uploaded", "source": "huyen.csv row 2", "dataset": "huyen.csv"}]))
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.query_params.update({"level": "district", "area": "province:40", "year": "2024"})
-    at.session_state[ui.UPLOADS_KEY] = [Dataset("huyen.csv", "uploaded", mine)]
-    at.run()
-    at.switch_page("pages/map.py").run()
-    assert not at.exception
+    at = open_app("pages/map.py", timeout=60, session={ui.UPLOADS_KEY: [Dataset("huyen.csv", "uploaded", mine)]},
+                  level="district", area="province:40", year="2024")
     vinh = next(f["properties"] for f in features(at) if f["properties"]["uid"] == "district:412")
     assert vinh["value"] == pytest.approx(66.6)
     assert vinh["tip_source"].startswith(t("status.uploaded", "vi"))
@@ -215,12 +206,7 @@ def test_your_boundaries_are_drawn_instead_of_the_bundled_layer():
     buffer = io.BytesIO()
     frame.to_file(buffer, driver="GeoJSON")
     result = read_boundaries("hai_tinh.geojson", buffer.getvalue(), level="province")
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.query_params["year"] = "2024"
-    at.session_state["map_boundaries"] = {"province": result.upload}
-    at.run()
-    at.switch_page("pages/map.py").run()
-    assert not at.exception
+    at = open_app("pages/map.py", timeout=60, session={"map_boundaries": {"province": result.upload}}, year="2024")
     assert uids(at) == {"province:01", "province:40"}
     assert "hai\\_tinh.geojson" in texts(at) or "hai_tinh.geojson" in texts(at)
 

@@ -8,17 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import admin, outlook, store as store_mod
+from tests.apptest import open_app
 
 
 def app(lang: str, **params) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=180)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page("pages/progress.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("pages/progress.py", lang, timeout=180, **params)
 
 
 def headline(at: AppTest) -> str:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lib import scenario_store as ss
 from lib import scenarios as sc
 from lib.i18n import t
+from tests.apptest import open_app
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/scenarios.py"
@@ -25,14 +26,7 @@ def db_url(tmp_path, monkeypatch):
 
 
 def open_page(lang: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(PAGE, lang, timeout=60, **params)
 
 
 def results_table(at, lang):

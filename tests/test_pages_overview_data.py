@@ -1,23 +1,15 @@
 """AppTest: the Overview and Data pages in both languages, and every page loading without an error."""
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from tests.apptest import open_app
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/progress.py", "pages/scenarios.py", "pages/collections.py",
          "pages/data.py"]
 
 
 def app(lang="vi", **params):
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["lang"] = lang
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(lang=lang, **params)
 
 
 def metric_values(at):

@@ -41,3 +41,12 @@ def assert_clean(page, allow_error_boxes: bool = False) -> None:
 def nav_links(page) -> list[str]:
     links = page.locator('[data-testid="stSidebarNav"] a')
     return [links.nth(i).get_attribute("href") for i in range(links.count())]
+
+
+def upload(page, tab: str, path) -> None:
+    """Upload a file on the Data page's upload tab (named `tab` in the page's language), as a user does; the tab is
+    opened again afterwards because the page reruns once the file is checked."""
+    page.get_by_role("tab", name=tab).click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    settle(page)
+    page.get_by_role("tab", name=tab).click()

@@ -2,7 +2,7 @@
 contacting any other host; uploads are checked and markup in them is shown as text, never run."""
 import pytest
 
-from tests.browser.helpers import assert_clean, nav_links, settle
+from tests.browser.helpers import assert_clean, nav_links, settle, upload
 
 pytestmark = pytest.mark.browser
 
@@ -59,10 +59,7 @@ def test_uploaded_markup_is_shown_as_text_and_never_runs(watched, app_url, tmp_p
                    '2023,93,=HYPERLINK("http://x")\n', encoding="utf-8")
     page.goto(f"{app_url}/data?lang=en")
     settle(page)
-    page.get_by_role("tab", name="Upload").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
-    settle(page)
-    page.get_by_role("tab", name="Upload").click()
+    upload(page, "Upload", bad)
     page.get_by_text("nothing was loaded").first.wait_for(timeout=60000)
     grid = page.locator('[data-testid="stDataFrame"]').first
     assert grid.count() == 1
@@ -81,10 +78,7 @@ def test_a_valid_upload_is_loaded_and_reported(watched, app_url, tmp_path):
     settle(page)
     page.get_by_role("link", name="Dữ liệu").click()  # within the session: uploads are kept for the session
     settle(page)
-    page.get_by_role("tab", name="Tải lên").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
-    settle(page)
-    page.get_by_role("tab", name="Tải lên").click()
+    upload(page, "Tải lên", good)
     page.get_by_text("nghe_an.csv: đã nạp 1 giá trị").first.wait_for(timeout=60000)
     page.get_by_role("link", name="Tổng quan").click()
     page.get_by_text("95,80%").first.wait_for(timeout=60000)
