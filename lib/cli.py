@@ -19,7 +19,7 @@ def _validate(args) -> int:
 
     denominators = None
     if not args.no_estimates:
-        denominators = _denominator_lookup()
+        denominators = _denominators()
     failed = False
     for name in args.files:
         path = Path(name)
@@ -38,17 +38,10 @@ def _validate(args) -> int:
     return 1 if failed else 0
 
 
-def _denominator_lookup():
-    """(unit, year, metric) -> estimated population / labour force, for plausibility warnings (if built)."""
-    from lib import build
+def _denominators():
+    from lib.store import denominator_lookup
 
-    if not build.DENOMINATORS.exists():
-        return None
-    import pandas as pd
-
-    den = pd.read_parquet(build.DENOMINATORS)
-    den = den[den["period"] == "FY"]
-    return {(u, int(y), m): float(v) for u, y, m, v in zip(den["unit"], den["year"], den["metric"], den["value"])}
+    return denominator_lookup()
 
 
 def _template(args) -> int:
@@ -92,7 +85,7 @@ def _forecast(args) -> int:
         if not path.exists():
             print(f"{name}: file not found", file=sys.stderr)
             return 1
-        result = validate_bytes(str(path), path.read_bytes(), _denominator_lookup())
+        result = validate_bytes(str(path), path.read_bytes(), _denominators())
         if not result.ok:
             for problem in result.problems:
                 print(problem.line("en"), file=sys.stderr)

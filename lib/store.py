@@ -34,6 +34,17 @@ def _bundled() -> tuple[Dataset, ...]:
     return den, demo, reference.dataset()
 
 
+@lru_cache(maxsize=1)
+def denominator_lookup() -> dict[tuple[str, int, str], float] | None:
+    """(unit, year, metric) -> estimated population or labour force at year end, for the plausibility warnings of
+    lib.validate; None before `make build` has made the denominators."""
+    if not build.DENOMINATORS.exists():
+        return None
+    den = pd.read_parquet(build.DENOMINATORS, columns=["unit", "year", "period", "metric", "value"])
+    den = den[den["period"] == "FY"]
+    return {(u, int(y), m): float(v) for u, y, m, v in zip(den["unit"], den["year"], den["metric"], den["value"])}
+
+
 def fingerprint(datasets) -> str:
     h = hashlib.sha256()
     for d in datasets:

@@ -21,14 +21,7 @@ tab_sets, tab_upload, tab_download, tab_sources, tab_dict = st.tabs(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _validate(name: str, digest: str, _data: bytes):
-    return validate_bytes(name, _data, _denominator_lookup())
-
-
-@st.cache_resource(show_spinner=False)
-def _denominator_lookup():
-    den = [d for d in store_mod.bundled() if d.name == "denominators"][0].observations
-    den = den[den["period"] == "FY"]
-    return {(u, int(y), m): float(v) for u, y, m, v in zip(den["unit"], den["year"], den["metric"], den["value"])}
+    return validate_bytes(name, _data, store_mod.denominator_lookup())
 
 
 with tab_sets:
