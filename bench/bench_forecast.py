@@ -1,12 +1,12 @@
-"""Targets and forecasts: speed on the bundled data through the page's code path (lib.outlook), and the backtest table
+"""Targets and forecasts: speed on the bundled data through the page's code path (lib.forecast.outlook), and the backtest table
 of the published national series.
 
 Prints:
-- first time: every district (696) x 4 coverage metrics, forecasts + targets + progress labels (lib.outlook.table,
+- first time: every district (696) x 4 coverage metrics, forecasts + targets + progress labels (lib.forecast.outlook.table,
   what the Ranking view and `lib.cli forecast` run), on an empty cache: wall time per metric and in total, the CPU
   time the fits took (sum over series, all processes) and the load average (the machine may be shared);
 - from the cache: the same 4 tables after a restart (memory cleared: read from var/cache), and the forecasts;
-- one unit with a changed target: lib.outlook.unit_outlook with an override (cached forecast), and the Progress page
+- one unit with a changed target: lib.forecast.outlook.unit_outlook with an override (cached forecast), and the Progress page
   rerun (AppTest script time) after the target input changes;
 - the backtest table of `python -m lib.cli backtest` (published national HI, SI and UI year-end series).
 
@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib import admin, outlook, store as store_mod  # noqa: E402
+from lib import admin, store as store_mod
+from lib.forecast import outlook
 
 METRICS = ("hi_coverage_pct", "si_coverage_pct", "si_voluntary_coverage_pct", "ui_coverage_pct")
 
@@ -36,7 +37,7 @@ def load() -> str:
 
 def cpu_seconds() -> float:
     """CPU time of this process and of the forecast pool's worker processes (Linux /proc), in seconds."""
-    from lib import forecast
+    from lib.forecast import models as forecast
 
     total = time.process_time()
     tick = os.sysconf("SC_CLK_TCK")
@@ -102,7 +103,7 @@ def single_unit(store, cache_dir: Path) -> None:
                                                                                            unit), cache_dir=cache_dir)
         times.append(time.perf_counter() - t0)
         ps.append(uo.outlooks[2030].p_meet)
-    print(f"one unit ({unit}, HI), changed 2030 target, lib.outlook.unit_outlook: median "
+    print(f"one unit ({unit}, HI), changed 2030 target, lib.forecast.outlook.unit_outlook: median "
           f"{1000 * statistics.median(times):.1f} ms, max {1000 * max(times):.1f} ms over {len(times)} targets; "
           f"p_meet {ps[0]:.3f} at 95.5% .. {ps[-1]:.3f} at 99%")
 

@@ -2,7 +2,7 @@
 
 What it holds: title (unit, year), where the unit lies (a small map, when the boundary layers are built), the trend of
 the chosen indicator against its targets with the forecast to 2030, a table of the coverage indicators (value, status,
-2025 and 2030 targets, gaps, probability of meeting each target from lib.forecast) and of collections (% of plan,
+2025 and 2030 targets, gaps, probability of meeting each target from lib.forecast.models) and of collections (% of plan,
 arrears ratio), the sources, a demo-data notice when any demo value is used, and the date it was made.
 
 The page is one Vega-Lite spec (text as text marks, never HTML), rendered offline by vl-convert with "Noto Sans"
@@ -58,9 +58,9 @@ class Brief:
 
 # -- content ---------------------------------------------------------------------------------------------------------
 def _forecast(store, unit: str, metric: str):
-    """The same forecast the Progress & forecast page shows (lib.outlook: cached across sessions and restarts, fitted
+    """The same forecast the Progress & forecast page shows (lib.forecast.outlook: cached across sessions and restarts, fitted
     on the unit's whole year-end history), or None where there is none."""
-    from lib import outlook
+    from lib.forecast import outlook
 
     try:
         return outlook.forecasts(store, [unit], metric)[unit]

@@ -67,10 +67,11 @@ def _geo(args) -> int:
 
 def _forecast(args) -> int:
     """One row per unit of a level: last value, 2025 and 2030 targets, chances of meeting them, expected year,
-    status, model and MASE (lib.outlook.export_frame), as CSV. Uses and fills the same cache as the app."""
+    status, model and MASE (lib.forecast.outlook.export_frame), as CSV. Uses and fills the same cache as the app."""
     import tempfile
 
-    from lib import export, metrics, outlook, store as store_mod
+    from lib import export, metrics, store as store_mod
+    from lib.forecast import outlook
 
     try:
         store = store_mod.bundled_store()
@@ -125,7 +126,8 @@ def _backtest(args) -> int:
     coverage of their 80 % and 95 % intervals, per horizon, on the published national year-end series."""
     import pandas as pd
 
-    from lib import forecast, reference
+    from lib import reference
+    from lib.forecast import models as forecast
 
     engines = ("statsmodels", "numpy") if args.engine == "both" else (args.engine,)
     for metric, title, first in BACKTEST_SERIES:

@@ -4,10 +4,10 @@ attainment, gap, participants needed per year and the probability of meeting eac
 The maths, in one place (``compute``):
 
 - L = the last observed year of the coverage series x (per cent); D_b(y) = the baseline denominator (population for
-  HI, labour force for SI/UI): the estimates up to their last year Ld, then ``lib.progress.denominator_at`` (compound
+  HI, labour force for SI/UI): the estimates up to their last year Ld, then ``lib.forecast.progress_methods.denominator_at`` (compound
   growth between the first and last estimates). A scenario may set another growth rate g (% a year) after Ld:
   D_s(y) = D_b(Ld) (1 + g / 100)^(y - Ld).
-- The baseline forecast (``lib.forecast.forecast_series``, cached once per unit/metric/series) gives simulated
+- The baseline forecast (``lib.forecast.models.forecast_series``, cached once per unit/metric/series) gives simulated
   coverage paths x_i(y) for y = L+1..2030. On the count scale a path is P_i(y) = x_i(y) D_b(y) / 100.
 - A growth assumption is a shift s(y) of every path on the count scale; the scenario's paths are
   x'_i(y) = (P_i(y) + s(y)) / D_s(y) * 100, clipped to [0, ceiling]:
@@ -20,7 +20,7 @@ The maths, in one place (``compute``):
 - Attainment in a target year T: the observed value when T <= L, else the median path; met when >= the target's
   point, floor or lower bound (``Target.met_by``); gap = threshold - value (points; > 0 = short of the target).
 - Participants needed per year: (threshold / 100 * D(T) - P(L)) / (T - L) with P(L) = x_L D(L) / 100 (via
-  ``lib.progress.participants_needed``), against participants added per year lately (mean of the last 3 annual
+  ``lib.forecast.progress_methods.participants_needed``), against participants added per year lately (mean of the last 3 annual
   changes of x D / 100) and the participants the assumption adds per year ((P_med(T) - P(L)) / (T - L)).
 - Probability of meeting a target: the share of paths at or above the threshold in the target year (1 or 0 when the
   year is observed). Baseline and scenario use the same paths, so a scenario equal to the baseline gives the same
@@ -38,7 +38,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from lib import fmt, metrics, progress
+from lib import fmt, metrics
+from lib.forecast import progress_methods as progress
 from lib.i18n import t
 from lib.targets import TARGET_KINDS, Target
 
@@ -272,7 +273,7 @@ def inputs_from_store(store, unit: str, metric: str, years=TARGET_YEARS) -> Inpu
 
 @dataclass(frozen=True)
 class Baseline:
-    forecast: object  # lib.forecast.ForecastResult
+    forecast: object  # lib.forecast.models.ForecastResult
     years: np.ndarray  # L+1 .. HORIZON
     paths: np.ndarray  # coverage paths (n_paths, len(years)), original scale
     point: np.ndarray  # the forecast's point path (median)
@@ -283,7 +284,7 @@ class Baseline:
 @lru_cache(maxsize=512)
 def baseline_forecast(unit: str, metric: str, coverage: tuple, ceiling: float = 100.0) -> Baseline:
     """The baseline ForecastResult and its paths on the coverage scale (cached: the scenario only shifts them)."""
-    from lib.forecast import forecast_series
+    from lib.forecast.models import forecast_series
 
     series = pd.Series(dict(coverage), dtype=float)
     result = forecast_series(series, horizon_to=HORIZON, ceiling=ceiling, n_paths=N_PATHS, seed=SEED, unit=unit)
@@ -320,7 +321,7 @@ class Outcome:
     p_meet: float | None
     needed_per_year: float | None  # participants to add each year from L to reach the target
     planned_per_year: float | None  # participants the variant adds each year from L to T (median path)
-    label: str | None = None  # lib.progress participants label (on_track, acceleration_needed, ...)
+    label: str | None = None  # lib.forecast.progress_methods participants label (on_track, acceleration_needed, ...)
 
 
 @dataclass(frozen=True)

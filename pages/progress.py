@@ -6,8 +6,10 @@ the level's units, the backtest evidence behind the forecast, and the methods. I
 is drawn, full width, with its source line. An analyst's target for this view recomputes only the probabilities."""
 import streamlit as st
 
-from lib import admin, fanchart, fmt, outlook, ui
-from lib import progress_view as pv
+from lib import admin, fmt, ui
+from lib.forecast import fanchart
+from lib.forecast import outlook
+from lib.forecast import view_text as pv
 from lib.i18n import t
 
 OVERRIDE = "_prog_override"  # {"unit", "metric", "year", "value"}: an analyst's target for this view

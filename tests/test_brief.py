@@ -51,7 +51,7 @@ def test_targets_gaps_and_chances_for_2025_and_2030(store, nghe_an):
     # probability.
     assert si.targets[2025][2] == t("export.brief_reached", "vi")
     assert re.fullmatch(r"\d{1,3}%", si.targets[2030][2]), si.targets[2030]
-    from lib import outlook
+    from lib.forecast import outlook
 
     p_2030 = outlook.unit_outlook(store, "province:40", "si_coverage_pct").outlooks[2030].p_meet
     assert si.targets[2030][2] == f"{round(100 * p_2030)}%"

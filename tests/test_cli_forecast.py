@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import admin, cli, forecast, reference, store as store_mod
+from lib import admin, cli, reference, store as store_mod
+from lib.forecast import models as forecast
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_COLUMNS = ["unit_code", "name", "last_year", "last_value", "target_2025", "target_2030", "p_meet_2025",

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import forecast as F
+from lib.forecast import models as F
 from lib.targets import Target
 
 YEARS = np.arange(2015, 2026)

@@ -1,11 +1,14 @@
-"""lib.outlook: series per unit from the Store, targets attached, forecasts cached across restarts (and recomputed
+"""lib.forecast.outlook: series per unit from the Store, targets attached, forecasts cached across restarts (and recomputed
 only for series that changed), the ranking table, one unit's outlook with a changed target, and the export rows."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lib import admin, forecast, outlook, progress, store as store_mod
+from lib import admin, store as store_mod
+from lib.forecast import models as forecast
+from lib.forecast import outlook
+from lib.forecast import progress_methods as progress
 from lib.model import Dataset, normalise_observations
 from lib.targets import Target
 

@@ -7,7 +7,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import admin, outlook, store as store_mod
+from lib import admin, store as store_mod
+from lib.forecast import outlook
 from tests.apptest import open_app
 
 

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from lib.progress import (annual_series, classify, denominator_at, limit_scaling_factor, open_sdg_ratio,
+from lib.forecast.progress_methods import (annual_series, classify, denominator_at, limit_scaling_factor, open_sdg_ratio,
                           participants_needed, recent_added_per_year, unicef_aarr, unsd_q)
 from lib.targets import Target
 

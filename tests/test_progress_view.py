@@ -2,7 +2,10 @@
 import pandas as pd
 import pytest
 
-from lib import forecast, i18n, progress, progress_view as pv, store as store_mod
+from lib import i18n, store as store_mod
+from lib.forecast import models as forecast
+from lib.forecast import progress_methods as progress
+from lib.forecast import view_text as pv
 from lib.targets import Target, TargetPart
 
 
@@ -44,7 +47,7 @@ def test_target_origin_states_the_rule():
 
 
 def test_headline_names_the_chance_the_target_and_the_year():
-    from lib import outlook
+    from lib.forecast import outlook
 
     s = store_mod.bundled_store()
     uo = outlook.unit_outlook(s, "province:40", "si_coverage_pct")

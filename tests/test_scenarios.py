@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lib import scenarios as sc
-from lib.forecast import forecast_series
+from lib.forecast.models import forecast_series
 from lib.store import bundled_store
 from lib.targets import Target
 
@@ -136,7 +136,7 @@ def test_range_target_is_met_at_its_lower_bound():
 # --- probabilities ----------------------------------------------------------------------------------------------------
 
 def test_baseline_probability_is_the_forecasts_own():
-    # The page must agree with lib.forecast: same series, same seed and number of paths -> same share of paths.
+    # The page must agree with lib.forecast.models: same series, same seed and number of paths -> same share of paths.
     inputs = make_inputs()
     fc = forecast_series(dict(COVERAGE), horizon_to=2030, ceiling=100.0, n_paths=sc.N_PATHS, seed=sc.SEED)
     for value in (92.0, 94.0, 96.0):
@@ -148,7 +148,7 @@ def test_baseline_probability_is_the_forecasts_own():
 
 def test_shifting_paths_up_equals_lowering_the_target():
     # Extra 4,000 a year on D = 1e6 lifts every path by 0.4 * 5 = 2 points in 2030, so P(meet 96 %) under the
-    # scenario = P(meet 94 %) under the baseline forecast (computed by lib.forecast, another implementation).
+    # scenario = P(meet 94 %) under the baseline forecast (computed by lib.forecast.models, another implementation).
     fc = forecast_series(dict(COVERAGE), horizon_to=2030, ceiling=100.0, n_paths=sc.N_PATHS, seed=sc.SEED)
     s = scenario(growth=sc.Growth("extra_participants", extra_per_year=4_000)).with_override(
         sc.TargetOverride("province:40", "hi_coverage_pct", 2030, "floor", 96.0))

@@ -78,7 +78,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, ndtr, ndtri
 
-from lib.progress import annual_series
+from lib.forecast.progress_methods import annual_series
 from lib.targets import Target
 
 MODELS = ("naive", "rw_drift", "arima_drift", "ets_damped", "theta", "combination")
@@ -953,7 +953,7 @@ def _pool(workers: int, mp_context: str | None) -> ProcessPoolExecutor:
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             # workers fork from a server that imported these once
-            context.set_forkserver_preload(["lib.forecast", "statsmodels.tsa.arima.model",
+            context.set_forkserver_preload(["lib.forecast.models", "statsmodels.tsa.arima.model",
                                             "statsmodels.tsa.exponential_smoothing.ets",
                                             "statsmodels.tsa.forecasting.theta"])
         pool = _POOLS[key] = ProcessPoolExecutor(max_workers=workers, mp_context=context)

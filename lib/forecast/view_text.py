@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from lib import admin, fmt, forecast, metrics
+from lib import admin, fmt, metrics
+from lib.forecast import models as forecast
 from lib.i18n import t
 from lib.provenance import status_label
 from lib.targets import Target
@@ -196,7 +197,7 @@ def participants_text(p, metric_id: str, lang: str) -> tuple[str, str]:
 
 def ranking_frames(frame: pd.DataFrame, lang: str, year: int = 2030, p_column: str | None = None,
                    with_parent: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(display table, CSV table with plain numbers) of a ranked frame (lib.outlook.ranked). Chances are shown in
+    """(display table, CSV table with plain numbers) of a ranked frame (lib.forecast.outlook.ranked). Chances are shown in
     per cent (0-100) for the progress bars; the CSV keeps them as shares (0-1)."""
     col = {k: t(f"progress.col.{k}", lang, year=year) for k in (
         "rank", "unit", "latest", "target", "gap", "p_meet", "p_reach", "expected", "label", "data", "model")}

@@ -1,5 +1,5 @@
 """Will each unit meet its 2025 and 2030 targets? The glue between the data (lib.store), the targets (lib.targets),
-the progress methods (lib.progress) and the forecasts (lib.forecast), for one unit or every unit of a level.
+the progress methods (lib.forecast.progress_methods) and the forecasts (lib.forecast.models), for one unit or every unit of a level.
 
 - ``forecasts(store, units, metric)``: the forecast of each unit's year-end series (``store.series``: published
   values where they exist, else estimates or demo values). Cached in memory and on disk in one SQLite file under
@@ -35,11 +35,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lib import admin, forecast, metrics, progress
+from lib import admin, metrics
+from lib.forecast import models as forecast
+from lib.forecast import progress_methods as progress
 from lib.model import UNCERTAINTY
 from lib.targets import Target
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = ROOT / "var" / "cache" / "outlook"
 TARGET_YEARS = (2025, 2030)
 HORIZON = 2030
@@ -274,7 +276,7 @@ def _work_chunk(metric: str, jobs: list) -> list:
 
 
 def _run(metric: str, jobs: list, workers: int, progress_cb) -> dict[str, tuple]:
-    """unit -> (result, row) for every job, on `workers` processes when there are many (lib.forecast's pool)."""
+    """unit -> (result, row) for every job, on `workers` processes when there are many (lib.forecast.models's pool)."""
     total, done, out = len(jobs), 0, {}
     if total == 0:
         return out
