@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 import pydeck  # noqa: E402
 
-from lib import maps  # noqa: E402
+from lib.maps import core as maps
 from lib import store as store_mod  # noqa: E402
 
 # (label, query parameters): every level, nationally and drilled into a province

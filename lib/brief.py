@@ -136,7 +136,7 @@ def trend_statuses(store, unit: str, year: int, metric: metrics.Metric) -> set[s
 
 
 def _locator(unit: str):
-    from lib import vlmaps
+    from lib.maps import vega as vlmaps
 
     return vlmaps.locator(unit, width=230, height=300)
 

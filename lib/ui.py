@@ -320,7 +320,7 @@ def chart(chart_obj, name: str, lg: str | None = None, key: str | None = None, d
     from lib import charts, export_charts
 
     lg = lg or lang()
-    if isinstance(chart_obj, dict):  # a Vega-Lite spec built without Altair (maps: lib.vlmaps)
+    if isinstance(chart_obj, dict):  # a Vega-Lite spec built without Altair (maps: lib.maps.vega)
         from lib import fmt
 
         configured = {**chart_obj, "config": {**chart_obj.get("config", {}), "font": charts.FONT,

@@ -5,7 +5,8 @@ with its title and source line, and no controls."""
 import pandas as pd
 import streamlit as st
 
-from lib import collections as coll, fmt, metrics, ui, urlstate, vlmaps
+from lib import collections as coll, fmt, metrics, ui, urlstate
+from lib.maps import vega as vlmaps
 from lib.i18n import t
 from lib.provenance import first_url, status_label
 

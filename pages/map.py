@@ -9,7 +9,8 @@ import time
 import pandas as pd
 import streamlit as st
 
-from lib import admin, charts, fmt, maps, overview, periods, ui
+from lib import admin, charts, fmt, overview, periods, ui
+from lib.maps import core as maps
 from lib.geo import ATTRIBUTION
 from lib.geo.upload import read_boundaries
 from lib.i18n import t

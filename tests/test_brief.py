@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from lib import brief, fmt, metrics, store as store_mod, vlmaps
+from lib import brief, fmt, metrics, store as store_mod
+from lib.maps import vega as vlmaps
 from lib.i18n import t
 
 

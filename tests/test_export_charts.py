@@ -64,7 +64,7 @@ def test_files_name_the_noto_font_and_keep_the_text():
 
 
 def test_a_map_spec_as_a_dict_renders_too():
-    from lib import vlmaps
+    from lib.maps import vega as vlmaps
 
     if not vlmaps.available("province_2025"):
         pytest.skip("boundary layers not built")

@@ -9,7 +9,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from lib import admin, maps
+from lib import admin
+from lib.maps import core as maps
 from lib.geo import build as geo_build
 from lib.geo import layers
 from lib.geo.upload import VERTEX_BUDGET, read_boundaries

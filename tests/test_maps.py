@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import admin, maps, metrics
+from lib import admin, metrics
+from lib.maps import core as maps
 from lib import store as store_mod
 from lib.geo import build as geo_build
 from lib.model import Dataset, normalise_observations

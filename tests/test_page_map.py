@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import admin, maps, ui
+from lib import admin, ui
+from lib.maps import core as maps
 from lib.geo import build as geo_build
 from lib.geo import layers
 from lib.geo.upload import read_boundaries

@@ -10,7 +10,7 @@ import time
 import pytest
 import shapely
 
-from lib import maps
+from lib.maps import core as maps
 from lib.geo import layers
 from lib.i18n import t
 
