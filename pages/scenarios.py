@@ -10,8 +10,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from lib import admin, fmt, metrics, scenario_store, ui
-from lib import scenarios as sc
+from lib import admin, fmt, metrics, ui
+from lib.scenarios import store as scenario_store
+from lib.scenarios import model as sc
 from lib.i18n import t
 from lib.targets import TARGET_KINDS
 

@@ -23,8 +23,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lib import scenario_store as ss  # noqa: E402
-from lib import scenarios as sc  # noqa: E402
+from lib.scenarios import store as ss
+from lib.scenarios import model as sc
 from tests.browser.conftest import CHROMIUM, start_app  # noqa: E402
 
 NAME = "Kế hoạch BHXH 2030"

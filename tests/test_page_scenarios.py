@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import scenario_store as ss
-from lib import scenarios as sc
+from lib.scenarios import store as ss
+from lib.scenarios import model as sc
 from lib.i18n import t
 from tests.apptest import open_app
 

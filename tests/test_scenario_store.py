@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from lib import scenario_store as ss
+from lib.scenarios import store as ss
 from lib import settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,7 +236,7 @@ def test_two_threads_saving_the_same_version_never_lose_a_write(store):
 WRITER = r"""
 import json, os, sys
 sys.path.insert(0, os.environ["ROOT"])
-from lib import scenario_store as ss
+from lib.scenarios import store as ss
 store = ss.ScenarioStore(os.environ["URL"])
 tag, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 done = 0

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from lib import scenarios as sc
+from lib.scenarios import model as sc
 from lib.forecast.models import forecast_series
 from lib.store import bundled_store
 from lib.targets import Target

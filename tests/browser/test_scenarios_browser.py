@@ -7,8 +7,8 @@ import urllib.parse
 
 import pytest
 
-from lib import scenario_store as ss
-from lib import scenarios as sc
+from lib.scenarios import store as ss
+from lib.scenarios import model as sc
 
 from .conftest import start_app
 from .helpers import assert_clean, settle
