@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 def _validate(args) -> int:
-    from lib.validate import validate_bytes
+    from lib.ingest.validate import validate_bytes
 
     denominators = None
     if not args.no_estimates:
@@ -45,7 +45,7 @@ def _denominators():
 
 
 def _template(args) -> int:
-    from lib import templates
+    from lib.ingest import templates
 
     try:
         path = templates.write(args.kind, args.out)
@@ -80,7 +80,7 @@ def _forecast(args) -> int:
         return 1
     uploads = []
     for name in args.data or []:
-        from lib.validate import validate_bytes
+        from lib.ingest.validate import validate_bytes
 
         path = Path(name)
         if not path.exists():

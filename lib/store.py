@@ -37,7 +37,7 @@ def _bundled() -> tuple[Dataset, ...]:
 @lru_cache(maxsize=1)
 def denominator_lookup() -> dict[tuple[str, int, str], float] | None:
     """(unit, year, metric) -> estimated population or labour force at year end, for the plausibility warnings of
-    lib.validate; None before `make build` has made the denominators."""
+    lib.ingest.validate; None before `make build` has made the denominators."""
     if not build.DENOMINATORS.exists():
         return None
     den = pd.read_parquet(build.DENOMINATORS, columns=["unit", "year", "period", "metric", "value"])

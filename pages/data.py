@@ -4,10 +4,11 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from lib import dictionary, export, store as store_mod, templates, ui
+from lib import dictionary, export, store as store_mod, ui
+from lib.ingest import templates
 from lib.i18n import t
-from lib.problems import problems_table
-from lib.validate import validate_bytes
+from lib.ingest.problems import problems_table
+from lib.ingest.validate import validate_bytes
 
 lang = ui.lang()
 store = ui.get_store()

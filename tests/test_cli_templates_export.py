@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import export, templates
-from lib.validate import validate_bytes
+from lib import export
+from lib.ingest import templates
+from lib.ingest.validate import validate_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 

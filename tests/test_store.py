@@ -3,7 +3,7 @@ import pandas as pd
 
 from lib import store
 from lib.model import resolve
-from lib.validate import validate_bytes
+from lib.ingest.validate import validate_bytes
 
 KEY = ["unit", "year", "period", "metric"]
 COLS = KEY + ["value", "status", "alternatives", "derived"]

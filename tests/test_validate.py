@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lib import admin
-from lib.validate import validate_bytes
+from lib.ingest.validate import validate_bytes
 
 TODAY = date(2026, 11, 22)
 

@@ -18,8 +18,8 @@ import pandas as pd
 
 from lib import admin, metrics, periods
 from lib.model import Dataset, normalise_observations, normalise_targets
-from lib.problems import Problem
-from lib.readers import ROW, RawTable, read
+from lib.ingest.problems import Problem
+from lib.ingest.readers import ROW, RawTable, read
 from lib.targets import TARGET_KINDS
 from lib.text import ascii_fold, looks_like_formula
 

@@ -1,7 +1,7 @@
 """Reading user files into a table of raw cells with the row number the user sees, or problems saying why not.
 
 Row numbers: CSV, the line in the file (header = 1); Excel, the sheet row; Parquet, record number + 1 (as if the
-header were row 1). Cells stay as read (text from CSV; numbers, text or dates from Excel and Parquet): lib.validate
+header were row 1). Cells stay as read (text from CSV; numbers, text or dates from Excel and Parquet): lib.ingest.validate
 parses them and reports each bad cell.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib.problems import Problem
+from lib.ingest.problems import Problem
 
 CSV_DELIMITERS = (",", ";", "\t")
 ROW = "_row"  # column holding the row number
