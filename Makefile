@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt
 
 # Builds derived data (demo panel, denominators, boundary layers) into ignored folders; skipped when up to date.
 build: $(VENV)/.installed
-	$(PY) -m lib.build
+	$(PY) -m lib.bundled.build
 
 run: build
 	$(PY) -m streamlit run app.py --server.port $(PORT)

@@ -126,7 +126,7 @@ def _backtest(args) -> int:
     coverage of their 80 % and 95 % intervals, per horizon, on the published national year-end series."""
     import pandas as pd
 
-    from lib import reference
+    from lib.bundled import reference
     from lib.forecast import models as forecast
 
     engines = ("statsmodels", "numpy") if args.engine == "both" else (args.engine,)

@@ -5,7 +5,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from lib import denominators, fmt, metrics, reference
+from lib import fmt, metrics
+from lib.bundled import denominators
+from lib.bundled import reference
 from lib.i18n import t
 
 

@@ -7,7 +7,9 @@ from functools import cached_property, lru_cache
 
 import pandas as pd
 
-from lib import admin, build, metrics, reference
+from lib import admin, metrics
+from lib.bundled import build
+from lib.bundled import reference
 from lib.model import Dataset, choose_targets, normalise_observations, resolve
 from lib.targets import Target, target_for
 
@@ -26,7 +28,7 @@ def _bundled() -> tuple[Dataset, ...]:
     for path in (build.DENOMINATORS, build.DEMO):
         if not path.exists():
             raise FileNotFoundError(f"{path.relative_to(build.ROOT)} is missing: run `make build` "
-                                    "(or `python -m lib.build`) first")
+                                    "(or `python -m lib.bundled.build`) first")
     den = Dataset("denominators", "bundled", normalise_observations(pd.read_parquet(build.DENOMINATORS)),
                   description="population and labour force estimates")
     demo = Dataset("demo", "bundled", normalise_observations(pd.read_parquet(build.DEMO)),

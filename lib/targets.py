@@ -137,7 +137,7 @@ def merge_weights(unit: str, metric: str) -> dict[str, float]:
 
 @lru_cache(maxsize=None)
 def _merge_weights(unit: str, by_population: bool) -> tuple:
-    from lib import denominators
+    from lib.bundled import denominators
 
     u = admin.units()
     members = u.index[(u["level"] == "province") & (u["province_2025"] == unit)].tolist()

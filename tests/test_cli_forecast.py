@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import admin, cli, reference, store as store_mod
+from lib import admin, cli, store as store_mod
+from lib.bundled import reference
 from lib.forecast import models as forecast
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import admin, build, demo, reference
+from lib import admin
+from lib.bundled import build
+from lib.bundled import demo
+from lib.bundled import reference
 from lib.store import bundled_store
 
 COVERAGE_COUNTS = ["hi_participants", "si_participants", "si_compulsory_participants", "si_voluntary_participants",

@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from lib import admin, denominators
+from lib import admin
+from lib.bundled import denominators
 
 CENSUS_TOTAL = 96_208_984  # GSO census, 1 April 2019 (data/reference/population/README.md)
 

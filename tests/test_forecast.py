@@ -298,7 +298,7 @@ def test_statsmodels_engine_runs_quietly():
 # --- engines: statsmodels for what users see, numpy for the bulk backtest -------------------------------------------
 
 def national_hi():
-    from lib import reference
+    from lib.bundled import reference
     s = reference.national_fy_series("hi_coverage_pct")
     return s[s.index >= 2010]
 

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import admin, denominators, store
+from lib import admin, store
+from lib.bundled import denominators
 from lib.model import choose_targets, normalise_targets
 from lib.targets import Target, merge_weights, target_for
 

@@ -50,7 +50,7 @@ _HEADER = {alias: canon for canon, aliases in _ALIASES.items() for alias in alia
 UNIT_COLUMNS = ("province", "district", "commune", "province_code", "district_code", "commune_code", "unit",
                 "area_name")
 NATIONAL_NAMES = {"toanquoc", "vietnam", "national", "canuoc", "quocgia", "vn"}
-# Added by lib.reference to its own copy; harmless elsewhere.
+# Added by lib.bundled.reference to its own copy; harmless elsewhere.
 _IGNORED = {"metricid", "targetkind", "documentrank", "line"}
 
 

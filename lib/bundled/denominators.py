@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lib import admin, reference
+from lib import admin
+from lib.bundled import reference
 from lib.model import Dataset, normalise_observations
 from lib.text import ascii_fold
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POP = ROOT / "data" / "reference" / "population"
 CROSSWALK = ROOT / "data" / "census2019_district_crosswalk.csv"
 YEARS = range(2015, 2026)

@@ -1,6 +1,6 @@
 """Build what the app needs and does not commit: denominators, the demo panel, boundary layers.
 
-`python -m lib.build` (run by `make run` and `make test`) writes data/build/ and geo/build/; each step is skipped
+`python -m lib.bundled.build` (run by `make run` and `make test`) writes data/build/ and geo/build/; each step is skipped
 when the files it depends on have not changed since it last ran (a hash of them is kept in a stamp file).
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "data" / "build"
 DENOMINATORS = BUILD / "denominators.parquet"
 DEMO = BUILD / "demo_panel.parquet"
@@ -19,8 +19,8 @@ RESOLVED = BUILD / "resolved_bundled.parquet"  # the bundled data resolved once,
 STAMP = BUILD / "stamp.json"
 
 DATA_INPUTS = [
-    "lib/admin.py", "lib/text.py", "lib/model.py", "lib/metrics.py", "lib/catalog/metrics.toml", "lib/reference.py",
-    "lib/denominators.py", "lib/demo.py", "lib/build.py", "lib/store.py", "data/reported_figures.csv", "data/aliases.csv",
+    "lib/admin.py", "lib/text.py", "lib/model.py", "lib/metrics.py", "lib/catalog/metrics.toml", "lib/bundled/reference.py",
+    "lib/bundled/denominators.py", "lib/bundled/demo.py", "lib/bundled/build.py", "lib/store.py", "data/reported_figures.csv", "data/aliases.csv",
     "data/census2019_district_crosswalk.csv", "requirements.txt",
 ]
 
@@ -47,7 +47,8 @@ def build_data(force: bool = False) -> bool:
     if not force and STAMP.exists() and DEMO.exists() and DENOMINATORS.exists() and RESOLVED.exists():
         if json.loads(STAMP.read_text()).get("data") == digest:
             return False
-    from lib import demo, denominators
+    from lib.bundled import demo
+    from lib.bundled import denominators
 
     BUILD.mkdir(parents=True, exist_ok=True)
     t0 = time.time()

@@ -27,7 +27,9 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit, logit
 
-from lib import admin, denominators, reference
+from lib import admin
+from lib.bundled import denominators
+from lib.bundled import reference
 
 YEARS = list(denominators.YEARS)
 DATASET = "demo"

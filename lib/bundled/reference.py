@@ -17,7 +17,7 @@ import pandas as pd
 from lib import admin, metrics
 from lib.model import Dataset, normalise_observations, normalise_targets
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REPORTED_CSV = ROOT / "data" / "reported_figures.csv"
 DATASET = "reported"
 
