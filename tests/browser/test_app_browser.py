@@ -28,6 +28,9 @@ def test_overview_shows_values_targets_and_the_demo_notice(watched, app_url):
     page.goto(f"{app_url}/?lang=vi&year=2025")
     settle(page)
     page.get_by_text("Mục tiêu 2030").last.wait_for(timeout=30000)  # every card drawn
+    main = page.locator('[data-testid="stMain"]')
+    # wait for what is asserted: the first card's value (under load the page may be read before it is drawn)
+    main.get_by_text("95,15%").first.wait_for(timeout=60000)
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "95,15%" in body  # published HI coverage 2025, Vietnamese decimal comma
     assert "Mục tiêu 2025" in body and "Mục tiêu 2030" in body
