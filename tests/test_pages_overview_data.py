@@ -46,7 +46,12 @@ def test_overview_national_in_vietnamese_formats_and_marks_its_numbers():
     assert "trên 95%" in text  # Resolution 20-NQ/TW, HI 2030, a floor
     assert any("minh họa" in w.value for w in at.warning)  # demo values are on screen: the banner says so
     captions = " ".join(c.value for c in at.caption)
-    assert "Minh họa" in captions and "Công bố" in captions
+    # All four national 2025 rates are published (data/reference/additions.csv: SI 45.1 %, voluntary SI 6.5 %,
+    # UI 35.07 %), so all four are marked as published; a year without published SI figures marks its demo values.
+    assert captions.count("Công bố") == 4 and "Minh họa" not in captions
+    at = app("vi", year="2017")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Minh họa" in captions and "Công bố" in captions  # 2017: HI published (85.6 %), SI and UI demo
 
 
 def test_overview_in_english_and_for_a_province_with_a_range_target():
