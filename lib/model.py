@@ -13,7 +13,8 @@ Observations (one row per unit, year, period, metric and source):
   rank     0 for the row a dataset itself prefers among its rows for the same key (reported figures keep every source)
 
 Targets (one row per unit, metric, year and document): unit, metric (the rate), year, kind (point | floor | range),
-value, value_max, document, document_rank, source, note, status (published | uploaded), dataset.
+value, value_max, document, document_rank, source, note, status (published | uploaded), dataset, source_rank
+(1 the source is an official government / Party / state-agency site, 2 other, 3 a mirror of another site).
 
 Rates are derived from their counts (participants / denominator) and never stored twice; a published rate without
 counts is kept as published. `resolve()` makes the one table the pages read.
@@ -29,7 +30,7 @@ from lib import admin, metrics
 
 OBS_COLUMNS = ["unit", "year", "period", "metric", "value", "status", "source", "note", "dataset", "rank"]
 TARGET_COLUMNS = ["unit", "metric", "year", "kind", "value", "value_max", "document", "document_rank", "source",
-                  "note", "status", "dataset"]
+                  "note", "status", "dataset", "source_rank"]
 STATUSES = ("reported", "uploaded", "estimate", "demo")
 # Which value is shown when several exist for one key: the user's own data, then published, estimates, demo.
 SELECTION_PRIORITY = {"uploaded": 0, "reported": 1, "estimate": 2, "demo": 3}
@@ -50,7 +51,8 @@ def _dtype(col):
 
 
 def _tdtype(col):
-    return {"year": "int64", "value": "float64", "value_max": "float64", "document_rank": "int64"}.get(col, "object")
+    return {"year": "int64", "value": "float64", "value_max": "float64", "document_rank": "int64",
+            "source_rank": "int64"}.get(col, "object")
 
 
 def normalise_observations(df: pd.DataFrame) -> pd.DataFrame:
@@ -71,10 +73,12 @@ def normalise_targets(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in TARGET_COLUMNS:
         if c not in out:
-            out[c] = {"document_rank": 3, "value_max": np.nan, "note": "", "document": "", "source": ""}.get(c)
+            out[c] = {"document_rank": 3, "source_rank": 2, "value_max": np.nan, "note": "", "document": "",
+                      "source": ""}.get(c)
     out = out[TARGET_COLUMNS]
     out["year"] = out["year"].astype("int64")
     out["document_rank"] = out["document_rank"].fillna(3).astype("int64")
+    out["source_rank"] = out["source_rank"].fillna(2).astype("int64")
     for c in ("note", "document", "source"):
         out[c] = out[c].fillna("").astype(str)
     return out.reset_index(drop=True)
@@ -291,14 +295,17 @@ def resolve(observations: pd.DataFrame) -> pd.DataFrame:
 
 def choose_targets(targets: pd.DataFrame) -> pd.DataFrame:
     """One target per (unit, metric, year): the user's own, then the highest-ranked document (strategic resolution
-    or plan before government decision before sector plan before press), then the value most sources give."""
+    or plan before government decision before sector plan before press), then, between rows of equally ranked
+    documents, the source published on an official government / Party site before other sources before mirrors
+    (source_rank), then the value most sources give."""
     if targets.empty:
         return targets.assign(alternatives=pd.Series(dtype="int64"))
     t = targets.copy()
     t["_prio"] = (t["status"] != "uploaded").astype(int)
     t["_votes"] = -t.groupby(["unit", "metric", "year", "kind", "value"], dropna=False)["value"].transform("size")
     t["_order"] = -np.arange(len(t))
-    t = t.sort_values(["unit", "metric", "year", "_prio", "document_rank", "_votes", "_order"], kind="stable")
+    t = t.sort_values(["unit", "metric", "year", "_prio", "document_rank", "source_rank", "_votes", "_order"],
+                      kind="stable")
     t["alternatives"] = t.groupby(["unit", "metric", "year"])["value"].transform("size") - 1
     return t.drop_duplicates(["unit", "metric", "year"], keep="first").drop(columns=["_prio", "_votes", "_order"]) \
         .reset_index(drop=True)

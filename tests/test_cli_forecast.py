@@ -64,7 +64,8 @@ def test_backtest_prints_every_model_per_horizon_on_published_series(capsys):
     out = capsys.readouterr().out
     hi = reference.national_fy_series("hi_coverage_pct")
     assert f"2010: {hi[2010]:g}" in out and "2008" not in out.split("national SI")[0]  # HI from 2010
-    rows = [line.split() for line in out.splitlines() if line.strip().split(" ")[0] in forecast.MODELS
+    hi_part, si_part = out.split("== national SI", 1)
+    rows = [line.split() for line in hi_part.splitlines() if line.strip().split(" ")[0] in forecast.MODELS
             or line.strip().rstrip(" *").split(" ")[0] in forecast.MODELS]
     models = {r[0] for r in rows}
     assert set(forecast.MODELS) <= models
@@ -74,5 +75,7 @@ def test_backtest_prints_every_model_per_horizon_on_published_series(capsys):
     drift = [r for r in rows if r[0] == "rw_drift"]
     assert all(r[5] == "1.000" for r in drift)
     assert "chosen" in out
-    # SI has only 4 published year-end values: said, not invented
-    assert "national SI coverage" in out and "too short to backtest" in out
+    # SI: backtested only on its published year-end values, and said so when they are too few (never invented)
+    si = reference.national_fy_series("si_coverage_pct")
+    assert "national SI coverage" in out and f"published year-end values ({len(si)})" in si_part
+    assert ("too short to backtest" in si_part) == (len(si) < forecast.MIN_OBSERVED_YEARS)

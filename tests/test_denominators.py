@@ -47,7 +47,10 @@ def test_labour_force_is_implied_by_published_si_participants_and_rate():
     assert anchors[2023].implied == pytest.approx(18_259_000 / 0.3925)
     lf = denominators.national_labour_force()
     assert lf[2023] == pytest.approx(18_259_000 / 0.3925)
-    assert lf[2021] == pytest.approx((lf[2020] + lf[2022]) / 2)  # interpolated between published years
+    # 2021: 16.5 million at 33.77 % (VSS year-end 2021, data/reference/additions.csv)
+    assert lf[2021] == pytest.approx(16_500_000 / 0.3377)
+    assert not {2016, 2017, 2018} & set(anchors)  # no published pair: interpolated between published years
+    assert lf[2017] == pytest.approx((lf[2015] + lf[2019]) / 2)
 
 
 def test_labour_force_of_provinces_adds_up_to_the_nation(den):

@@ -1,5 +1,8 @@
 """AppTest: the Overview and Data pages in both languages, and every page loading without an error."""
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 from tests.apptest import open_app
 
@@ -43,7 +46,12 @@ def test_overview_national_in_vietnamese_formats_and_marks_its_numbers():
     assert "trên 95%" in text  # Resolution 20-NQ/TW, HI 2030, a floor
     assert any("minh họa" in w.value for w in at.warning)  # demo values are on screen: the banner says so
     captions = " ".join(c.value for c in at.caption)
-    assert "Minh họa" in captions and "Công bố" in captions
+    # All four national 2025 rates are published (data/reference/additions.csv: SI 45.1 %, voluntary SI 6.5 %,
+    # UI 35.07 %), so all four are marked as published; a year without published SI figures marks its demo values.
+    assert captions.count("Công bố") == 4 and "Minh họa" not in captions
+    at = app("vi", year="2017")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Minh họa" in captions and "Công bố" in captions  # 2017: HI published (85.6 %), SI and UI demo
 
 
 def test_overview_in_english_and_for_a_province_with_a_range_target():
@@ -116,5 +124,6 @@ def test_data_page_offers_templates_and_lists_every_published_figure():
     at.switch_page("pages/data.py").run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("CSV") >= 3 and labels.count("Excel") == 3
-    sources = [d.value for d in at.dataframe if len(d.value) == 319]
-    assert sources, "the Sources tab lists the 319 published rows"
+    published = len(pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "reported_figures.csv"))
+    sources = [d.value for d in at.dataframe if len(d.value) == published]
+    assert sources, f"the Sources tab lists the {published} published rows"

@@ -13,9 +13,22 @@ ORIGINAL_COLUMNS = ["area_level", "area_name", "year", "period", "metric", "valu
 
 
 def test_curated_copy_keeps_every_published_row_verbatim():
+    """The curated file is the verbatim reference rows, then the additions, each unchanged and in file order."""
     verbatim = pd.read_csv(ROOT / "data" / "reference" / "reported_figures.csv", dtype=str, keep_default_na=False)
+    additions = pd.read_csv(ROOT / "data" / "reference" / "additions.csv", dtype=str, keep_default_na=False)
     curated = pd.read_csv(ROOT / "data" / "reported_figures.csv", dtype=str, keep_default_na=False)
-    assert curated[ORIGINAL_COLUMNS].equals(verbatim[ORIGINAL_COLUMNS])
+    assert list(additions.columns) == ORIGINAL_COLUMNS == list(verbatim.columns)
+    assert len(curated) == len(verbatim) + len(additions)
+    head, tail = curated.iloc[:len(verbatim)], curated.iloc[len(verbatim):].reset_index(drop=True)
+    assert head[ORIGINAL_COLUMNS].equals(verbatim[ORIGINAL_COLUMNS])
+    assert tail[ORIGINAL_COLUMNS].equals(additions[ORIGINAL_COLUMNS])
+    assert (head["origin"] == "reference").all() and (tail["origin"] == "additions").all()
+
+
+def test_every_addition_names_its_source_and_a_quote():
+    additions = pd.read_csv(ROOT / "data" / "reference" / "additions.csv", dtype=str, keep_default_na=False)
+    assert (additions["source"].str.match(r"https?://")).all()
+    assert (additions["note"].str.contains("'")).all()  # a quoted phrase a reader can find on the page
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="the team's shared reference folder is not next to this checkout")
@@ -66,13 +79,17 @@ def test_published_national_series_prefers_the_stated_values():
 def test_compulsory_only_counts_are_read_as_compulsory():
     obs = observations()
     sel = obs[(obs["unit"] == "national:VN") & (obs["year"] == 2019) & (obs["period"] == "FY")]
-    assert sel.set_index("metric").at["si_compulsory_participants", "value"] == 15180000
-    assert "si_participants" not in set(sel["metric"])
+    compulsory_only = sel[sel["note"].str.contains("compulsory SI only")]
+    assert len(compulsory_only) and (compulsory_only["metric"] == "si_compulsory_participants").all()
+    assert 15180000 in set(sel.loc[sel["metric"] == "si_compulsory_participants", "value"])
+    # The only 2019 total is the one published as a total (additions: 'nearly 16 million'), never a compulsory count.
+    assert set(sel.loc[sel["metric"] == "si_participants", "value"]) == {16000000}
 
 
 def test_post_merger_rows_belong_to_the_2025_provinces():
     obs = observations()
-    hcm = obs[(obs["year"] == 2025) & (obs["metric"] == "si_participants") & (obs["period"] == "FY")]
+    hcm = obs[(obs["year"] == 2025) & (obs["metric"] == "si_participants") & (obs["period"] == "FY")
+              & (obs["unit"] != "national:VN")]
     assert hcm["unit"].tolist() == ["province_2025:79"]
     hp = obs[(obs["year"] == 2024) & (obs["metric"] == "revenue_bn_vnd") & (obs["period"] == "2024-07")]
     assert hp["unit"].tolist() == ["province:31"]  # pre-merger Hải Phòng
@@ -87,3 +104,23 @@ def test_targets_keep_their_kind():
     res28 = t.xs(("national:VN", "si_coverage_pct"), level=[0, 1])
     assert {y: v for (y, d), v in res28["value"].items() if d.startswith("Nghị quyết 28")} == \
         {2021: 35.0, 2025: 45.0, 2030: 60.0}
+
+
+def test_an_official_source_wins_over_a_mirror_of_the_same_document():
+    import importlib.util
+    from lib.model import choose_targets
+    spec = importlib.util.spec_from_file_location("curate_reference", ROOT / "data" / "tools" / "curate_reference.py")
+    curate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(curate)
+    source_rank = curate.source_rank
+    assert source_rank("https://vss.gov.vn/english/news/x.aspx (VSS)") == 1
+    assert source_rank("https://tulieuvankien.dangcongsan.vn/x") == 1
+    assert source_rank("https://en.vietnamplus.vn/x.vnp") == 2
+    assert source_rank("http://swwwap.com/article/1 (mirror of thoibaotaichinhvietnam.vn 2018-06-06)") == 3
+    chosen = choose_targets(reference.dataset().targets).set_index(["unit", "metric", "year"])
+    for year in (2021, 2025, 2030):  # Resolution 28-NQ/TW: cited by a mirror, by press and by VSS's own site
+        row = chosen.loc[("national:VN", "si_coverage_pct", year)]
+        assert row["document"].startswith("Nghị quyết 28") and row["source_rank"] == 1
+        assert "vss.gov.vn" in row["source"]
+    row = chosen.loc[("national:VN", "hi_coverage_pct", 2024)]  # Decision 546/QĐ-TTg, not the legal Q&A copy
+    assert row["value"] == 94.1 and "vss.gov.vn" in row["source"]

@@ -1,7 +1,11 @@
-"""Make data/reported_figures.csv: the verbatim reference rows plus how the app reads each one.
+"""Make data/reported_figures.csv: the verbatim reference rows, then the project's additions, plus how the app
+reads each one.
 
-Run once when data/reference/reported_figures.csv changes:  .venv/bin/python data/tools/curate_reference.py
-The first eight columns stay exactly as published in the reference; the added columns are:
+Run once when data/reference/reported_figures.csv or data/reference/additions.csv changes:
+    .venv/bin/python data/tools/curate_reference.py
+Rows come first from the team's verbatim reference file (never edited here), then from additions.csv (figures the
+project found later, same eight columns, see data/reference/ADDITIONS.md), in file order; both go through the same
+rules. The first eight columns stay exactly as published; the added columns are:
   metric_id     the catalog metric (or target metric) the row is read as; "compulsory SI only" counts become
                 si_compulsory_participants, target_si_voluntary_pct becomes target_si_voluntary_coverage_pct
   structure     legacy (63 provinces) or 2025 (34 provinces): rows about a merged 2025 province are 2025
@@ -9,6 +13,12 @@ The first eight columns stay exactly as published in the reference; the added co
   document      the document a target comes from, as the source names it
   document_rank 1 strategic resolution or provincial plan implementing it, 2 government / PM decision,
                 3 sector or annual plan, 4 press report naming no document (targets only; lower wins)
+  source_rank   who published the source of a target (targets only; lower wins between rows of the same document):
+                1 an official government, Party or state-agency domain (*.gov.vn, dangcongsan.vn, chinhphu.vn,
+                baochinhphu.vn, vbpl.vn, quochoi.vn), 2 any other source (press, legal databases), 3 a copy of another
+                site ("mirror of" in the source). So where the same document's target is cited both from an official
+                site and from a mirror, the official site is the one shown.
+  origin        reference (the verbatim file) or additions (additions.csv)
 """
 from __future__ import annotations
 
@@ -18,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "data" / "reference" / "reported_figures.csv"
+ADDITIONS = ROOT / "data" / "reference" / "additions.csv"
 OUT = ROOT / "data" / "reported_figures.csv"
 
 COMPULSORY_ONLY = re.compile(r"compulsory SI only|compulsory SI 'nearly|compulsory SI % of|compulsory SI as %", re.I)
@@ -43,6 +54,21 @@ DOCUMENTS = [  # (pattern on note or source, document, rank); first match wins
     (r"Party/NA/Government resolutions", "Nghị quyết của Đảng, Quốc hội, Chính phủ (theo báo chí)", 2),
 ]
 
+# Official publishers: the host of a target's source address ends with one of these (see source_rank above).
+OFFICIAL_DOMAINS = ("gov.vn", "dangcongsan.vn", "chinhphu.vn", "baochinhphu.vn", "vbpl.vn", "quochoi.vn")
+MIRROR = re.compile(r"\bmirror of\b", re.I)
+URL_HOST = re.compile(r"https?://([^/\s:?#]+)", re.I)
+
+
+def source_rank(source: str) -> int:
+    """1 official domain, 2 other, 3 mirror (the first address in the source decides; a mirror note wins)."""
+    if MIRROR.search(source):
+        return 3
+    m = URL_HOST.search(source)
+    host = m.group(1).lower() if m else ""
+    return 1 if any(host == d or host.endswith("." + d) for d in OFFICIAL_DOMAINS) else 2
+
+
 # Rows whose target document is only identifiable from the source address (line numbers in the reference file).
 DOCUMENT_BY_SOURCE = [
     (r"infographics-nam-2022-phan-dau", "Nghị quyết 01/NQ-CP (2022, dự thảo)", 2),
@@ -54,7 +80,8 @@ DOCUMENT_BY_SOURCE = [
 
 def interpret(row: dict) -> dict:
     metric, note, source = row["metric"], row["note"] or "", row["source"] or ""
-    out = {"metric_id": metric, "structure": "legacy", "target_kind": "", "document": "", "document_rank": ""}
+    out = {"metric_id": metric, "structure": "legacy", "target_kind": "", "document": "", "document_rank": "",
+           "source_rank": ""}
     if re.search(r"post-merger", note, re.I):
         out["structure"] = "2025"
     if metric == "si_participants" and COMPULSORY_ONLY.search(note):
@@ -85,6 +112,7 @@ def interpret(row: dict) -> dict:
                     break
             else:
                 out["document"], out["document_rank"] = "Theo báo chí", "4"
+        out["source_rank"] = str(source_rank(source))
     return out
 
 
@@ -93,18 +121,26 @@ def _floor_is_other_metric(row: dict) -> bool:
     return row["area_name"] == "Ha Noi" and row["metric"] == "target_ui_coverage_pct"
 
 
-def main() -> None:
-    with SRC.open(encoding="utf-8", newline="") as f:
+def read(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        fields = list(reader.fieldnames)
-        rows = list(reader)
-    added = ["metric_id", "structure", "target_kind", "document", "document_rank"]
+        return list(reader.fieldnames), list(reader)
+
+
+def main() -> None:
+    fields, rows = read(SRC)
+    extra_fields, extra = read(ADDITIONS) if ADDITIONS.exists() else (fields, [])
+    if extra_fields != fields:
+        raise SystemExit(f"{ADDITIONS.name}: columns {extra_fields} differ from {SRC.name}: {fields}")
+    added = ["metric_id", "structure", "target_kind", "document", "document_rank", "source_rank", "origin"]
     with OUT.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields + added, lineterminator="\n")
         writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, **interpret(row)})
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} rows")
+        for origin, part in (("reference", rows), ("additions", extra)):
+            for row in part:
+                writer.writerow({**row, **interpret(row), "origin": origin})
+    print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} reference rows + {len(extra)} additions = "
+          f"{len(rows) + len(extra)} rows")
 
 
 if __name__ == "__main__":

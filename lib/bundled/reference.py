@@ -3,7 +3,7 @@
 Where sources disagree on one unit, period and metric, every row is kept and one is preferred by this rule:
 1. the value the most sources agree on (within rounding: 0.5 % for counts and money, 0.1 point for rates);
 2. then the most precise value as published (more significant digits: 18.259 million before 18.25 million);
-3. then the row listed first in the reference file.
+3. then the row listed first in the curated file (the verbatim reference rows come before the additions).
 The others stay visible as alternatives on the Data page.
 """
 from __future__ import annotations
@@ -97,11 +97,12 @@ def _targets(df: pd.DataFrame) -> pd.DataFrame:
     t["year"] = t["year"].astype(int)
     t["value"] = t["value"].astype(float)
     t["document_rank"] = t["document_rank"].astype(int)
+    t["source_rank"] = t["source_rank"].astype(int)
     singles = t[t["target_kind"].isin(["point", "floor"])]
     rows = [
         dict(unit=r.unit, metric=r.metric, year=r.year, kind=r.target_kind, value=r.value, value_max=np.nan,
              document=r.document, document_rank=r.document_rank, source=r.source, note=r.note, status="published",
-             dataset=DATASET)
+             dataset=DATASET, source_rank=r.source_rank)
         for r in singles.itertuples()
     ]
     # A range is published as one row per bound: join the bounds of one document into one target.
@@ -111,7 +112,8 @@ def _targets(df: pd.DataFrame) -> pd.DataFrame:
         rows.append(dict(unit=unit, metric=metric, year=year, kind="range",
                          value=float(lows.min()) if len(lows) else float(highs.min()),
                          value_max=float(highs.max()) if len(highs) else np.nan, document=document,
-                         document_rank=int(g["document_rank"].min()), source=" | ".join(dict.fromkeys(g["source"])),
+                         document_rank=int(g["document_rank"].min()), source_rank=int(g["source_rank"].min()),
+                         source=" | ".join(dict.fromkeys(g["source"])),
                          note=" | ".join(n for n in dict.fromkeys(g["note"]) if n), status="published",
                          dataset=DATASET))
     return pd.DataFrame(rows)
