@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 import pandas as pd
 
 from lib import admin, metrics
-from lib.bundled import build
+from lib.bundled import paths as build_paths
 from lib.bundled import reference
 from lib.model import Dataset, choose_targets, normalise_observations, resolve
 from lib.targets import Target, target_for
@@ -25,13 +25,13 @@ def bundled(fresh: bool = False) -> tuple[Dataset, ...]:
 
 @lru_cache(maxsize=1)
 def _bundled() -> tuple[Dataset, ...]:
-    for path in (build.DENOMINATORS, build.DEMO):
+    for path in (build_paths.DENOMINATORS, build_paths.DEMO):
         if not path.exists():
-            raise FileNotFoundError(f"{path.relative_to(build.ROOT)} is missing: run `make build` "
+            raise FileNotFoundError(f"{path.relative_to(build_paths.ROOT)} is missing: run `make build` "
                                     "(or `python -m lib.bundled.build`) first")
-    den = Dataset("denominators", "bundled", normalise_observations(pd.read_parquet(build.DENOMINATORS)),
+    den = Dataset("denominators", "bundled", normalise_observations(pd.read_parquet(build_paths.DENOMINATORS)),
                   description="population and labour force estimates")
-    demo = Dataset("demo", "bundled", normalise_observations(pd.read_parquet(build.DEMO)),
+    demo = Dataset("demo", "bundled", normalise_observations(pd.read_parquet(build_paths.DEMO)),
                    description="deterministic demo panel")
     return den, demo, reference.dataset()
 
@@ -40,9 +40,9 @@ def _bundled() -> tuple[Dataset, ...]:
 def denominator_lookup() -> dict[tuple[str, int, str], float] | None:
     """(unit, year, metric) -> estimated population or labour force at year end, for the plausibility warnings of
     lib.ingest.validate; None before `make build` has made the denominators."""
-    if not build.DENOMINATORS.exists():
+    if not build_paths.DENOMINATORS.exists():
         return None
-    den = pd.read_parquet(build.DENOMINATORS, columns=["unit", "year", "period", "metric", "value"])
+    den = pd.read_parquet(build_paths.DENOMINATORS, columns=["unit", "year", "period", "metric", "value"])
     den = den[den["period"] == "FY"]
     return {(u, int(y), m): float(v) for u, y, m, v in zip(den["unit"], den["year"], den["metric"], den["value"])}
 
@@ -58,7 +58,7 @@ def fingerprint(datasets) -> str:
 
 @lru_cache(maxsize=1)
 def _bundled_resolved() -> pd.DataFrame | None:
-    return pd.read_parquet(build.RESOLVED) if build.RESOLVED.exists() else None
+    return pd.read_parquet(build_paths.RESOLVED) if build_paths.RESOLVED.exists() else None
 
 
 def _bundled_resolution_for(datasets: list[Dataset]) -> pd.DataFrame | None:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from lib import admin
-from lib.bundled import build
+from lib.bundled import paths as build
 from lib.bundled import demo
 from lib.bundled import reference
 from lib.store import bundled_store

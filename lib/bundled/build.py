@@ -11,16 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = ROOT / "data" / "build"
-DENOMINATORS = BUILD / "denominators.parquet"
-DEMO = BUILD / "demo_panel.parquet"
-RESOLVED = BUILD / "resolved_bundled.parquet"  # the bundled data resolved once, so the app starts fast
-STAMP = BUILD / "stamp.json"
+from lib.bundled.paths import BUILD, DEMO, DENOMINATORS, RESOLVED, ROOT, STAMP
 
 DATA_INPUTS = [
     "lib/admin.py", "lib/text.py", "lib/model.py", "lib/metrics.py", "lib/catalog/metrics.toml", "lib/bundled/reference.py",
-    "lib/bundled/denominators.py", "lib/bundled/demo.py", "lib/bundled/build.py", "lib/store.py", "data/reported_figures.csv", "data/aliases.csv",
+    "lib/bundled/denominators.py", "lib/bundled/demo.py", "lib/bundled/build.py", "lib/bundled/paths.py", "lib/store.py", "data/reported_figures.csv", "data/aliases.csv",
     "data/census2019_district_crosswalk.csv", "requirements.txt",
 ]
 
