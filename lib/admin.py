@@ -28,6 +28,9 @@ NATIONAL_ID = "national:VN"
 LEVELS = ("national", "province", "district", "province_2025", "commune")
 LEGACY_LEVELS = ("national", "province", "district")
 LEVELS_2025 = ("national", "province_2025", "commune")
+MAP_LEVELS = ("province", "province_2025", "district", "commune")  # the levels a map or a ranking can show
+PROVINCE_LEVELS = ("province", "province_2025")
+LOCAL_LEVELS = ("district", "commune")  # below a province: named with their province
 CODE_WIDTH = {"province": 2, "district": 3, "province_2025": 2, "commune": 5}
 PARENT_LEVEL = {"province": "national", "district": "province", "province_2025": "national", "commune": "province_2025"}
 CHILD_LEVEL = {v: k for k, v in PARENT_LEVEL.items() if k != "province_2025"} | {"province_2025": "commune"}

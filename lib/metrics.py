@@ -78,6 +78,22 @@ def headline_ids(domain: str = "coverage") -> list[str]:
     return [m.short for m in headline(domain)]
 
 
+DOMAINS = ("coverage", "collections")
+
+
+def all_headline_ids() -> list[str]:
+    """Every indicator a user can pick (the URL's `metric`, the CLI's choices): coverage first, then collections."""
+    return [s for d in DOMAINS for s in headline_ids(d)]
+
+
+def for_page(short: str | None, domain: str | None = None) -> Metric:
+    """The one rule for "which indicator does this page show": the view's indicator when it is a headline indicator of
+    the page's domain (any domain when None), else the domain's first headline indicator (HI coverage; % of plan on
+    a collections page)."""
+    shorts = headline_ids(domain) if domain else all_headline_ids()
+    return by_short(short if short in shorts else shorts[0])
+
+
 def stored_ids(domain: str | None = None) -> list[str]:
     """Metrics a dataset may carry: every count and money metric, and every rate (published rates are kept)."""
     return [m.id for m in catalog().values() if domain is None or m.domain == domain]

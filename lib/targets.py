@@ -23,6 +23,8 @@ import pandas as pd
 from lib import admin, metrics
 
 TARGET_KINDS = ("point", "floor", "range")
+TARGET_YEARS = (2025, 2030)  # the years of Resolution 28-NQ/TW and 20-NQ/TW targets every page compares with
+HORIZON = TARGET_YEARS[-1]  # forecasts and scenarios run to the last target year
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def target_for(chosen: pd.DataFrame, unit: str, metric: str, year: int) -> Targe
 
 
 def _parent(unit: str, level: str) -> str | None:
-    if level in ("province", "province_2025"):
+    if level in admin.PROVINCE_LEVELS:
         return admin.NATIONAL_ID
     parent = _parents().get(unit)
     return parent if isinstance(parent, str) and parent else admin.NATIONAL_ID

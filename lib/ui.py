@@ -170,7 +170,7 @@ def unit_label(uid: str, lg: str) -> str:
     if uid == admin.NATIONAL_ID or uid not in u.index:
         return t("common.national", lg)
     level = u.at[uid, "level"]
-    if level in ("district", "commune"):
+    if level in admin.LOCAL_LEVELS:
         return admin.display_name(uid, with_parent=True)
     if level == "province_2025":
         return area_label(uid, lg)

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 from lib import admin, metrics
 from lib.i18n import DEFAULT_LANG, LANGS
 
-MAP_LEVELS = ("province", "province_2025", "district", "commune")
+MAP_LEVELS = admin.MAP_LEVELS
 PAGES = ("", "map", "progress", "scenarios", "collections", "data")  # URL paths; "" is the Overview at /
 _PANEL = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 
@@ -45,7 +45,7 @@ PARAMS = tuple(f.name for f in fields(ViewState))
 
 
 def metric_choices() -> list[str]:
-    return metrics.headline_ids("coverage") + metrics.headline_ids("collections")
+    return metrics.all_headline_ids()
 
 
 def _first(value):
