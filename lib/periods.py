@@ -90,5 +90,25 @@ def label(year: int, code: str, lang: str) -> str:
         return str(year)
     if code.endswith("ytd"):
         return f"{year} (chưa rõ tháng)" if lang == "vi" else f"{year} (month not stated)"
-    month = int(code[5:7])
+    month = month_of(code)
     return f"tháng {month}/{year}" if lang == "vi" else f"{date(2000, month, 1):%b} {year}"
+
+
+def order(code: str) -> int:
+    """The one period order inside a year: a month-unknown point (0), months 1-12 in calendar order, the full year
+    last (13)."""
+    if code == FY:
+        return 13
+    if code.lower().endswith("ytd"):
+        return 0
+    return int(code[5:7])
+
+
+def month_of(code: str) -> int | None:
+    """7 for '2024-07'; None for the full year and for a point whose month is unknown."""
+    return None if code == FY or code.lower().endswith("ytd") else int(code[5:7])
+
+
+def code_for(year: int, month: int | None) -> str:
+    """The period code of a year and month; December and no month are the full year."""
+    return make(year, month).code
