@@ -7,7 +7,7 @@ from functools import cached_property, lru_cache
 
 import pandas as pd
 
-from lib import admin, metrics
+from lib import admin, metrics, periods
 from lib.bundled import paths as build_paths
 from lib.bundled import reference
 from lib.model import Dataset, choose_targets, normalise_observations, resolve
@@ -117,6 +117,14 @@ def bundled_store() -> "Store":
 @dataclass
 class Store:
     datasets: list[Dataset] = field(default_factory=list)
+    # Derived results other modules keep for this store's lifetime (one door instead of writes into __dict__).
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key, compute):
+        """The value computed once per store for `key` (a hashable tuple naming the module and its arguments)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @cached_property
     def observations(self) -> pd.DataFrame:
@@ -172,7 +180,7 @@ class Store:
                 & r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
         if sel.empty:
             return None
-        order = sel["period"].astype(str).map(_period_order)
+        order = sel["period"].astype(str).map(periods.order)
         return sel.assign(_o=order).sort_values(["year", "_o"]).iloc[-1]
 
     def years(self) -> list[int]:
@@ -199,10 +207,3 @@ class Store:
             return t
         return t[(t["unit"] == unit) & (t["metric"] == metric) & (t["year"] == year)]
 
-
-def _period_order(code: str) -> int:
-    if code == "FY":
-        return 13
-    if code.endswith("ytd"):
-        return 0
-    return int(code[5:7])
