@@ -13,7 +13,8 @@ from lib.i18n import t
 from lib.scenarios import model as sc
 from lib.scenarios import store as scenario_store
 from lib.scenarios import view_text
-from lib.scenarios.session import DENOMINATOR_FIELDS, ScenarioSession, campaign_years, denominator_rates
+from lib.scenarios.session import (DENOMINATOR_FIELDS, ScenarioSession, campaign_years, denominator_rates,
+                                   open_store)
 from lib.targets import TARGET_KINDS
 
 lang, view, store = ui.lang(), ui.view(), ui.get_store()
@@ -37,10 +38,7 @@ def say(message) -> None:
     getattr(st, kind)(t(key, lang, **{k: ui.text(v) if isinstance(v, str) else v for k, v in params.items()}))
 
 
-try:  # the configured scenario database; without it the what-if part still works
-    db, db_error = scenario_store.default_store(), None
-except Exception as exc:  # noqa: BLE001 - a bad URL or driver error is reported below
-    db, db_error = None, exc
+db, db_error = open_store()  # without a database the what-if part still works
 
 # 2/ the session: open a scenario the link names, let the draft follow the sidebar, show the last action's outcome ------
 inputs = sc.inputs_from_store(store, unit, metric.id)
@@ -115,9 +113,7 @@ def denominator_controls(current: sc.Scenario) -> None:
             t(f"scenarios.growth_{den_metric}", lang), min_value=-sc.DENOMINATOR_GROWTH_LIMIT,
             max_value=sc.DENOMINATOR_GROWTH_LIMIT, step=0.1, format="%.3f",
             help=t("scenarios.denominator_help", lang, rate=fmt.pct(rate, lang, 3)))
-        used = "scenarios.used_by_this" if den_metric == inputs.denominator_metric else "scenarios.not_used_by_this"
-        st.caption(t(used, lang, metric=metric.short_name(lang)) + (
-            " · " + t("scenarios.baseline_rate", lang, rate=fmt.pct(rate, lang, 3)) if rate is not None else ""))
+        st.caption(view_text.denominator_caption(den_metric, inputs.denominator_metric, metric, rate, lang))
 
 
 def results_view(result: sc.Result) -> None:
@@ -142,11 +138,8 @@ def results_view(result: sc.Result) -> None:
 @st.fragment
 def what_if() -> None:
     """A control change reruns only this part (not the sidebar or the saved list): well inside the 0.3 s budget."""
-    caption = f"{unit_name(unit)} · {metric.name(lang)}"
-    if loaded := session.loaded:
-        caption += " · " + t("scenarios.open_caption", lang, name=ui.text(loaded["name"]), version=loaded["version"])
-        caption += (" · " + t("scenarios.unsaved", lang)) if session.dirty else ""
-    st.caption(caption)
+    loaded = session.loaded and {**session.loaded, "name": ui.text(session.loaded["name"])}
+    st.caption(view_text.open_caption(unit_name(unit), metric, loaded, session.dirty, lang))
     ui.demo_banner(inputs.statuses, lang)
     controls, results = st.columns([1.15, 2], gap="large")
     with controls:
@@ -265,10 +258,7 @@ def compare_tab(listing) -> None:
     ui.show_table(pd.DataFrame(rows), height=36 + 35 * len(rows))
 
 
-try:
-    listing, deleted = session.saved() if db is not None else (None, None)
-except scenario_store.StoreUnavailable as exc:
-    listing, deleted, db_error = None, None, exc
+listing, deleted, db_error = session.saved_or_why(db_error)
 if listing is None:
     st.error(t("scenarios.msg.unavailable", lang, error=ui.text(db_error)))
 else:

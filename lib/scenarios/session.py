@@ -245,6 +245,15 @@ class ScenarioSession:
         everything = self.db.list(include_deleted=True)
         return [s for s in everything if not s.deleted], [s for s in everything if s.deleted]
 
+    def saved_or_why(self, db_error: Exception | None = None) -> tuple[list | None, list | None, Exception | None]:
+        """(live, deleted, None), or (None, None, why) when the database cannot be read."""
+        if self.db is None:
+            return None, None, db_error
+        try:
+            return (*self.saved(), None)
+        except scenario_store.StoreUnavailable as exc:
+            return None, None, exc
+
     def duplicate(self, name: str, new_name: str, author: str | None = None) -> bool:
         """Copy `name` to `new_name` (its version 1) and open the copy. True when done."""
         try:
@@ -328,6 +337,14 @@ def _latest_fields(latest: scenario_store.SavedScenario | None) -> dict:
 
 
 # -- the page's rules (plain functions) -------------------------------------------------------------------------------
+def open_store() -> tuple[scenario_store.ScenarioStore | None, Exception | None]:
+    """The configured scenario database (one connection pool per process), or None and why it cannot be opened."""
+    try:
+        return scenario_store.default_store(), None
+    except Exception as exc:  # noqa: BLE001 - a bad URL or driver error: the what-if part still works
+        return None, exc
+
+
 def default_extra_per_year(denominator) -> int:
     """A round default for 'persons a year': about 0.5 % of the latest denominator (0.5 points a year), two
     significant digits; 1,000 without a denominator."""

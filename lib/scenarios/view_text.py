@@ -9,6 +9,25 @@ from lib.i18n import t
 from lib.scenarios import model as sc
 
 
+def open_caption(area: str, metric: metrics.Metric, loaded: dict | None, dirty: bool, lang: str) -> str:
+    """The line above the what-if: area · indicator · the open scenario and its version · unsaved changes. The
+    scenario name is user text: the caller escapes it (it is passed in `loaded`)."""
+    caption = f"{area} · {metric.name(lang)}"
+    if loaded:
+        caption += " · " + t("scenarios.open_caption", lang, name=loaded["name"], version=loaded["version"])
+        if dirty:
+            caption += " · " + t("scenarios.unsaved", lang)
+    return caption
+
+
+def denominator_caption(den_metric: str, used_by: str | None, metric: metrics.Metric, rate: float | None,
+                        lang: str) -> str:
+    """Under a denominator control: whether this indicator uses it, and its baseline growth rate."""
+    key = "scenarios.used_by_this" if den_metric == used_by else "scenarios.not_used_by_this"
+    text = t(key, lang, metric=metric.short_name(lang))
+    return text + (" · " + t("scenarios.baseline_rate", lang, rate=fmt.pct(rate, lang, 3)) if rate is not None else "")
+
+
 def _delta(a, b, scale, formatter):
     if a is None or b is None or abs(b - a) < 1e-12:
         return None
