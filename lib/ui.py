@@ -153,7 +153,7 @@ def _write_back(name: str) -> None:
     value = st.session_state.get(f"_w_{name}")
     if name == "lang" and value is None:  # clicking the selected language again clears it: keep the language
         return
-    st.session_state[name] = value
+    change_view(**{name: value})
 
 
 def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:

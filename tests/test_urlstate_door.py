@@ -14,6 +14,8 @@ def _door_app():
     st.button("to 2020", key="year_2020", on_click=lambda: ui.change_view(year=2020, unit="district:412", month=None))
     st.button("bad", key="bad", on_click=lambda: ui.change_view(month=13))
 
+    ui.bound(st.selectbox, "level", "Level", ["province", "district"])
+    ui.bound(st.selectbox, "month", "Month", [None, 9, 13])  # 13: a page bug the door must catch
     st.write(f"view: {ui.view().year} {ui.view().unit}")
 
 
@@ -40,3 +42,13 @@ def test_a_bad_change_is_refused_naming_the_parameter_and_nothing_is_written():
     assert at.exception and "'month'" in at.exception[0].value
     assert "month" not in at.session_state
 
+
+
+def test_a_bound_widget_writes_through_the_door():
+    at = _open()
+    at.selectbox(key="_w_level").set_value("district").run()
+    assert not at.exception and at.session_state["level"] == "district"
+    at.selectbox(key="_w_month").set_value(9).run()
+    assert not at.exception and at.session_state["month"] == 9
+    at.selectbox(key="_w_month").set_value(13).run()
+    assert at.exception and "'month'" in at.exception[0].value
