@@ -40,7 +40,7 @@ def say(message) -> None:
 
 db, db_error = open_store()  # without a database the what-if part still works
 
-# 2/ the session: open a scenario the link names, let the draft follow the sidebar, show the last action's outcome ------
+# 2/ the session: open a scenario the link names, let the draft follow the sidebar, show the last action's outcome
 inputs = sc.inputs_from_store(store, unit, metric.id)
 session = ScenarioSession(st.session_state, db, unit, metric.id, inputs, change_view=ui.change_view)
 if session.open_named(view.scenario):
@@ -57,6 +57,9 @@ def fed(widget, key: str, value, on_change, *args, **kwargs):
     return widget(*args, key=key, on_change=lambda: on_change(st.session_state[key]), **kwargs)
 
 
+PERCENT = {"min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.2f"}  # a target's value control
+
+
 def target_controls(current: sc.Scenario) -> None:
     st.markdown(f"**{t('scenarios.targets', lang)}**")
     for year in sc.TARGET_YEARS:
@@ -68,12 +71,11 @@ def target_controls(current: sc.Scenario) -> None:
             t("scenarios.target_year", lang, year=year), TARGET_KINDS,
             format_func=lambda k: t(f"scenarios.kind.{k}", lang))
         fed(c2.number_input, f"sc_value_{year}", value, lambda v, y=year: session.set_target(y, value=float(v)),
-            t("scenarios.value_min" if kind == "range" else "scenarios.value", lang), min_value=0.0, max_value=100.0,
-            step=0.5, format="%.2f")
+            t("scenarios.value_min" if kind == "range" else "scenarios.value", lang), **PERCENT)
         if kind == "range":
             vmax = float(effective.value_max if effective and effective.value_max is not None else value)
             fed(c3.number_input, f"sc_vmax_{year}", vmax, lambda v, y=year: session.set_target(y, value_max=float(v)),
-                t("scenarios.value_max", lang), min_value=0.0, max_value=100.0, step=0.5, format="%.2f")
+                t("scenarios.value_max", lang), **PERCENT)
         st.caption(t("scenarios.baseline_target", lang, target=sc.target_text(base, lang),
                      status=t("target_status." + base.status, lang), document=ui.text(base.document))
                    if base is not None else t("scenarios.no_baseline_target", lang))
@@ -263,11 +265,10 @@ if listing is None:
     st.error(t("scenarios.msg.unavailable", lang, error=ui.text(db_error)))
 else:
     st.caption(t("scenarios.where", lang, backend=db.backend, count=len(listing)))
-    tab_save, tab_open, tab_compare = st.tabs([t("scenarios.tab_save", lang), t("scenarios.tab_open", lang),
-                                               t("scenarios.tab_compare", lang)])
-    with tab_save:
+    tabs = st.tabs([t(f"scenarios.tab_{tab}", lang) for tab in ("save", "open", "compare")])
+    with tabs[0]:
         save_tab()
-    with tab_open:
+    with tabs[1]:
         open_tab(listing, deleted)
-    with tab_compare:
+    with tabs[2]:
         compare_tab(listing)
