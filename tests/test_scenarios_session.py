@@ -153,7 +153,7 @@ def test_saving_without_a_name_says_why_and_writes_nothing(db):
     assert db.list() == []
 
 
-# -- a concurrent save: a conflict, never an overwrite; three ways out --------------------------------------------------
+# -- a concurrent save: a conflict, never an overwrite; three ways out -------------------------------------------------
 def _conflict(db) -> dict:
     """Lan opens version 1 and edits; Minh saves version 2 meanwhile; Lan's save finds the conflict."""
     state = {}
@@ -330,7 +330,7 @@ def test_denominator_rates_come_from_the_units_estimates():
     assert all(r is None or -5 < r < 5 for r in rates.values())  # a province grows by a few per cent a year at most
 
 
-# -- delete with confirmation, restore ----------------------------------------------------------------------------------
+# -- delete with confirmation, restore ---------------------------------------------------------------------------------
 def test_delete_asks_first_and_cancel_deletes_nothing(db):
     state = {}
     saved_draft(state, db, "Plan A")
@@ -396,3 +396,14 @@ def test_the_view_is_changed_only_with_checked_values(db):
     ScenarioSession(state, db, UNIT, METRIC, INPUTS, change_view=lambda **c: calls.append(c)).open("Plan A")
     assert calls == [{"scenario": "Plan A", "metric": "hi", "area": UNIT}]
     assert "scenario" not in state  # nothing written behind the door's back
+
+
+@pytest.mark.parametrize("name", ["   ", "bad\x01name"])
+def test_a_link_with_a_name_no_scenario_can_have_says_so(db, name):
+    saved_draft({}, db, "Plan A")
+    state = {"scenario": name}
+    s = session(state, db)
+    s.open("Plan A")
+    s.take_flash()
+    assert not session(state, db).open_named(name)  # said, never raised (also with a scenario open)
+    assert message(state, db)[:2] == ("error", "scenarios.msg.unreadable") and state["scenario"] is None

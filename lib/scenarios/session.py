@@ -145,9 +145,9 @@ class ScenarioSession:
         if not name or self.db is None:
             return False
         loaded = self.loaded
-        if loaded and scenario_store.name_key(loaded["name"]) == scenario_store.name_key(name):
-            return False
         try:
+            if loaded and scenario_store.name_key(loaded["name"]) == scenario_store.name_key(name):
+                return False
             self._open_saved(self.db.load(name))
             return True
         except scenario_store.NotFound as exc:
