@@ -114,17 +114,20 @@ def change_view(rerun_app: bool | None = None, **changes) -> urlstate.ViewState:
     The changes are checked by urlstate (an unknown name or a bad value raises ValueError naming it) and written
     under the view's own session keys. Nothing else is needed in a page's body or a widget callback: app.py writes
     the URL after the page runs, and a callback's rerun runs app.py. Inside a fragment's own run (a control of an
-    ``st.fragment``) a change of a filter drawn by app.py reruns the whole app at once, so the sidebar and the URL
-    follow; call it last in a callback then. ``rerun_app`` forces that rerun (True) or leaves it out (False, e.g. a
-    timer step that moves the year while the sidebar may lag)."""
+    ``st.fragment``) the URL is written at once, and a change of a filter drawn by app.py reruns the whole app, so
+    the sidebar follows too; call it last in a callback then. ``rerun_app`` forces that rerun (True) or leaves it
+    out (False, e.g. a timer step that moves the year while the sidebar may lag)."""
     checked = urlstate.validate_changes(changes)
     before = {name: st.session_state.get(name, getattr(urlstate.DEFAULT, name)) for name in checked}
     for name, value in checked.items():
         st.session_state[name] = value
+    in_fragment = _in_fragment_run()
     if rerun_app is None:
-        rerun_app = _in_fragment_run() and any(before[n] != checked[n] for n in checked if n in _DRAWN_BY_APP)
+        rerun_app = in_fragment and any(before[n] != checked[n] for n in checked if n in _DRAWN_BY_APP)
     if rerun_app:
         st.rerun()
+    if in_fragment:  # a fragment's run does not reach app.py's sync_url: the URL follows now
+        sync_url()
     return view()
 
 
