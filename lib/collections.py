@@ -33,7 +33,7 @@ HEADLINE = {"revenue_plan": PLAN_PCT, "arrears_ratio": ARREARS_PCT}  # short id 
 DEFAULT_SHORT = "revenue_plan"
 RANK_LEVELS = ("province", "province_2025", "district")
 PUBLISHED = ("reported", "uploaded")
-PANELS = ("month", "year", "ranking", "map")
+PANELS = ("month", "year", "ranking", "map")  # the page's main views: the values of the view state's `panel`
 FIRST_YEAR = 2015
 _STATUS_ORDER = {"demo": 0, "estimate": 1, "reported": 2, "uploaded": 3}  # the least certain first
 

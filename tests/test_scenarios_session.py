@@ -388,7 +388,7 @@ def test_a_message_is_shown_once(db):
     assert session(state, db).loaded["name"] == "Plan A"  # the rest of the state stays
 
 
-def test_the_view_is_changed_only_with_checked_values(db):
+def test_the_session_changes_the_view_only_through_its_door(db):
     """The session changes the shared view through the door it is given (the app's ui.change_view)."""
     calls = []
     state = {}
