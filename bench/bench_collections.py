@@ -31,7 +31,7 @@ def main() -> None:
     _ = store.resolved
     print(f"bundled store loaded: {time.perf_counter() - start:.3f} s (once per process)")
     start = time.perf_counter()
-    pnl = coll.panel(store)
+    pnl = coll.figure_index(store)
     print(f"collections panel built: {time.perf_counter() - start:.3f} s (once per process)")
 
     def rerun(level="province", panel="ranking"):

@@ -110,7 +110,7 @@ def build(store, unit: str, year: int, metric: str, lang: str, today: date | Non
                 sources.append(target.document or target.source)
         rows.append(row)
     # Collections: % of plan and arrears ratio for the year (the full year, else its latest month).
-    pnl = coll.panel(store)
+    pnl = coll.figure_index(store)
     code = coll.choose_period(year, None, coll.unit_periods(pnl, unit, year))
     for mid in (coll.PLAN_PCT, coll.ARREARS_PCT):
         f = coll.figure(pnl, unit, year, code, mid)

@@ -8,7 +8,7 @@ Values come from the resolved store (lib.store) with their status: the published
 national figures are ``reported`` and carry their source; the rest is ``demo``. A rate is as certain as its least
 certain input, so % of plan computed from a published amount and a demo plan is demo.
 
-The panel of collections figures is built once per resolved table (``panel(store)``); every query after that is a
+The index of collections figures is built once per resolved table (``figure_index(store)``); every query after that is a
 dictionary lookup or one boolean mask over ~22,000 rows, well inside a 0.3 s rerun.
 """
 from __future__ import annotations
@@ -33,14 +33,14 @@ HEADLINE = {"revenue_plan": PLAN_PCT, "arrears_ratio": ARREARS_PCT}  # short id 
 DEFAULT_SHORT = "revenue_plan"
 RANK_LEVELS = ("province", "province_2025", "district")
 PUBLISHED = ("reported", "uploaded")
-PANELS = ("month", "year", "ranking", "map")
+PANELS = ("month", "year", "ranking", "map")  # the page's main views: the values of the view state's `panel`
 FIRST_YEAR = 2015
 _STATUS_ORDER = {"demo": 0, "estimate": 1, "reported": 2, "uploaded": 3}  # the least certain first
 
 
-# -- the panel --------------------------------------------------------------------------------------------------------
+# -- the figure index -----------------------------------------------------------------------------------------------
 @dataclass
-class Panel:
+class FigureIndex:
     """Collections figures one row per (unit, year, period): for each metric its value, status, source, derived."""
     wide: pd.DataFrame
     rows: dict  # (unit, year, period) -> row position in wide
@@ -53,23 +53,23 @@ class Panel:
         return None if pos is None else self.wide.iloc[pos]
 
 
-_PANELS: dict[int, tuple[pd.DataFrame, Panel]] = {}
+_INDEXES: dict[int, tuple[pd.DataFrame, FigureIndex]] = {}
 
 
-def panel(store) -> Panel:
-    """The collections panel of a store (built once per resolved table, ~0.2 s)."""
+def figure_index(store) -> FigureIndex:
+    """Every collections figure of a store indexed by (unit, year, period) (built once per resolved table, ~0.2 s)."""
     resolved = store.resolved
-    hit = _PANELS.get(id(resolved))
+    hit = _INDEXES.get(id(resolved))
     if hit is not None and hit[0] is resolved:
         return hit[1]
-    built = build_panel(resolved)
-    if len(_PANELS) > 8:
-        _PANELS.clear()
-    _PANELS[id(resolved)] = (resolved, built)
+    built = build_figure_index(resolved)
+    if len(_INDEXES) > 8:
+        _INDEXES.clear()
+    _INDEXES[id(resolved)] = (resolved, built)
     return built
 
 
-def build_panel(resolved: pd.DataFrame) -> Panel:
+def build_figure_index(resolved: pd.DataFrame) -> FigureIndex:
     r = resolved[resolved["metric"].isin(ALL)]
     long = pd.DataFrame({
         "unit": r["unit"].astype(str).to_numpy(), "level": r["level"].astype(str).to_numpy(),
@@ -94,7 +94,7 @@ def build_panel(resolved: pd.DataFrame) -> Panel:
     pub = long[long["status"].isin(PUBLISHED) & ~long["derived"]].copy()
     pub["_order"] = pub["period"].map(_period_order)
     pub = pub.sort_values(["unit", "year", "_order", "metric"]).drop(columns="_order").reset_index(drop=True)
-    return Panel(wide=wide, rows=rows, periods_by_unit=by_unit, periods_by_level=by_level, published=pub)
+    return FigureIndex(wide=wide, rows=rows, periods_by_unit=by_unit, periods_by_level=by_level, published=pub)
 
 
 # -- periods ----------------------------------------------------------------------------------------------------------
@@ -227,12 +227,12 @@ def rank_units(level: str, focus: str) -> list[str]:
     return units.index.tolist()
 
 
-def level_periods(pnl: Panel, level: str, year: int) -> list[str]:
-    return pnl.periods_by_level.get((level, int(year)), [])
+def level_periods(figs: FigureIndex, level: str, year: int) -> list[str]:
+    return figs.periods_by_level.get((level, int(year)), [])
 
 
-def unit_periods(pnl: Panel, unit: str, year: int) -> list[str]:
-    return pnl.periods_by_unit.get((unit, int(year)), [])
+def unit_periods(figs: FigureIndex, unit: str, year: int) -> list[str]:
+    return figs.periods_by_unit.get((unit, int(year)), [])
 
 
 @dataclass
@@ -255,18 +255,18 @@ class Selection:
         return bool(self.month_options)
 
 
-def select(pnl: Panel, area: str, unit: str | None, year: int, month: int | None, level: str,
+def select(figs: FigureIndex, area: str, unit: str | None, year: int, month: int | None, level: str,
            lang: str = "vi") -> Selection:
     """Resolve a view (lib.urlstate.ViewState fields) into what the Collections page shows."""
     u = admin.units()
     notes = []
     start = unit if unit in u.index and u.at[unit, "level"] in ("national",) + RANK_LEVELS else area
-    available = unit_periods(pnl, start, year) or level_periods(pnl, "province", year)
+    available = unit_periods(figs, start, year) or level_periods(figs, "province", year)
     code = choose_period(year, month, available)
     focus, note = focus_unit(area, unit, year, code)
     if note:
         notes.append((note, {"old": unit_title(start, lang), "new": unit_title(focus, lang)}))
-    own = unit_periods(pnl, focus, year)
+    own = unit_periods(figs, focus, year)
     if own and code not in own:
         code = choose_period(year, month_of(code), own)
         available = own
@@ -323,19 +323,19 @@ def _cell(row: pd.Series | None, metric: str) -> tuple[float | None, str | None,
             bool(row[f"{metric}.derived"]))
 
 
-def figure(pnl: Panel, unit: str, year: int, code: str, metric: str) -> Figure:
-    row = pnl.row(unit, year, code)
+def figure(figs: FigureIndex, unit: str, year: int, code: str, metric: str) -> Figure:
+    row = figs.row(unit, year, code)
     value, status, source, derived = _cell(row, metric)
     prev_code = code if code == periods.FY else f"{int(year) - 1}{code[4:]}"
-    prev, prev_status, _, _ = _cell(pnl.row(unit, int(year) - 1, prev_code), metric)
+    prev, prev_status, _, _ = _cell(figs.row(unit, int(year) - 1, prev_code), metric)
     m = month_of(code)
     pace = (100.0 if code == periods.FY else (m / 12 * 100 if m else None)) if metric == PLAN_PCT else None
     return Figure(metrics.get(metric), int(year), code, value, status, source, derived, prev, prev_status, pace)
 
 
-def kpis(pnl: Panel, unit: str, year: int, code: str) -> list[Figure]:
+def kpis(figs: FigureIndex, unit: str, year: int, code: str) -> list[Figure]:
     """Revenue, % of plan, arrears, arrears ratio of one unit and period."""
-    return [figure(pnl, unit, year, code, m) for m in KPI_METRICS]
+    return [figure(figs, unit, year, code, m) for m in KPI_METRICS]
 
 
 def statuses_of(frame: pd.DataFrame, metric_ids=ALL) -> set[str]:
@@ -347,36 +347,36 @@ def statuses_of(frame: pd.DataFrame, metric_ids=ALL) -> set[str]:
     return out
 
 
-def ytd(pnl: Panel, unit: str, year: int) -> pd.DataFrame:
+def ytd(figs: FigureIndex, unit: str, year: int) -> pd.DataFrame:
     """Month by month inside a year (cumulative for money): month 1..12 (12 = the full year) with every metric."""
-    codes = unit_periods(pnl, unit, year)
+    codes = unit_periods(figs, unit, year)
     rows = []
     for code in codes:
         m = month_of(code) or (12 if code == periods.FY else None)
         if m is None:
             continue
-        r = pnl.row(unit, year, code)
+        r = figs.row(unit, year, code)
         rows.append({"month": m, "year": int(year), "period": code,
-                     **{c: r[c] for c in pnl.wide.columns if c.split(".")[0] in ALL}})
+                     **{c: r[c] for c in figs.wide.columns if c.split(".")[0] in ALL}})
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
     return frame.drop_duplicates("month", keep="first").sort_values("month").reset_index(drop=True)
 
 
-def yearly(pnl: Panel, unit: str, up_to: int, first: int = FIRST_YEAR) -> pd.DataFrame:
+def yearly(figs: FigureIndex, unit: str, up_to: int, first: int = FIRST_YEAR) -> pd.DataFrame:
     """Full-year figures by year (every metric), first..up_to."""
-    w = pnl.wide
+    w = figs.wide
     sel = w[(w["unit"] == unit) & (w["period"] == periods.FY) & (w["year"] >= first) & (w["year"] <= up_to)]
     return sel.sort_values("year").reset_index(drop=True)
 
 
-def ranking(pnl: Panel, level: str, units: list[str], year: int, code: str, metric: str) -> pd.DataFrame:
+def ranking(figs: FigureIndex, level: str, units: list[str], year: int, code: str, metric: str) -> pd.DataFrame:
     """Units at `level` for a period, ranked by `metric` (1 = best: highest % of plan, lowest arrears ratio).
 
     Columns: rank, unit, name, then every collections metric with .status and .source. Units without a value for the
     metric come last, unranked."""
-    w = pnl.wide
+    w = figs.wide
     sel = w[(w["level"] == level) & (w["year"] == int(year)) & (w["period"] == code)]
     sel = sel[sel["unit"].isin(units)].copy()
     u = admin.units()
@@ -392,7 +392,7 @@ def ranking(pnl: Panel, level: str, units: list[str], year: int, code: str, metr
 
 
 def published_sources(frame: pd.DataFrame, metric_ids=ALL) -> list[str]:
-    """The sources of the published (non-derived) figures in a panel slice (a ranking, a year's months)."""
+    """The sources of the published (non-derived) figures in a slice of the index (a ranking, a year's months)."""
     out: list[str] = []
     for m in metric_ids:
         if f"{m}.status" not in frame.columns:
@@ -404,9 +404,9 @@ def published_sources(frame: pd.DataFrame, metric_ids=ALL) -> list[str]:
     return out
 
 
-def published_figures(pnl: Panel, unit: str | None = None) -> pd.DataFrame:
+def published_figures(figs: FigureIndex, unit: str | None = None) -> pd.DataFrame:
     """The published collections figures (every unit, or one unit and the units it merged from or into)."""
-    pub = pnl.published
+    pub = figs.published
     if unit is not None:
         u = admin.units()
         related = {unit}
@@ -602,3 +602,58 @@ def ranking_chart(rank: pd.DataFrame, metric: str, lang: str, limit: int = 40, b
         y=y, x=x, text="value_text:N")
     height = max(120, bar_height * len(data))
     return alt.layer(bars, labels).properties(height=height, **_title(title))
+
+
+# -- what the page shows and the view changes it asks for -------------------------------------------------------------
+def shown_panel(panel: str | None) -> str:
+    """The main view shown: the one the view state names, else the first (the month-by-month curve)."""
+    return panel if panel in PANELS else PANELS[0]
+
+
+def figure_label(f: Figure, lang: str) -> str:
+    """A KPI card's label: a rate by its short name, an amount with its unit (billion VND)."""
+    return f.metric.short_name(lang) if f.metric.kind == "rate" else t(f"collections.kpi.{f.metric.id}", lang)
+
+
+def figure_value_text(f: Figure, lang: str) -> str:
+    """Rates with two decimals; amounts in billion VND (the unit is in the label); no figure says so."""
+    if f.value is None:
+        return t("collections.no_value", lang)
+    if f.metric.kind == "rate":
+        return fmt.pct(f.value, lang, 2)
+    return fmt.number(f.value, lang, 0 if f.value >= 100 else 1)
+
+
+def figure_change_text(f: Figure, lang: str) -> str | None:
+    """The change on the same period a year earlier: points for a rate, per cent for an amount; None without one."""
+    if f.change is None:
+        return None
+    if f.metric.kind == "rate":
+        return fmt.points(f.change, lang)
+    return ("+" if f.change > 0 else "") + fmt.pct(f.change, lang, 1)
+
+
+def level_text(level: str, area: str, area_name: str, lang: str) -> str:
+    """'provinces', 'districts of Nghệ An', 'all districts' (districts with the nation as the area)."""
+    if level == "district" and area == admin.NATIONAL_ID:
+        return t("collections.level_district_all", lang)
+    return t(f"collections.level_{level}", lang, area=area_name)
+
+
+def row_unit(selection, ids: list[str]) -> str | None:
+    """The unit of the table row a click selected (`selection` as Streamlit gives it), or None."""
+    rows = (selection or {}).get("rows") or []
+    return ids[rows[0]] if rows and rows[0] < len(ids) else None
+
+
+def view_of_published(row, area: str) -> dict:
+    """The view that shows a published figure (a row of ``published_figures``): its year and month, its unit as the
+    area (national, a province, a 2025 province) or as the selected unit inside the current area (a district)."""
+    unit = str(row["unit"])
+    level = unit.split(":")[0]
+    changes = {"area": unit if level in ("national", "province", "province_2025") else area,
+               "unit": unit if level == "district" else None,
+               "year": int(row["year"]), "month": month_of(str(row["period"]))}
+    if level == "province_2025":
+        changes["level"] = "province_2025"
+    return changes

@@ -1,7 +1,8 @@
 """The small set of Streamlit helpers shared by the pages (the only module in lib/ that imports streamlit).
 
 For pages:
-- data and view: ``get_store()``, ``view()``, ``lang()``, ``bound(widget, name, ...)``;
+- data and view: ``get_store()``, ``view()``, ``lang()``, ``bound(widget, name, ...)``, ``change_view(**changes)`` (the
+  one way a page changes the shared view: checked by urlstate, never a raw session key);
 - presenter mode: ``presenting()`` (True when the view is being presented: draw only the page's main view, no
   controls), ``source_line(sources, lang, statuses)`` (the one line under a presented view saying where its numbers
   come from), ``title(text, subtitle)``;
@@ -102,6 +103,44 @@ def sync_url() -> None:
         st.query_params.from_dict(wanted)
 
 
+# The view parameters drawn outside a page (sidebar filters, language, presenter mode): a change of one of them made
+# during a fragment's own run reruns the whole app, so the sidebar follows (a fragment run redraws only itself).
+_DRAWN_BY_APP = ("lang", "metric", "year", "area", "present")
+
+
+def change_view(rerun_app: bool | None = None, **changes) -> urlstate.ViewState:
+    """The one way a page changes the shared view (``ui.change_view(unit=uid, month=None)``); returns the new view.
+
+    The changes are checked by urlstate (an unknown name or a bad value raises ValueError naming it) and written
+    under the view's own session keys. Nothing else is needed in a page's body or a widget callback: app.py writes
+    the URL after the page runs, and a callback's rerun runs app.py. Inside a fragment's own run (a control of an
+    ``st.fragment``) the URL is written at once, and a change of a filter drawn by app.py reruns the whole app, so
+    the sidebar follows too; call it last in a callback then. ``rerun_app`` forces that rerun (True) or leaves it
+    out (False, e.g. a timer step that moves the year while the sidebar may lag)."""
+    checked = urlstate.validate_changes(changes)
+    before = {name: st.session_state.get(name, getattr(urlstate.DEFAULT, name)) for name in checked}
+    for name, value in checked.items():
+        st.session_state[name] = value
+    in_fragment = _in_fragment_run()
+    if rerun_app is None:
+        rerun_app = in_fragment and any(before[n] != checked[n] for n in checked if n in _DRAWN_BY_APP)
+    if rerun_app:
+        st.rerun()
+    if in_fragment:  # a fragment's run does not reach app.py's sync_url: the URL follows now
+        sync_url()
+    return view()
+
+
+def _in_fragment_run() -> bool:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+    except ImportError:  # a Streamlit without this internal: a full run is assumed
+        return False
+    return bool(ctx and getattr(ctx, "fragment_ids_this_run", None))
+
+
 def bound(widget, name: str, *args, **kwargs):
     """Draw a widget that edits the view state `name`.
 
@@ -117,7 +156,7 @@ def _write_back(name: str) -> None:
     value = st.session_state.get(f"_w_{name}")
     if name == "lang" and value is None:  # clicking the selected language again clears it: keep the language
         return
-    st.session_state[name] = value
+    change_view(**{name: value})
 
 
 def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:

@@ -136,3 +136,94 @@ def link(state: ViewState, page: str = "", base: str = "") -> str:
     query = urlencode(to_query(state))
     path = page_path(page)
     return f"{base.rstrip('/')}{path}" + (f"?{query}" if query else "")
+
+
+# -- changes made by a page (the view door, ui.change_view) ------------------------------------------------------------
+def _year(value):
+    if value is not None and not (_is_int(value) and 2000 <= int(value) <= 2100):
+        raise ValueError
+    return None if value is None else int(value)
+
+
+def _month(value):
+    if value is not None and not (_is_int(value) and 1 <= int(value) <= 12):
+        raise ValueError
+    return None if value is None else int(value)
+
+
+def _is_int(value) -> bool:
+    import numbers
+
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _one_of(choices):
+    def check(value):
+        if value not in choices():
+            raise ValueError
+        return value
+    return check
+
+
+def _unit_or_none(value):
+    if value is not None and value not in admin.units().index:
+        raise ValueError
+    return value
+
+
+def _scenario(value):
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 120:
+        raise ValueError
+    return value or None
+
+
+def _flag(value):
+    if not isinstance(value, bool):
+        raise ValueError
+    return value
+
+
+def _panel(value):
+    if value is not None and not (isinstance(value, str) and _PANEL.match(value)):
+        raise ValueError
+    return value
+
+
+# One rule per view parameter for values a page sets (a URL's text is read by from_query).
+_CHANGE_RULES = {
+    "lang": _one_of(lambda: LANGS),
+    "metric": _one_of(metric_choices),
+    "year": _year,
+    "area": _one_of(lambda: admin.units().index),
+    "level": _one_of(lambda: MAP_LEVELS),
+    "unit": _unit_or_none,
+    "scenario": _scenario,
+    "present": _flag,
+    "month": _month,
+    "panel": _panel,
+}
+
+
+def validate_changes(changes: Mapping) -> dict:
+    """The view changes a page asks for, checked and normalised (numbers as int, an empty scenario name as None).
+
+    An unknown parameter name or a bad value raises ValueError naming it: a page asking for a view the URL could
+    not describe is a programming error, caught by the page's tests, never written into the shared view."""
+    out = {}
+    for name, value in dict(changes).items():
+        if name not in PARAMS:
+            raise ValueError(f"unknown view parameter {name!r} (known: {', '.join(PARAMS)})")
+        rule = _CHANGE_RULES.get(name)
+        if rule is None:  # a parameter without its own rule: a value of its default's type, or None
+            default = getattr(DEFAULT, name)
+            if value is not None and default is not None and not isinstance(value, type(default)):
+                raise ValueError(f"bad value {value!r} for view parameter {name!r}")
+            out[name] = value
+            continue
+        try:
+            out[name] = rule(value)
+        except (ValueError, TypeError):
+            raise ValueError(f"bad value {value!r} for view parameter {name!r}") from None
+    return out

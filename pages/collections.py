@@ -14,16 +14,15 @@ lang = ui.lang()
 view = ui.view()
 store = ui.get_store()
 presenting = ui.presenting()
-pnl = coll.panel(store)
+figs = coll.figure_index(store)
 metric_id = coll.HEADLINE.get(view.metric, coll.PLAN_PCT)
 metric = metrics.get(metric_id)
-sel = coll.select(pnl, view.area, view.unit, view.year, view.month, view.level, lang)
+sel = coll.select(figs, view.area, view.unit, view.year, view.month, view.level, lang)
 
 # The view state says what the page shows, so the URL and the copied link reopen exactly this. The level is left as
 # asked: from July 2025 (or for communes) the page shows 34 provinces by rule, and an earlier year gets it back.
-st.session_state["month"] = sel.month
-panel = view.panel if view.panel in coll.PANELS else coll.PANELS[0]
-st.session_state["panel"] = panel
+panel = coll.shown_panel(view.panel)
+ui.change_view(month=sel.month, panel=panel)
 
 unit_name = coll.unit_title(sel.focus, lang) if sel.focus.startswith("province_2025") else \
     ui.unit_label(sel.focus, lang)
@@ -41,11 +40,9 @@ def _pick_unit(key: str) -> None:
         picked = (selection or {}).get(vlmaps.SELECT_PARAM) or []
         uid = picked[0].get("uid") if picked else None
     else:
-        rows = (selection or {}).get("rows") or []
-        ids = st.session_state.get("_coll_rank_ids", [])
-        uid = ids[rows[0]] if rows and rows[0] < len(ids) else None
+        uid = coll.row_unit(selection, st.session_state.get("_coll_rank_ids", []))
     if uid:
-        st.session_state["unit"] = uid
+        ui.change_view(unit=uid)
 
 
 def controls() -> None:
@@ -55,13 +52,11 @@ def controls() -> None:
         st.session_state["_w_month"] = sel.month or 12
         st.selectbox(t("collections.control_period", lang), [m or 12 for m in sel.month_options], key="_w_month",
                      format_func=lambda m: coll.month_label(sel.year, None if m == 12 else m, lang),
-                     on_change=lambda: st.session_state.update(month=None if st.session_state["_w_month"] == 12
-                                                               else st.session_state["_w_month"]))
+                     on_change=lambda: ui.change_view(month=None if st.session_state["_w_month"] == 12
+                                                      else st.session_state["_w_month"]))
     with c2:
         area_name = ui.unit_label(view.area, lang)
-        level_text = lambda lv: t("collections.level_district_all", lang) \
-            if lv == "district" and view.area == urlstate.DEFAULT.area \
-            else t(f"collections.level_{lv}", lang, area=area_name)  # noqa: E731
+        level_text = lambda lv: coll.level_text(lv, view.area, area_name, lang)  # noqa: E731
         if view.level in sel.level_options:
             ui.bound(st.selectbox, "level", t("collections.control_level", lang), sel.level_options,
                      format_func=level_text)
@@ -69,7 +64,7 @@ def controls() -> None:
             st.selectbox(t("collections.control_level", lang), sel.level_options, format_func=level_text,
                          index=sel.level_options.index(sel.level), disabled=len(sel.level_options) == 1,
                          key="_coll_level_fixed",
-                         on_change=lambda: st.session_state.update(level=st.session_state["_coll_level_fixed"]))
+                         on_change=lambda: ui.change_view(level=st.session_state["_coll_level_fixed"]))
     with c3:
         ui.bound(st.segmented_control, "panel", t("collections.control_panel", lang), list(coll.PANELS),
                  format_func=lambda p: t(f"collections.panel_{p}", lang), selection_mode="single", required=True)
@@ -77,24 +72,9 @@ def controls() -> None:
         b1, b2 = st.columns([3, 2], vertical_alignment="center")
         b1.markdown(t("collections.selected", lang, unit=ui.text(unit_name)))
         b2.button(t("collections.back_to", lang, area=ui.unit_label(view.area, lang)), icon=":material/undo:",
-                  on_click=lambda: st.session_state.update(unit=None), key="coll_back")
+                  on_click=lambda: ui.change_view(unit=None), key="coll_back")
     for key, params in sel.notes:
         st.caption(t(key, lang, **params))
-
-
-def _value_text(f: coll.Figure) -> str:
-    """Rates with two decimals; amounts in billion VND (the unit is in the label)."""
-    if f.metric.kind == "rate":
-        return fmt.pct(f.value, lang, 2)
-    return fmt.number(f.value, lang, 0 if f.value >= 100 else 1)
-
-
-def _change_text(f: coll.Figure) -> str | None:
-    if f.change is None:
-        return None
-    if f.metric.kind == "rate":
-        return fmt.points(f.change, lang)
-    return ("+" if f.change > 0 else "") + fmt.pct(f.change, lang, 1)
 
 
 def kpi_cards(figures: list) -> None:
@@ -102,11 +82,9 @@ def kpi_cards(figures: list) -> None:
     (published figures) source."""
     for column, f in zip(st.columns(len(figures)), figures):
         with column, st.container(border=True):
-            label = f.metric.short_name(lang) if f.metric.kind == "rate" else \
-                t(f"collections.kpi.{f.metric.id}", lang)
-            change = _change_text(f)
-            st.metric(label, _value_text(f) if f.value is not None else t("collections.no_value", lang),
-                      delta=change, delta_color="inverse" if f.metric.direction < 0 else "normal",
+            change = coll.figure_change_text(f, lang)
+            st.metric(coll.figure_label(f, lang), coll.figure_value_text(f, lang), delta=change,
+                      delta_color="inverse" if f.metric.direction < 0 else "normal",
                       delta_description=t("collections.vs_last_year", lang, year=sel.year - 1) if change else None,
                       help=f.metric.description.get(lang, ""))
             status = f"**{status_label(f.status, lang)}**" if f.status else "–"
@@ -173,21 +151,12 @@ def map_view(rank: pd.DataFrame, title: list, stem: str) -> None:
 
 
 def published_section() -> None:
-    published = coll.published_figures(pnl)
+    published = coll.published_figures(figs)
 
-    def go_to() -> None:
+    def go_to() -> None:  # a click on a published figure opens the view that shows it
         rows = (st.session_state.get("coll_published") or {}).get("selection", {}).get("rows") or []
-        if not rows:
-            return
-        r = published.iloc[rows[0]]
-        unit = str(r["unit"])
-        level = unit.split(":")[0]
-        st.session_state["area"] = unit if level in ("national", "province", "province_2025") else view.area
-        st.session_state["unit"] = unit if level == "district" else None
-        st.session_state["year"] = int(r["year"])
-        st.session_state["month"] = coll.month_of(str(r["period"]))
-        if level == "province_2025":
-            st.session_state["level"] = "province_2025"
+        if rows:
+            ui.change_view(**coll.view_of_published(published.iloc[rows[0]], view.area))
 
     with st.expander(t("collections.published_title", lang), expanded=False):
         st.caption(t("collections.published_intro", lang))
@@ -204,7 +173,7 @@ banner = st.container()  # the demo notice goes above the figures, once every sh
 if not sel.has_data:
     st.info(t("collections.no_data", lang, unit=unit_name, period=money_period))
 else:
-    figures = coll.kpis(pnl, sel.focus, sel.year, sel.period)
+    figures = coll.kpis(figs, sel.focus, sel.year, sel.period)
     shown_statuses: set[str] = set()
     sources: list[str] = []
     chart_note = None
@@ -213,8 +182,8 @@ else:
         shown_statuses |= set().union(*(f.statuses for f in figures))
         sources += [f.source for f in figures if f.published]
     if panel == "month":
-        current = coll.ytd(pnl, sel.focus, sel.year)
-        previous = coll.ytd(pnl, sel.focus, sel.year - 1)
+        current = coll.ytd(figs, sel.focus, sel.year)
+        previous = coll.ytd(figs, sel.focus, sel.year - 1)
         shown_statuses |= coll.statuses_of(current, [metric_id]) | coll.statuses_of(previous, [metric_id])
         title = t("collections.chart_month", lang, indicator=indicator, unit=unit_name, year=sel.year,
                   previous=sel.year - 1)
@@ -222,18 +191,16 @@ else:
                  f"collections_{metric.short}_{sel.focus}_{sel.year}_by_month")
         chart_note = t("collections.chart_month_pace", lang) if metric_id == coll.PLAN_PCT else None
     elif panel == "year":
-        frame = coll.yearly(pnl, sel.focus, sel.year)
+        frame = coll.yearly(figs, sel.focus, sel.year)
         shown_statuses |= coll.statuses_of(frame, [metric_id])
         title = t("collections.chart_year", lang, indicator=indicator, unit=unit_name)
         ui.chart(coll.yearly_chart(frame, metric_id, lang, height=170 if presenting else 320, title=title),
                  f"collections_{metric.short}_{sel.focus}_by_year")
     else:
-        rank = coll.ranking(pnl, sel.level, sel.units, sel.year, sel.rank_period, metric_id)
+        rank = coll.ranking(figs, sel.level, sel.units, sel.year, sel.rank_period, metric_id)
         shown_statuses |= coll.statuses_of(rank, [metric_id] if presenting else coll.ALL)
         sources += coll.published_sources(rank, [metric_id] if presenting else coll.ALL)
-        level_text = t("collections.level_district_all", lang) if sel.level == "district" and \
-            view.area == urlstate.DEFAULT.area else t(f"collections.level_{sel.level}", lang,
-                                                      area=ui.unit_label(view.area, lang))
+        level_text = coll.level_text(sel.level, view.area, ui.unit_label(view.area, lang), lang)
         rank_period = coll.period_label(sel.year, sel.rank_period, lang, money=metric_id == coll.PLAN_PCT)
         stem = f"collections_{metric.short}_{sel.level}_{sel.year}_{sel.rank_period}"
         if panel == "ranking":

@@ -205,3 +205,43 @@ def test_saving_without_a_name_says_why_and_writes_nothing(db_url):
     at.button(key="sc_save").click().run()
     assert t("scenarios.msg.invalid_name", "vi", error="").split(":")[0] in texts(at.error)
     assert ss.ScenarioStore(db_url).list() == []
+
+
+def test_a_conflict_can_open_theirs_or_be_dismissed_and_a_message_shows_once(db_url):
+    at = open_page("en")
+    save(at, "Shared plan")
+    assert "Shared plan" in texts(at.success)
+    at.run()  # the next run: the message was shown once
+    assert "Shared plan" not in texts(at.success)
+    store = ss.ScenarioStore(db_url)
+    first = store.load("Shared plan")
+    theirs = {**first.payload, "growth": {**first.payload["growth"], "kind": "coverage_growth",
+                                          "points_per_year": 2.5}}
+    store.save("Shared plan", theirs, author="Minh", expected_version=1)
+
+    at.radio(key="sc_growth_kind").set_value("extra_participants").run()
+    at.button(key="sc_save").click().run()
+    assert "Minh" in texts(at.error)
+    at.button(key="sc_conflict_dismiss").click().run()  # keep editing: the conflict goes, my edit stays
+    assert "Minh" not in texts(at.error) and at.radio(key="sc_growth_kind").value == "extra_participants"
+
+    at.button(key="sc_save").click().run()
+    at.button(key="sc_conflict_open").click().run()  # open theirs instead
+    assert at.radio(key="sc_growth_kind").value == "coverage_growth"
+    assert at.number_input(key="sc_points").value == 2.5
+    assert at.button(key="sc_save").label == t("scenarios.save_version", "en", version=3)
+    assert [h.version for h in store.history("Shared plan")] == [1, 2]  # nothing of mine was written
+
+
+def test_new_starts_from_the_baseline_and_an_older_version_opens_from_the_history(db_url):
+    at = open_page("en")
+    at.radio(key="sc_growth_kind").set_value("coverage_growth").run()
+    at.number_input(key="sc_points").set_value(1.0).run()
+    save(at, "Plan")
+    at.number_input(key="sc_points").set_value(2.0).run()
+    at.button(key="sc_save").click().run()
+    at.button(key="sc_new").click().run()
+    assert at.session_state["scenario"] is None and at.radio(key="sc_growth_kind").value == "trend"
+    at.selectbox(key="sc_history_version").set_value(1).run()
+    at.button(key="sc_open_version").click().run()
+    assert at.number_input(key="sc_points").value == 1.0 and at.session_state["scenario"] == "Plan"

@@ -70,3 +70,37 @@ def test_overview_link_is_the_root_and_a_link_without_a_host_is_relative():
 ])
 def test_base_of_drops_the_page_path_only(url, base):
     assert base_of(url) == base
+
+
+# -- the door pages change the view through (ui.change_view checks with validate_changes) -----------------------------
+def test_a_page_change_is_checked_and_normalised():
+    import numpy as np
+
+    checked = urlstate.validate_changes({"year": np.int64(2020), "month": None, "unit": "district:412",
+                                         "area": "province:40", "panel": "ranking", "scenario": "", "present": True})
+    assert checked == {"year": 2020, "month": None, "unit": "district:412", "area": "province:40",
+                       "panel": "ranking", "scenario": None, "present": True}
+    assert type(checked["year"]) is int  # a numpy year from a table row is written as a plain int
+    assert urlstate.validate_changes({}) == {}
+
+
+@pytest.mark.parametrize("name,value", [("lang", "fr"), ("metric", "gdp"), ("year", "2020"), ("year", 1850),
+                                        ("year", True), ("area", "province:99"), ("area", None), ("unit", "<x>"),
+                                        ("level", "ward"), ("month", 13), ("month", 0), ("panel", "a b"),
+                                        ("present", "yes"), ("scenario", "x" * 121), ("metric", None)])
+def test_a_bad_value_from_a_page_is_refused_naming_the_parameter(name, value):
+    with pytest.raises(ValueError, match=repr(name)):
+        urlstate.validate_changes({name: value})
+
+
+def test_an_unknown_view_parameter_is_refused():
+    with pytest.raises(ValueError, match="'colour'"):
+        urlstate.validate_changes({"colour": "gap_2030"})
+    with pytest.raises(ValueError, match="'_w_year'"):
+        urlstate.validate_changes({"_w_year": 2020})  # a widget's key is not the view
+
+
+def test_every_view_parameter_has_a_rule_for_page_changes():
+    """A parameter added to ViewState is accepted by the door with a value of the URL's round trip."""
+    assert urlstate.validate_changes({n: getattr(FULL, n) for n in urlstate.PARAMS}) == \
+        {n: getattr(FULL, n) for n in urlstate.PARAMS}
