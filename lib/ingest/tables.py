@@ -1,0 +1,239 @@
+"""Find the table in a report as offices keep it: title rows above a header of one to three levels with merged cells,
+flattened into one name per column.
+
+`sheets(name, data)` reads every sheet of an .xlsx workbook (or the one table of a CSV) into a `Grid` of cells with
+the row numbers Excel shows; `find_table(grid)` finds the header by scoring rows against the headings catalog
+(lib/catalog/headings.toml) and returns a `Table`: title lines above, header rows, one `Column` per column (the
+user's own heading, flattened: "BHYT / Tỷ lệ"), and the body rows under the header.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lib.ingest import headings
+from lib.ingest.problems import Problem
+from lib.ingest.readers import _decode, _excel_value
+
+MAX_HEADER_SEARCH = 40  # header rows are looked for among the first rows of a sheet
+MAX_DEPTH = 3  # header levels
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+@dataclass
+class Grid:
+    sheet: str  # sheet name ("" for a CSV)
+    rows: list[list]  # cell values; trailing empty cells trimmed
+    numbers: list[int]  # the row number the user sees (Excel row, CSV line), one per row
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row1, col1, row2, col2), 1-based
+
+    def cell(self, i: int, j: int):
+        row = self.rows[i]
+        return row[j] if j < len(row) else None
+
+
+@dataclass
+class Column:
+    index: int  # 0-based position in the sheet
+    heading: str  # the user's heading, levels joined with " / "
+    leaf: str  # the last header level alone
+    target: str | None  # metric id or role understood from the catalog; None = ignored
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index + 1)
+
+
+@dataclass
+class Table:
+    sheet: str
+    title: list[str]  # text of the rows above the header
+    header_rows: list[int]  # Excel row numbers of the header levels
+    columns: list[Column]
+    body: list[tuple[int, list]]  # (Excel row, cells) under the header, blank rows included
+    score: int = 0
+
+
+def column_letter(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+# -- reading -------------------------------------------------------------------------------------------------------
+def sheets(name: str, data: bytes) -> tuple[list[Grid], list[Problem]]:
+    suffix = Path(name).suffix.lower()
+    if not data:
+        return [], [Problem(name, None, None, "empty_file")]
+    if suffix in (".xlsx", ".xlsm"):
+        return _excel(name, data)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _csv(name, data)
+    if suffix == ".xls":
+        return [], [Problem(name, None, None, "old_excel")]
+    return [], [Problem(name, None, None, "unsupported_format", {"suffix": suffix or "?"})]
+
+
+def _excel(name: str, data: bytes) -> tuple[list[Grid], list[Problem]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as err:  # noqa: BLE001 - any unreadable workbook is reported, not raised
+        return [], [Problem(name, None, None, "bad_excel", {"error": str(err)[:200]})]
+    grids = []
+    try:
+        for ws in book.worksheets:
+            rows, numbers = [], []
+            for r, cells in enumerate(ws.iter_rows(), start=1):
+                values = [_excel_value(c) for c in cells]
+                while values and _blank(values[-1]):
+                    values.pop()
+                if values:
+                    rows.append(values)
+                    numbers.append(r)
+            merged = []
+            path = getattr(ws, "_worksheet_path", None)
+            if path:  # read-only sheets do not list merged ranges: read them from the sheet's XML
+                xml = book._archive.read(path)
+                tail = xml[xml.rfind(b"</sheetData>"):] if b"</sheetData>" in xml else xml
+                merged = [(int(r1), _column_number(c1), int(r2), _column_number(c2))
+                          for c1, r1, c2, r2 in _MERGE.findall(tail)]
+            grids.append(Grid(ws.title, rows, numbers, merged))
+    except Exception as err:  # noqa: BLE001
+        return [], [Problem(name, None, None, "bad_excel", {"error": str(err)[:200]})]
+    finally:
+        book.close()
+    return grids, []
+
+
+def _csv(name: str, data: bytes) -> tuple[list[Grid], list[Problem]]:
+    text, problems = _decode(name, data)
+    if text is None:
+        return [], problems
+    lines = text.splitlines()[:MAX_HEADER_SEARCH]
+    best, best_n = ",", 0
+    for delim in (",", ";", "\t"):
+        n = max((len(next(csv.reader([ln], delimiter=delim), [])) for ln in lines if ln.strip()), default=0)
+        if n > best_n:
+            best, best_n = delim, n
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
+    rows, numbers, before = [], [], 0
+    for record in reader:
+        start, before = before + 1, reader.line_num
+        values = [c if c.strip() else None for c in record]
+        while values and values[-1] is None:
+            values.pop()
+        if values:
+            rows.append(values)
+            numbers.append(start)
+    return [Grid("", rows, numbers)], []
+
+
+# -- finding the table ---------------------------------------------------------------------------------------------
+def _filled_header(grid: Grid, first: int, last: int) -> list[list[str]]:
+    """Rows first..last (grid indexes) as text, merged ranges filled with their top-left value."""
+    width = max((len(grid.rows[i]) for i in range(first, last + 1)), default=0)
+    excel_rows = grid.numbers[first:last + 1]
+    index_of = {n: i for i, n in enumerate(excel_rows)}
+    out = [[_text(grid.cell(i, j)) for j in range(width)] for i in range(first, last + 1)]
+    for r1, c1, r2, c2 in grid.merged:
+        if r2 < excel_rows[0] or r1 > excel_rows[-1]:
+            continue
+        top = _text(_cell_at(grid, r1, c1 - 1))
+        for r in range(r1, r2 + 1):
+            if r not in index_of:
+                continue
+            for c in range(c1 - 1, min(c2, width)):
+                if not out[index_of[r]][c]:
+                    out[index_of[r]][c] = top
+    return out
+
+
+def _cell_at(grid: Grid, excel_row: int, j: int):
+    try:
+        i = grid.numbers.index(excel_row)
+    except ValueError:
+        return None
+    return grid.cell(i, j)
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return " ".join(str(v).split())
+
+
+def flatten(levels: list[list[str]]) -> list[tuple[str, str]]:
+    """(heading, leaf) per column: the levels' texts top to bottom, repeats (from merged cells) once."""
+    width = max((len(r) for r in levels), default=0)
+    out = []
+    for j in range(width):
+        parts: list[str] = []
+        for row in levels:
+            text = row[j] if j < len(row) else ""
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        out.append((" / ".join(parts), parts[-1] if parts else ""))
+    return out
+
+
+def _score(cols: list[tuple[str, str]]) -> tuple[int, int, bool]:
+    """(distinct targets, repeated targets, has a unit column) of a candidate header."""
+    found = [x for x in (headings.match(h, leaf) for h, leaf in cols) if x is not None]
+    has_unit = any(x in headings.UNIT_ROLES for x in found)
+    return len(set(found)), len(found) - len(set(found)), has_unit
+
+
+def find_table(grid: Grid) -> Table | None:
+    """The table in a sheet, or None when no row reads as a header with a unit column and a known column."""
+    if not grid.rows:
+        return None
+    best = None  # (score, -depth, -start), start, depth, cols
+    limit = min(len(grid.rows), MAX_HEADER_SEARCH)
+    for start in range(limit):
+        if sum(1 for c in grid.rows[start] if not _blank(c)) < 2 and not _has_merge_from(grid, start):
+            continue
+        for depth in range(1, MAX_DEPTH + 1):
+            if start + depth > len(grid.rows):
+                break
+            # header levels are consecutive sheet rows
+            if grid.numbers[start + depth - 1] - grid.numbers[start] != depth - 1:
+                break
+            cols = flatten(_filled_header(grid, start, start + depth - 1))
+            n, repeats, has_unit = _score(cols)
+            if not has_unit or n < 2:
+                continue
+            key = (n, -repeats, -depth, -start)
+            if best is None or key > best[0]:
+                best = (key, start, depth, cols)
+    if best is None:
+        return None
+    (score, _, _, _), start, depth, cols = best
+    columns = [Column(j, heading, leaf, headings.match(heading, leaf)) for j, (heading, leaf) in enumerate(cols)]
+    title = [" ".join(_text(c) for c in grid.rows[i] if not _blank(c)) for i in range(start)]
+    body = [(grid.numbers[i], grid.rows[i]) for i in range(start + depth, len(grid.rows))]
+    return Table(grid.sheet, [x for x in title if x], grid.numbers[start:start + depth], columns, body, score)
+
+
+def _has_merge_from(grid: Grid, i: int) -> bool:
+    n = grid.numbers[i]
+    return any(r1 == n for r1, _, _, _ in grid.merged)
