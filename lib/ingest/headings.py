@@ -97,6 +97,11 @@ def is_total_label(label) -> bool:
     return fold(label) in totals
 
 
+def is_grand_total(label) -> bool:
+    """'Tổng cộng', 'Toàn tỉnh': the whole table, not a group's subtotal ('Cộng')."""
+    return fold(label) in {fold(x) for x in catalog()["rows"]["grand_total"]}
+
+
 def starts_like_total(label) -> bool:
     """'Cộng huyện Quỳnh Lưu', 'Tổng số toàn tỉnh': a total word followed by more (a unit name may also start so)."""
     totals, _, _, _ = _row_patterns()

@@ -12,6 +12,7 @@ import pandas as pd
 
 from lib import admin, fmt, metrics, periods
 from lib.i18n import t
+from lib.ingest import headings
 from lib.ingest.problems import Problem
 
 
@@ -30,8 +31,10 @@ def _decimals(cell) -> int:
     return 0
 
 
-def _num(lang: str, x: float) -> str:
-    return fmt.number(x, lang, decimals=0 if float(x).is_integer() else 2)
+def _num(lang: str, x: float, decimals: int | None = None) -> str:
+    if decimals is None:
+        decimals = 0 if float(x).is_integer() else 2
+    return fmt.number(x, lang, decimals=decimals)
 
 
 def totals(s, values, lang: str) -> list[Problem]:
@@ -51,7 +54,7 @@ def totals(s, values, lang: str) -> list[Problem]:
         before = [b for b in bounds if b < total.row]
         start = before[-1] if before else 0
         segment = [i for i, r in enumerate(units) if start < r.row < total.row]
-        if not segment or total.row < units[0].row or start in [x.row for x in s.totals]:
+        if not segment or total.row < units[0].row or headings.is_grand_total(total.label):
             segment = list(range(len(units)))  # a grand total (at the top, or after the subtotals)
         for c in counts:
             cell = total_vals[c.target][k]
@@ -65,8 +68,8 @@ def totals(s, values, lang: str) -> list[Problem]:
             tol = 0.5 * 10 ** -d * (len(parts) + 1) + 1e-9
             if abs(cell - total_sum) > tol:
                 out.append(Problem(s.where, total.row, c.heading, "report_total_mismatch", {
-                    "label": total.label, "total": _num(lang, cell), "sum": _num(lang, total_sum),
-                    "n": len(parts), "diff": _num(lang, cell - total_sum)}, "warning"))
+                    "label": total.label, "total": _num(lang, cell, d), "sum": _num(lang, total_sum, d),
+                    "n": len(parts), "diff": _num(lang, cell - total_sum, d)}, "warning"))
     return out
 
 

@@ -384,6 +384,7 @@ def _classify_rows(s: SheetReport, mapping: Mapping, province_col: Column | None
             continue
         candidates.append((row, label, cells))
     _resolve_units(s, candidates, mapping, province_col)
+    s.skipped.sort(key=lambda x: x[0])
 
 
 def _is_header_again(s: SheetReport, cells) -> bool:

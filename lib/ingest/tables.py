@@ -105,9 +105,9 @@ def _excel(name: str, data: bytes) -> tuple[list[Grid], list[Problem]]:
                 values = [_excel_value(c) for c in cells]
                 while values and _blank(values[-1]):
                     values.pop()
-                if values:
-                    rows.append(values)
-                    numbers.append(r)
+                rows.append(values)  # blank rows too: each is accounted for in the preview
+                numbers.append(r)
+            _trim(rows, numbers)
             merged = []
             path = getattr(ws, "_worksheet_path", None)
             if path:  # read-only sheets do not list merged ranges: read them from the sheet's XML
@@ -140,10 +140,18 @@ def _csv(name: str, data: bytes) -> tuple[list[Grid], list[Problem]]:
         values = [c if c.strip() else None for c in record]
         while values and values[-1] is None:
             values.pop()
-        if values:
-            rows.append(values)
-            numbers.append(start)
+        rows.append(values)
+        numbers.append(start)
+    _trim(rows, numbers)
     return [Grid("", rows, numbers)], []
+
+
+def _trim(rows: list, numbers: list) -> None:
+    """Drop the blank rows above the first and below the last filled row."""
+    while rows and not rows[-1]:
+        rows.pop(), numbers.pop()
+    while rows and not rows[0]:
+        rows.pop(0), numbers.pop(0)
 
 
 # -- finding the table ---------------------------------------------------------------------------------------------
@@ -228,6 +236,11 @@ def find_table(grid: Grid) -> Table | None:
     if best is None:
         return None
     (score, _, _, _), start, depth, cols = best
+    # a level above that is merged down into the header belongs to it ("Đơn vị" over two rows, a group heading)
+    while start > 0 and depth < MAX_DEPTH and grid.numbers[start] - grid.numbers[start - 1] == 1 and any(
+            r1 <= grid.numbers[start - 1] and r2 >= grid.numbers[start] for r1, _, r2, _ in grid.merged):
+        start, depth = start - 1, depth + 1
+        cols = flatten(_filled_header(grid, start, start + depth - 1))
     columns = [Column(j, heading, leaf, headings.match(heading, leaf)) for j, (heading, leaf) in enumerate(cols)]
     title = [" ".join(_text(c) for c in grid.rows[i] if not _blank(c)) for i in range(start)]
     body = [(grid.numbers[i], grid.rows[i]) for i in range(start + depth, len(grid.rows))]
