@@ -587,8 +587,10 @@ def _wide(s: SheetReport, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
     return frame, names
 
 
-def _rename(p: Problem, where: str, names: dict[str, str], lang: str) -> Problem:
+def _rename(p: Problem, where: str, names: dict[str, str], lang: str, vi: bool = True) -> Problem:
     params = dict(p.params)
+    if "expected" in params:  # numbers were read the sheet's way: the example follows it
+        params["expected"] = "93,35 · 1.234.567" if vi else "93.35 · 1,234,567"
     for key in ("metric", "denominator"):
         if key in params and params[key] in metrics.catalog():
             params[key] = names.get(params[key]) or metrics.get(params[key]).name(lang)
@@ -621,7 +623,7 @@ def load(report: FileReport, denominators=None, reference=None, lang: str = "vi"
             continue
         s.wide = frame
         result = validate_mod.validate_table(RawTable(s.where, frame), denominators, today)
-        s.problems.extend(_rename(p, s.where, names, lang) for p in result.problems)
+        s.problems.extend(_rename(p, s.where, names, lang, s.vi_numbers) for p in result.problems)
         s.problems.extend(office_checks.totals(s, values, lang))
         s.problems.extend(office_checks.rates_vs_counts(s, frame, names, lang))
         if result.dataset is not None:
