@@ -390,3 +390,20 @@ def test_headings_map_through_the_catalog(heading, target):
     from lib.ingest import headings
 
     assert headings.match(heading) == target
+
+
+def test_the_fast_sheet_reader_reads_the_same_cells_as_openpyxl():
+    """lib.ingest.tables reads sheets' XML directly; openpyxl (read-only, values) is the reference."""
+    from lib.ingest import tables
+
+    data = workbook(sheet_spec("A", ["BHXH TỈNH NGHỆ AN", "NĂM 2024 & <2025>"], THREE_LEVEL, THREE_MERGES,
+                               [["1", "TP. Vinh", 52100, 12300.5, True, "", 0.978]], ["Người lập biểu"],
+                               percent_columns={7}),
+                    sheet_spec("B", [], [["Đơn vị", "Dân số"]], [], [["Quỳnh Lưu", 148400]]))
+    fast = tables._excel_fast(data)
+    slow, problems = tables._excel("x.xlsx", data)
+    assert problems == []
+    assert [(g.sheet, g.numbers, g.rows, sorted(g.merged)) for g in fast] == \
+        [(g.sheet, g.numbers, g.rows, sorted(g.merged)) for g in slow]
+    assert fast[0].rows[0] == ["BHXH TỈNH NGHỆ AN"] and fast[0].rows[1] == ["NĂM 2024 & <2025>"]
+    assert fast[0].rows[6][6] == pytest.approx(97.8) and fast[0].numbers[6] == 7

@@ -76,6 +76,7 @@ def totals(s, values, lang: str) -> list[Problem]:
 def rates_vs_counts(s, frame: pd.DataFrame, names: dict, lang: str) -> list[Problem]:
     """A rate whose own counts in the same row give another rate (beyond the rounding of the rate as written)."""
     out = []
+    cells_of = {r.row: r.cells for r in s.rows}
     for rate in metrics.rate_ids():
         m = metrics.get(rate)
         if rate not in frame or m.numerator not in frame or m.denominator not in frame:
@@ -84,7 +85,9 @@ def rates_vs_counts(s, frame: pd.DataFrame, names: dict, lang: str) -> list[Prob
             if not all(isinstance(x, float) for x in (rate_cell, num, den)) or den <= 0:
                 continue
             computed = num / den * 100
-            raw = next((r.cells[c.index] for r in s.rows if r.row == row for c in s.columns if c.target == rate), "")
+            column = next(c for c in s.columns if c.target == rate)
+            cells = cells_of.get(int(row), [])
+            raw = cells[column.index] if column.index < len(cells) else ""
             tol = max(0.5 * 10 ** -_decimals(raw), 0.005) + 1e-9
             if abs(computed - rate_cell) > tol:
                 out.append(Problem(s.where, int(row), names.get(rate), "report_rate_disagrees", {

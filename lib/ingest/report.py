@@ -12,6 +12,7 @@ metric columns by id, or the long and targets layouts) go straight to lib.ingest
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,12 @@ from lib.model import Dataset, normalise_observations, normalise_targets
 from lib.text import ascii_fold
 
 PREVIEW_ROWS = 20
+
+
+@functools.lru_cache(maxsize=100_000)
+def _resolve(level: str, name, parent: str | None = None) -> admin.Match:
+    """admin.resolve, remembered: the same names come back on every sheet of a workbook (do not modify the result)."""
+    return admin.resolve(level, name, parent)
 IGNORE = ""  # mapping target meaning "ignore this column"
 _DASHES = {"-", "–", "—", "--", "x", "X"}
 _ROMAN_LABEL = re.compile(r"^(?:[IVXLC]{1,6}|[A-Z])[.)]\s+\S")
@@ -98,6 +105,7 @@ class SheetReport:
     vi_numbers: bool = True
     wide: pd.DataFrame | None = None  # the table handed to validation
     source_rows: dict = field(default_factory=dict)  # Excel row -> source text
+    cache: dict = field(default_factory=dict, repr=False)  # the last parsed values (see values())
 
     @property
     def where(self) -> str:
@@ -292,14 +300,14 @@ def _understand_province(s: SheetReport, mapping: Mapping):
                     continue
                 rest = words[i + len(pw):]
                 for n in range(min(4, len(rest)), 0, -1):
-                    m = admin.resolve(level, " ".join(rest[:n]))
+                    m = _resolve(level, " ".join(rest[:n]))
                     if m.ok:
                         if m.uid not in found:
                             found.append(m.uid)
                             origin[m.uid] = where
                         break
         if where == "sheet":
-            m = admin.resolve(level, line)
+            m = _resolve(level, line)
             if m.ok and m.uid not in found:
                 found.append(m.uid)
                 origin[m.uid] = where
@@ -356,7 +364,7 @@ def _classify_rows(s: SheetReport, mapping: Mapping, province_col: Column | None
             s.skipped.append((row, "", "blank"))
             continue
         any_label = _row_label(cells)
-        if headings.is_signature(any_label) and not any(not _blank(_cell(cells, j)) for j in value_cols):
+        if headings.is_signature(any_label) and not any(_numeric(_cell(cells, j)) for j in value_cols):
             ended = True
             s.skipped.append((row, any_label, "notes"))
             continue
@@ -368,9 +376,9 @@ def _classify_rows(s: SheetReport, mapping: Mapping, province_col: Column | None
         if _is_header_again(s, cells):
             s.skipped.append((row, label, "header_again"))
             continue
-        if headings.is_total_label(label):
-            s.totals.append(Row(row, label, None, cells, "total"))
-            s.skipped.append((row, label, "total"))
+        if headings.is_total_label(label or any_label):
+            s.totals.append(Row(row, label or any_label, None, cells, "total"))
+            s.skipped.append((row, label or any_label, "total"))
             continue
         mark = _cell(cells, stt) if stt is not None else None
         if isinstance(mark, str) and headings.is_group_mark(mark):
@@ -385,6 +393,15 @@ def _classify_rows(s: SheetReport, mapping: Mapping, province_col: Column | None
         candidates.append((row, label, cells))
     _resolve_units(s, candidates, mapping, province_col)
     s.skipped.sort(key=lambda x: x[0])
+
+
+_NUMERIC = re.compile(r"^[-+]?[\d.,\s\u00a0]*\d[\d.,\s\u00a0]*%?$")
+
+
+def _numeric(v) -> bool:
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return True
+    return isinstance(v, str) and bool(_NUMERIC.match(v.strip()))
 
 
 def _is_header_again(s: SheetReport, cells) -> bool:
@@ -412,7 +429,7 @@ def _resolve_units(s: SheetReport, candidates, mapping: Mapping, province_col: C
             return None
         plevel = "province" if level == "district" else "province_2025"
         if by_province_col:
-            m = admin.resolve(plevel, _cell(cells, province_col.index))
+            m = _resolve(plevel, _cell(cells, province_col.index))
             return m.uid if m.ok else "?"
         return _as_level(s.province, plevel) if s.province else None
 
@@ -420,7 +437,7 @@ def _resolve_units(s: SheetReport, candidates, mapping: Mapping, province_col: C
     best, best_n = levels[0], -1
     sample = candidates[:60]
     for level in levels:
-        n = sum(1 for _, label, cells in sample if admin.resolve(level, label, parent_for(level, cells)).ok)
+        n = sum(1 for _, label, cells in sample if _resolve(level, label, parent_for(level, cells)).ok)
         if n > best_n:
             best, best_n = level, n
     s.level = best
@@ -432,8 +449,12 @@ def _resolve_units(s: SheetReport, candidates, mapping: Mapping, province_col: C
         parent = parent_for(best, cells)
         key = (label, parent)
         if key not in cache:
-            cache[key] = admin.resolve(best, label, parent if parent != "?" else None)
+            cache[key] = _resolve(best, label, parent if parent != "?" else None)
         m = cache[key]
+        if m.problem == "ambiguous":  # 'Văn Lang' and 'Văn Lăng' fold alike: the name as written decides
+            exact = [u for u in m.candidates if _same_name(label, u)]
+            if len(exact) == 1:
+                m = cache[key] = admin.Match(label, uid=exact[0])
         if m.ok:
             s.rows.append(Row(row, label, m.uid, cells))
             continue
@@ -464,6 +485,19 @@ def _resolve_units(s: SheetReport, candidates, mapping: Mapping, province_col: C
         s.problems.append(Problem(s.where, row, s.unit_column.heading, "report_unknown_unit", {
             "value": label, "level": _level_word(best), "province": in_province,
             "candidates": "; ".join(admin.display_name(u) for u in m.candidates) or "–"}))
+
+
+def _same_name(label: str, uid: str) -> bool:
+    """The unit's name or short name written exactly (diacritics included, case and spacing aside)."""
+    import unicodedata
+
+    def norm(x):
+        return " ".join(unicodedata.normalize("NFC", str(x)).lower().split())
+
+    row = admin.units().loc[uid]
+    text = norm(label)
+    return text in (norm(row["name"]), norm(row["short_name"])) or (
+        text.split(" ", 1)[-1] == norm(row["short_name"]) and len(text.split(" ", 1)) == 2)
 
 
 def _level_word(level: str) -> str:
@@ -513,28 +547,51 @@ def _clean_cell(v):
     return "" if text in _DASHES else text
 
 
+_PLAIN = {"vi": re.compile(r"^-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?%?$"),
+          "en": re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")}
+_STYLE_SAMPLE = 2000
+
+
 def _parse_column(cells: list, vi: bool) -> list:
-    """Numbers as floats (text with the sheet's separators parsed); what is not a number stays as written."""
+    """Numbers as floats (text with the sheet's separators parsed, as lib.ingest.validate reads them); what is not a
+    number stays as written, for validation to report."""
     texts = [c for c in cells if isinstance(c, str) and c]
     if not texts:
         return cells
     style = "vi" if vi else "en"
-    n_vi = sum(1 for x in texts if validate_mod._VI_ONLY.match(validate_mod._clean(x)))
-    n_en = sum(1 for x in texts if validate_mod._EN_ONLY.match(validate_mod._clean(x)))
+    sample = texts[:_STYLE_SAMPLE]
+    n_vi = sum(1 for x in sample if validate_mod._VI_ONLY.match(validate_mod._clean(x)))
+    n_en = sum(1 for x in sample if validate_mod._EN_ONLY.match(validate_mod._clean(x)))
     if n_en > n_vi:
         style = "en"
     elif n_vi > n_en:
         style = "vi"
-    parsed = validate_mod._parse_numbers(pd.Series(cells, dtype=object), style).tolist()
-    return [p if isinstance(c, str) and c and not np.isnan(p) else c for c, p in zip(cells, parsed)]
+    plain = _PLAIN[style]
+    thousands, decimal = (".", ",") if style == "vi" else (",", ".")
+    out, rest = list(cells), []
+    for i, c in enumerate(cells):
+        if isinstance(c, str) and c:
+            if plain.match(c):
+                out[i] = float(c.rstrip("%").replace(thousands, "").replace(decimal, "."))
+            else:
+                rest.append(i)
+    if rest:  # spaces, non-breaking spaces and the like: validation's own reading
+        parsed = validate_mod._parse_numbers(pd.Series([cells[i] for i in rest], dtype=object), style).tolist()
+        for i, p in zip(rest, parsed):
+            if not np.isnan(p):
+                out[i] = p
+    return out
 
 
 def values(s: SheetReport, rows: list[Row]) -> dict[str, list]:
     """metric id -> the rows' cells as they will be loaded (float, "" for empty, text when not a number)."""
-    out = {}
-    for c in s.metric_columns:
-        out[c.target] = _parse_column([_clean_cell(_cell(r.cells, c.index)) for r in rows], s.vi_numbers)
-    return out
+    key = (tuple(r.row for r in rows), tuple((c.index, c.target) for c in s.metric_columns))
+    if key not in s.cache:
+        if len(s.cache) >= 4:
+            s.cache.clear()
+        s.cache[key] = {c.target: _parse_column([_clean_cell(_cell(r.cells, c.index)) for r in rows], s.vi_numbers)
+                        for c in s.metric_columns}
+    return s.cache[key]
 
 
 def _wide(s: SheetReport, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -82,7 +82,10 @@ def sheets(name: str, data: bytes) -> tuple[list[Grid], list[Problem]]:
     if not data:
         return [], [Problem(name, None, None, "empty_file")]
     if suffix in (".xlsx", ".xlsm"):
-        return _excel(name, data)
+        try:
+            return _excel_fast(data), []
+        except Exception:  # noqa: BLE001 - anything unusual: openpyxl reads it (and reports what it cannot)
+            return _excel(name, data)
     if suffix in (".csv", ".txt", ".tsv"):
         return _csv(name, data)
     if suffix == ".xls":
@@ -121,6 +124,144 @@ def _excel(name: str, data: bytes) -> tuple[list[Grid], list[Problem]]:
     finally:
         book.close()
     return grids, []
+
+
+# A direct reader of the sheets' XML: the same cells as openpyxl's read-only mode (data_only), several times faster on
+# large workbooks. It handles shared and inline strings, numbers, booleans, per cent and date formats, merged ranges;
+# any other construct raises and openpyxl reads the file instead.
+_ROW_RE = re.compile(r'<row\b([^>]*?)(?:/>|>(.*?)</row>)', re.S)
+_CELL_RE = re.compile(r'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_ATTR_RE = re.compile(r'(\w+)="([^"]*)"')
+_V_RE = re.compile(r'<v>(.*?)</v>', re.S)
+_T_RE = re.compile(r'<t(?:\s[^>]*)?>(.*?)</t>|<t\s*/>', re.S)
+_SI_RE = re.compile(r'<si>(.*?)</si>|<si\s*/>', re.S)
+_RPH_RE = re.compile(r'<rPh\b.*?</rPh>', re.S)
+_REF_RE = re.compile(r'([A-Z]+)(\d+)')
+_DATE_IDS = set(range(14, 23)) | set(range(45, 48))
+_PERCENT_IDS = {9, 10}
+
+
+def _xml_text(text: str) -> str:
+    import html
+
+    return html.unescape(text) if "&" in text else text
+
+
+def _strings(xml: str) -> list[str]:
+    out = []
+    for m in _SI_RE.finditer(xml):
+        body = _RPH_RE.sub("", m.group(1) or "")
+        out.append(_xml_text("".join(t.group(1) or "" for t in _T_RE.finditer(body))))
+    return out
+
+
+def _styles(xml: str) -> list[str]:
+    """Per cell style index: "percent", "date" or ""."""
+    custom = {}
+    for m in re.finditer(r'<numFmt\b([^>]*)/?>', xml):
+        a = dict(_ATTR_RE.findall(m.group(1)))
+        custom[int(a.get("numFmtId", -1))] = _xml_text(a.get("formatCode", ""))
+    xfs = re.search(r'<cellXfs\b[^>]*>(.*?)</cellXfs>', xml, re.S)
+    out = []
+    for m in re.finditer(r'<xf\b([^>]*?)(?:/>|>)', xfs.group(1) if xfs else ""):
+        fid = int(dict(_ATTR_RE.findall(m.group(1))).get("numFmtId", 0))
+        code = re.sub(r'"[^"]*"|\[[^\]]*\]', "", custom.get(fid, ""))
+        if fid in _PERCENT_IDS or "%" in code:
+            out.append("percent")
+        elif fid in _DATE_IDS or (fid in custom and re.search(r"[dy]", code, re.I)):
+            out.append("date")
+        else:
+            out.append("")
+    return out
+
+
+def _excel_fast(data: bytes) -> list[Grid]:
+    import zipfile
+
+    from openpyxl.utils.datetime import from_excel
+
+    z = zipfile.ZipFile(io.BytesIO(data))
+    names = set(z.namelist())
+    book = z.read("xl/workbook.xml").decode("utf-8")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    targets = {}
+    for m in re.finditer(r'<Relationship\b([^>]*)/?>', rels):
+        a = dict(_ATTR_RE.findall(m.group(1)))
+        targets[a.get("Id")] = a.get("Target", "")
+    strings = _strings(z.read("xl/sharedStrings.xml").decode("utf-8")) if "xl/sharedStrings.xml" in names else []
+    styles = _styles(z.read("xl/styles.xml").decode("utf-8")) if "xl/styles.xml" in names else []
+    if "date1904" in book and re.search(r'date1904="(1|true)"', book):
+        raise ValueError("1904 dates: left to openpyxl")
+    grids = []
+    for m in re.finditer(r'<sheet\b([^>]*?)/?>', book):
+        attrs = m.group(1)
+        title = _xml_text(re.search(r'\bname="([^"]*)"', attrs).group(1))
+        rid = re.search(r'\br:id="([^"]*)"', attrs) or re.search(r'\bid="([^"]*)"', attrs)
+        target = targets[rid.group(1)]
+        path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if path not in names:
+            raise KeyError(path)
+        xml = z.read(path).decode("utf-8")
+        rows, numbers = [], []
+        end = xml.find("</sheetData>")
+        body = xml[xml.find("<sheetData"):end if end >= 0 else len(xml)]
+        next_row = 1
+        for rm in _ROW_RE.finditer(body):
+            ra = dict(_ATTR_RE.findall(rm.group(1)))
+            r = int(ra["r"]) if "r" in ra else next_row
+            for gap in range(next_row, r):  # rows absent from the file are blank rows
+                rows.append([])
+                numbers.append(gap)
+            next_row = r + 1
+            values: list = []
+            next_col = 0
+            for cm in _CELL_RE.finditer(rm.group(2) or ""):
+                ca = dict(_ATTR_RE.findall(cm.group(1)))
+                if "r" in ca:
+                    ref = _REF_RE.match(ca["r"])
+                    col = _column_number(ref.group(1).encode()) - 1
+                else:
+                    col = next_col
+                next_col = col + 1
+                inner = cm.group(2) or ""
+                kind = ca.get("t", "n")
+                v = _V_RE.search(inner)
+                if kind == "inlineStr":
+                    value = _xml_text("".join(t.group(1) or "" for t in _T_RE.finditer(_RPH_RE.sub("", inner))))
+                elif v is None:
+                    value = None
+                elif kind == "s":
+                    value = strings[int(v.group(1))]
+                elif kind in ("str", "e"):
+                    value = _xml_text(v.group(1))
+                elif kind == "b":
+                    value = v.group(1).strip() in ("1", "true")
+                elif kind == "d":
+                    raise ValueError("ISO dates: left to openpyxl")
+                else:
+                    text = v.group(1).strip()
+                    num = float(text)
+                    value = int(num) if num.is_integer() and "." not in text and "E" not in text.upper() else num
+                    style = styles[int(ca["s"])] if "s" in ca and int(ca["s"]) < len(styles) else ""
+                    if style == "percent":
+                        value = value * 100.0
+                    elif style == "date":
+                        value = from_excel(value)
+                if value == "":
+                    value = None
+                if col >= len(values):
+                    values.extend([None] * (col - len(values) + 1))
+                values[col] = value
+            while values and _blank(values[-1]):
+                values.pop()
+            rows.append(values)
+            numbers.append(r)
+        _trim(rows, numbers)
+        tail = xml[end:] if end >= 0 else ""
+        merged = [(int(r1), _column_number(c1.encode()), int(r2), _column_number(c2.encode()))
+                  for c1, r1, c2, r2 in re.findall(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', tail)]
+        grids.append(Grid(title, rows, numbers, merged))
+    return grids
 
 
 def _csv(name: str, data: bytes) -> tuple[list[Grid], list[Problem]]:
