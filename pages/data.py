@@ -45,7 +45,7 @@ def _report_preview(name: str, digest: str, data: bytes):
     skipped and why; then Load. The choices are kept per file for the session."""
     key = f"report_mapping_{name}"
     mapping = st.session_state.get(key) or report.Mapping()
-    st.subheader(t("data.report_preview", lang, name=name))
+    st.subheader(t("data.report_preview", lang, name=ui.text(name)))
     saved_store = _mapping_store()
     if saved_store is not None:
         names = saved_store.names()
@@ -89,15 +89,15 @@ def _report_preview(name: str, digest: str, data: bytes):
                 st.session_state[key] = dataclasses.replace(mapping, former=choice)
                 st.rerun()
         st.caption(t("data.report_columns_help", lang))
-        table = report.columns_table(sheet, lang)
-        target_col = t("data.report_col_target", lang)
-        edited = st.data_editor(
-            table, hide_index=True, width="stretch", key=f"cols_{name}_{i}_{digest[:8]}",
-            disabled=[c for c in table.columns if c != target_col],
-            column_config={target_col: st.column_config.SelectboxColumn(
-                target_col, options=list(report.target_choices(lang)), required=True)})
-        if edited[target_col].tolist() != table[target_col].tolist():
-            st.session_state[key] = report.with_columns(mapping, sheet, edited[target_col].tolist(), lang)
+        choices = list(report.target_choices(lang))
+        current = report.columns_table(sheet, lang)[t("data.report_col_target", lang)].tolist()
+        chosen = []
+        boxes = st.columns(3)
+        for j, (col, label) in enumerate(zip(sheet.columns, current)):
+            chosen.append(boxes[j % 3].selectbox(f"{col.letter} · {ui.text(col.heading)}", choices,
+                                                 index=choices.index(label), key=f"col_{name}_{i}_{j}_{label}"))
+        if chosen != current:
+            st.session_state[key] = report.with_columns(mapping, sheet, chosen, lang)
             st.rerun()
         st.markdown(t("data.report_rows", lang))
         ui.show_table(report.preview_rows(sheet, lang))
@@ -122,11 +122,11 @@ def _report_preview(name: str, digest: str, data: bytes):
     loaded = st.session_state.get(f"report_result_{name}")
     if loaded is not None:
         if loaded.ok and loaded.dataset is not None:
-            st.success(t("data.report_loaded", lang, name=name, n=len(loaded.dataset.observations),
+            st.success(t("data.report_loaded", lang, name=ui.text(name), n=len(loaded.dataset.observations),
                          sheets=sum(1 for s in loaded.sheets if s.wide is not None), warnings=len(loaded.warnings)),
                        icon=":material/check_circle:")
         else:
-            st.error(t("data.report_not_loaded", lang, name=name, errors=len(loaded.errors),
+            st.error(t("data.report_not_loaded", lang, name=ui.text(name), errors=len(loaded.errors),
                        warnings=len(loaded.warnings)), icon=":material/error:")
         if loaded.all_problems:
             st.markdown(t("data.report_problems", lang))

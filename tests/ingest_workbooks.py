@@ -80,3 +80,11 @@ NGHE_AN_FOOTER = ["Ghi chú: số liệu đến 31/12/2024", "Người lập bi�
 def nghe_an_report(rows=None, title=None) -> bytes:
     return workbook(sheet_spec("Báo cáo", title or NGHE_AN_TITLE, NGHE_AN_HEADER, NGHE_AN_MERGES,
                                rows or NGHE_AN_ROWS, NGHE_AN_FOOTER))
+
+
+def province_report() -> bytes:
+    """A national report by province whose rate column has a heading the catalog does not know."""
+    header = [["STT", "Tỉnh, thành phố", "Dân số (người)", "Tỷ lệ người có thẻ (%)"]]
+    rows = [["1", "Nghệ An", "3.470.000", "91,20"], ["2", "Hà Tĩnh", "1.320.000", "92,40"]]
+    return workbook(sheet_spec("BHYT", ["BẢO HIỂM XÃ HỘI VIỆT NAM", "TỶ LỆ BAO PHỦ BHYT NĂM 2024"], header, [], rows,
+                               ["Người lập biểu"]))
