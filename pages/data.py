@@ -58,6 +58,8 @@ def _report_preview(name: str, digest: str, data: bytes):
                     mapping = saved.mapping
                     st.session_state[key] = mapping
                     st.session_state[f"used_{name}"] = pick
+                    for k in [k for k in st.session_state if str(k).startswith(f"col_{name}_")]:
+                        del st.session_state[k]  # the column boxes show the saved reading
     with st.spinner(t("data.validating", lang)):
         preview = _preview(name, digest, mapping.to_json(), data)
     for i, sheet in enumerate(preview.sheets):
@@ -95,7 +97,7 @@ def _report_preview(name: str, digest: str, data: bytes):
         boxes = st.columns(3)
         for j, (col, label) in enumerate(zip(sheet.columns, current)):
             chosen.append(boxes[j % 3].selectbox(f"{col.letter} · {ui.text(col.heading)}", choices,
-                                                 index=choices.index(label), key=f"col_{name}_{i}_{j}_{label}"))
+                                                 index=choices.index(label), key=f"col_{name}_{i}_{j}"))
         if chosen != current:
             st.session_state[key] = report.with_columns(mapping, sheet, chosen, lang)
             st.rerun()
