@@ -407,3 +407,11 @@ def test_the_fast_sheet_reader_reads_the_same_cells_as_openpyxl():
         [(g.sheet, g.numbers, g.rows, sorted(g.merged)) for g in slow]
     assert fast[0].rows[0] == ["BHXH TỈNH NGHỆ AN"] and fast[0].rows[1] == ["NĂM 2024 & <2025>"]
     assert fast[0].rows[6][6] == pytest.approx(97.8) and fast[0].numbers[6] == 7
+
+
+def test_money_in_millions_is_refused_not_rescaled():
+    header = [["STT", "Đơn vị", "Số thu (triệu đồng)"]]
+    data = workbook(sheet_spec("Thu", ["TỈNH NGHỆ AN", "NĂM 2024"], header, [], [["1", "Quỳnh Lưu", "150.100"]]))
+    r = run("trieu.xlsx", data)
+    assert not r.ok and r.dataset is None
+    assert [(p.row, p.column, p.code) for p in r.errors] == [(4, "Số thu (triệu đồng)", "report_money_unit")]

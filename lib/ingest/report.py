@@ -104,7 +104,6 @@ class SheetReport:
     problems: list[Problem] = field(default_factory=list)
     vi_numbers: bool = True
     wide: pd.DataFrame | None = None  # the table handed to validation
-    source_rows: dict = field(default_factory=dict)  # Excel row -> source text
     cache: dict = field(default_factory=dict, repr=False)  # the last parsed values (see values())
 
     @property
@@ -182,9 +181,23 @@ def is_template(name: str, data: bytes) -> bool:
 
 
 # -- preview -------------------------------------------------------------------------------------------------------
+_READ: dict = {}  # the last files read: (name, sha256) -> (grids, problems); a changed choice does not read again
+
+
+def _read(name: str, data: bytes):
+    import hashlib
+
+    key = (name, hashlib.sha256(data).hexdigest())
+    if key not in _READ:
+        if len(_READ) >= 4:
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = sheets(name, data)
+    return _READ[key]
+
+
 def preview(name: str, data: bytes, mapping: Mapping | None = None, today=None) -> FileReport:
     mapping = mapping or Mapping()
-    grids, problems = sheets(name, data)
+    grids, problems = _read(name, data)
     report = FileReport(name, problems=list(problems))
     for grid in grids:
         report.sheets.append(_sheet(name, grid, mapping, today))
@@ -207,6 +220,10 @@ def _sheet(name: str, grid, mapping: Mapping, today) -> SheetReport:
             s.problems.append(Problem(s.where, table.header_rows[-1], c.heading, "report_same_target", {
                 "other": s.column_heading(c.target)}, "warning"))
             c.target = None
+    not_billions = set(headings.catalog()["normalise"]["money_not_billions"])
+    for c in s.metric_columns:
+        if metrics.get(c.target).kind == "money" and set(headings.fold(c.heading).split()) & not_billions:
+            s.problems.append(Problem(s.where, table.header_rows[-1], c.heading, "report_money_unit"))
     units = [c for c in s.columns if c.target in headings.UNIT_ROLES]
     province_col = next((c for c in s.columns if c.target == "province"), None)
     s.unit_column = next((c for c in units if c.target != "province"), province_col)
