@@ -106,8 +106,8 @@ def _report_preview(name: str, digest: str, data: bytes):
         if sheet.skipped:
             st.markdown(t("data.report_skipped", lang))
             ui.show_table(report.skipped_rows(sheet, lang))
-    if preview.all_problems:
-        ui.show_table(report.problems_table(preview.all_problems, lang))
+    if preview.all_problems and f"report_result_{name}" not in st.session_state:
+        ui.show_table(report.problems_table(preview.all_problems[:MAX_SHOWN], lang))
     c1, c2 = st.columns(2)
     if c1.button(t("data.report_load", lang), key=f"load_{name}", type="primary"):
         with st.spinner(t("data.validating", lang)):
