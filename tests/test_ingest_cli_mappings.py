@@ -25,7 +25,7 @@ def test_import_writes_the_tidy_table_and_a_summary_of_skipped_rows(tmp_path, ca
     assert vinh[["year", "period", "value", "source"]].values.tolist() == [[2024, "FY", 331545.0,
                                                                            f"{path}:Báo cáo:8"]]
     err = capsys.readouterr().err
-    assert f"{path}: 12 values from 2 unit rows on 1 sheets; rows skipped: blank 1, former 1, notes 3, total 1" in err
+    assert f"{path}: 12 values from 2 unit rows on 1 sheets; rows skipped: blank 2, former 1, header 2, notes 3, title 3, total 1" in err
 
 
 def test_import_with_a_saved_mapping_file(tmp_path, capsys):

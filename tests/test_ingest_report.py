@@ -55,8 +55,11 @@ def test_the_analysts_district_report_loads_with_every_value_as_written():
     }
     assert set(r.tidy()["source"]) == {"nghe_an.xlsx:Báo cáo:8", "nghe_an.xlsx:Báo cáo:10"}
     # every row under the header is accounted for: units, the total, the former district, the notes
-    assert [(row, reason) for row, _, reason in s.skipped] == [(7, "total"), (9, "former"), (11, "blank"),
-                                                              (12, "notes"), (13, "notes"), (14, "notes")]
+    assert [(row, reason) for row, _, reason in s.skipped] == [
+        (1, "title"), (2, "title"), (3, "title"), (4, "blank"), (5, "header"), (6, "header"), (7, "total"),
+        (9, "former"), (11, "blank"), (12, "notes"), (13, "notes"), (14, "notes")]
+    loaded_rows = {r.row for r in s.rows if r.kind == "unit"}
+    assert loaded_rows == {8, 10} and loaded_rows | {row for row, _, _ in s.skipped} == set(range(1, 15))
     # the total (542.400 …) equals Vinh + Cửa Lò + Quỳnh Lưu: no mismatch; Cửa Lò is explained
     assert problems(r) == [("nghe_an.xlsx:Báo cáo", 9, "Đơn vị", "report_former_kept", "warning")]
 
@@ -138,8 +141,9 @@ def test_three_level_merged_header_with_groups_and_percent_cells():
         (QUYNH_LUU, "2024-06", "si_compulsory_participants"): 5100,
         (QUYNH_LUU, "2024-06", "si_voluntary_participants"): 5700, (QUYNH_LUU, "2024-06", "ui_participants"): 3500,
         (QUYNH_LUU, "2024-06", "hi_participants"): 136355, (QUYNH_LUU, "2024-06", "hi_coverage_pct"): 91.88}
-    assert [(row, reason) for row, _, reason in s.skipped] == [(7, "group"), (9, "group"), (11, "total"),
-                                                              (12, "blank"), (13, "notes")]
+    assert [(row, reason) for row, _, reason in s.skipped] == [
+        (1, "title"), (2, "title"), (3, "blank"), (4, "header"), (5, "header"), (6, "header"), (7, "group"),
+        (9, "group"), (11, "total"), (12, "blank"), (13, "notes")]
 
 
 # 3. Collections: group heading over plan / done / % of plan, subtotals, "-" cells ------------------------------
@@ -172,7 +176,8 @@ def test_collections_report_with_subtotals_dashes_and_vietnamese_decimals():
         (QUYNH_LUU, "2024-07", "revenue_plan_pct"): 50.0,
         (DIEN_CHAU, "2024-07", "revenue_plan_bn_vnd"): 1000.5, (DIEN_CHAU, "2024-07", "revenue_bn_vnd"): 500,
         (DIEN_CHAU, "2024-07", "revenue_plan_pct"): 49.98, (DIEN_CHAU, "2024-07", "arrears_bn_vnd"): 3}
-    assert [reason for _, _, reason in s.skipped] == ["group", "total", "group", "total", "total"]
+    assert [reason for _, _, reason in s.skipped] == ["title", "title", "blank", "header", "header", "group",
+                                                     "total", "group", "total", "total"]
 
 
 def test_a_subtotal_is_compared_with_its_own_group():
@@ -199,7 +204,7 @@ def test_province_report_without_title_rows_reads_the_period_from_the_sheet_name
     assert v[("province:46", "FY", "hi_participants")] == 1100000
     assert v[("province:79", "FY", "population")] == 9460000
     assert len(v) == 9
-    assert [(row, reason) for row, _, reason in s.skipped] == [(2, "total")]
+    assert [(row, reason) for row, _, reason in s.skipped] == [(1, "header"), (2, "total")]
 
 
 # 5. One sheet per year, per indicator, per province --------------------------------------------------------------
@@ -283,8 +288,9 @@ def test_csv_report_with_title_lines_and_vietnamese_numbers():
     assert r.ok and problems(r) == []
     assert values(r) == {(VINH, "FY", "population"): 339000, (VINH, "FY", "hi_participants"): 331545,
                          (VINH, "FY", "hi_coverage_pct"): 97.8, (DIEN_CHAU, "FY", "hi_participants"): 250000}
-    assert [(row, reason) for row, _, reason in s.skipped] == [(5, "column_numbers"), (8, "blank"), (9, "total"),
-                                                              (10, "notes")]
+    assert [(row, reason) for row, _, reason in s.skipped] == [(1, "title"), (2, "title"), (3, "blank"),
+                                                              (4, "header"), (5, "column_numbers"), (8, "blank"),
+                                                              (9, "total"), (10, "notes")]
     assert set(r.tidy()["source"]) == {"bc.csv:6", "bc.csv:7"}
 
 

@@ -164,16 +164,15 @@ class FileReport:
 def is_template(name: str, data: bytes) -> bool:
     """A file whose first row is a header that the template validation understands (unit, year and metric ids, or
     metric + value, or a targets file): it keeps the template path."""
-    from lib.ingest.readers import read
-
     if not name.lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")):
         return True  # the template path reports unsupported formats
     if name.lower().endswith((".parquet", ".pq")):
         return True
-    raw = read(name, data)
-    if raw.table is None:
-        return True
-    keys = {validate_mod.header_key(c) for c in raw.table.columns if c != ROW}
+    grids, problems = _read(name, data)
+    first = next((row for g in grids[:1] for row in g.rows if any(not _blank(c) for c in row)), None)
+    if problems or first is None:
+        return True  # the template path reports what is wrong with the file
+    keys = {validate_mod.header_key(c) for c in first if not _blank(c)}
     canon = {validate_mod._HEADER[k] for k in keys if k in validate_mod._HEADER}
     metric_keys = {validate_mod.header_key(m) for m in metrics.stored_ids()}
     has_unit = bool(canon & set(validate_mod.UNIT_COLUMNS))
@@ -232,6 +231,9 @@ def _sheet(name: str, grid, mapping: Mapping, today) -> SheetReport:
     _understand_period(s, mapping, today)
     _understand_province(s, mapping)
     _classify_rows(s, mapping, province_col)
+    above = [(row, text, "title" if text else "blank") for row, text in table.above]
+    header = [(row, "", "header") for row in table.header_rows]
+    s.skipped = above + header + s.skipped
     return s
 
 

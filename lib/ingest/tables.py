@@ -55,6 +55,7 @@ class Table:
     columns: list[Column]
     body: list[tuple[int, list]]  # (Excel row, cells) under the header, blank rows included
     score: int = 0
+    above: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, text) of every row above the header
 
 
 def column_letter(n: int) -> str:
@@ -385,7 +386,9 @@ def find_table(grid: Grid) -> Table | None:
     columns = [Column(j, heading, leaf, headings.match(heading, leaf)) for j, (heading, leaf) in enumerate(cols)]
     title = [" ".join(_text(c) for c in grid.rows[i] if not _blank(c)) for i in range(start)]
     body = [(grid.numbers[i], grid.rows[i]) for i in range(start + depth, len(grid.rows))]
-    return Table(grid.sheet, [x for x in title if x], grid.numbers[start:start + depth], columns, body, score)
+    table = Table(grid.sheet, [x for x in title if x], grid.numbers[start:start + depth], columns, body, score)
+    table.above = [(grid.numbers[i], title[i]) for i in range(start)]
+    return table
 
 
 def _has_merge_from(grid: Grid, i: int) -> bool:
