@@ -64,3 +64,22 @@ def test_a_report_with_a_wrong_name_loads_nothing_and_says_where():
     assert (row["Trang"], row["Cột"]) == ("Báo cáo", "Đơn vị")
     assert "'TP. Vinhh'" in row["Vấn đề"] and "Tỉnh Nghệ An" in row["Vấn đề"]
     assert "uploads" not in at.session_state or not at.session_state["uploads"]
+
+
+def test_a_saved_reading_of_the_columns_is_reused_for_the_next_file_of_the_same_shape(tmp_path):
+    at = open_app("pages/data.py", lang="en")
+    at.file_uploader[0].set_value(("thang_8.xlsx", province_report(), XLSX)).run()
+    label = "D · Tỷ lệ người có thẻ \\(%\\)"
+    next(b for b in at.selectbox if b.label == label).select("HI coverage (%)").run()
+    next(x for x in at.text_input if x.label == "Name").input("BHYT theo tỉnh").run()
+    next(b for b in at.button if b.label.startswith("Save this reading")).click().run()
+    assert not at.exception
+    assert any("Saved 'BHYT theo tỉnh' (version 1)" in s.value for s in at.success)
+    next(b for b in at.button if b.label == "Drop this file").click().run()
+    at.file_uploader[0].set_value(("thang_9.xlsx", province_report(), XLSX)).run()
+    assert next(b for b in at.selectbox if b.label == label).value == "— ignore —"
+    next(b for b in at.selectbox if b.label == "Use a saved reading of the columns").select("BHYT theo tỉnh").run()
+    assert not at.exception
+    assert next(b for b in at.selectbox if b.label == label).value == "HI coverage (%)"
+    next(b for b in at.button if b.label == "Load").click().run()
+    assert any("thang\\_9.xlsx: loaded 4 values" in s.value for s in at.success), [s.value for s in at.success]
