@@ -36,12 +36,18 @@ def _phrases() -> list[tuple[re.Pattern, str]]:
     return out
 
 
-def fold(text) -> str:
-    """Lower case, no diacritics, words of letters and digits separated by one space."""
-    text = unicodedata.normalize("NFC", str(text)).lower()
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).lower()
     return " ".join(_NON_WORD.sub(" ", ascii_fold(text).lower()).split())
 
 
+def fold(text) -> str:
+    """Lower case, no diacritics, words of letters and digits separated by one space."""
+    return _fold(str(text))
+
+
+@lru_cache(maxsize=16384)
 def words(heading) -> frozenset[str]:
     """The words a heading is matched on (see the catalog's header)."""
     text = unicodedata.normalize("NFC", str(heading)).replace("%", " pct ")
@@ -97,9 +103,14 @@ def is_total_label(label) -> bool:
     return fold(label) in totals
 
 
+@lru_cache(maxsize=1)
+def _grand_totals() -> frozenset[str]:
+    return frozenset(fold(x) for x in catalog()["rows"]["grand_total"])
+
+
 def is_grand_total(label) -> bool:
     """'Tổng cộng', 'Toàn tỉnh': the whole table, not a group's subtotal ('Cộng')."""
-    return fold(label) in {fold(x) for x in catalog()["rows"]["grand_total"]}
+    return fold(label) in _grand_totals()
 
 
 def starts_like_total(label) -> bool:

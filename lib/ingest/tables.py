@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lib.ingest import headings
@@ -66,6 +67,7 @@ def column_letter(n: int) -> str:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _column_number(letters: bytes) -> int:
     n = 0
     for ch in letters.decode():
