@@ -38,7 +38,8 @@ def _validate(args) -> int:
         if report_mod.is_template(str(path), data):
             result = validate_bytes(str(path), data, denominators)
         else:
-            result = report_mod.load(report_mod.preview(str(path), data), denominators, lang=args.lang)
+            result = report_mod.load(report_mod.preview(str(path), data, lang=args.lang), denominators,
+                                     lang=args.lang)
         for problem in (result.problems if hasattr(result, "rows") else result.all_problems):
             print(problem.line(args.lang))
         if not result.ok:
@@ -93,8 +94,8 @@ def _import(args) -> int:
             tidy = report_mod.FileReport(str(path), dataset=result.dataset).tidy()
             summary = f"{name}: {len(tidy)} values (template layout)"
         else:
-            result = report_mod.load(report_mod.preview(str(path), data, mapping), denominators, reference,
-                                     lang=args.lang)
+            result = report_mod.load(report_mod.preview(str(path), data, mapping, lang=args.lang), denominators,
+                                     reference, lang=args.lang)
             for problem in result.all_problems:
                 print(problem.line(args.lang))
             if result.province_checks is not None and len(result.province_checks):

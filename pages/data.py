@@ -28,8 +28,8 @@ def _validate(name: str, digest: str, _data: bytes):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _preview(name: str, digest: str, mapping_json: str, _data: bytes):
-    return report.preview(name, _data, report.Mapping.from_json(mapping_json))
+def _preview(name: str, digest: str, mapping_json: str, lg: str, _data: bytes):
+    return report.preview(name, _data, report.Mapping.from_json(mapping_json), lang=lg)
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,7 +61,7 @@ def _report_preview(name: str, digest: str, data: bytes):
                     for k in [k for k in st.session_state if str(k).startswith(f"col_{name}_")]:
                         del st.session_state[k]  # the column boxes show the saved reading
     with st.spinner(t("data.validating", lang)):
-        preview = _preview(name, digest, mapping.to_json(), data)
+        preview = _preview(name, digest, mapping.to_json(), lang, data)
     for i, sheet in enumerate(preview.sheets):
         st.markdown("**" + (t("data.report_sheet", lang, sheet=ui.text(sheet.sheet)) if sheet.sheet else
                             t("data.report_sheet_csv", lang)) + "**")
@@ -111,8 +111,8 @@ def _report_preview(name: str, digest: str, data: bytes):
     c1, c2 = st.columns(2)
     if c1.button(t("data.report_load", lang), key=f"load_{name}", type="primary"):
         with st.spinner(t("data.validating", lang)):
-            loaded = report.load(_preview(name, digest, mapping.to_json(), data), store_mod.denominator_lookup(),
-                                 report.reference_from_store(store), lang)
+            loaded = report.load(_preview(name, digest, mapping.to_json(), lang, data),
+                                 store_mod.denominator_lookup(), report.reference_from_store(store), lang)
         st.session_state[f"report_result_{name}"] = loaded
         current = [d for d in st.session_state.get(ui.UPLOADS_KEY, []) if d.name != name]
         st.session_state[ui.UPLOADS_KEY] = current + ([loaded.dataset] if loaded.ok and loaded.dataset else [])

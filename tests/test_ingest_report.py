@@ -13,7 +13,7 @@ from tests.ingest_workbooks import (NGHE_AN_HEADER, NGHE_AN_MERGES, NGHE_AN_ROWS
 
 
 def run(name, data, mapping=None, reference=None, lang="en"):
-    r = report.preview(name, data, mapping)
+    r = report.preview(name, data, mapping, lang=lang)
     return report.load(r, None, reference, lang=lang)
 
 
@@ -364,7 +364,7 @@ def test_a_wrong_unit_name_names_sheet_row_heading_and_candidates_from_the_provi
     errs = [(p.file, p.row, p.column, p.code) for p in r.errors]
     assert errs == [("sai.xlsx:Báo cáo", 11, "Đơn vị", "report_unknown_unit")]
     msg = r.errors[0].message("vi")
-    assert msg.startswith("không có huyện/district nào tên 'Huyện Dien Chau xyz' ở Tỉnh Nghệ An")
+    assert msg.startswith("không có huyện nào tên 'Huyện Dien Chau xyz' ở Tỉnh Nghệ An")
     assert "district:" not in msg and "province:" not in msg
     line = r.errors[0].line("vi")
     assert line.startswith("sai.xlsx:Báo cáo:11:Đơn vị: ")

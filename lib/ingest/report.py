@@ -194,18 +194,19 @@ def _read(name: str, data: bytes):
     return _READ[key]
 
 
-def preview(name: str, data: bytes, mapping: Mapping | None = None, today=None) -> FileReport:
+def preview(name: str, data: bytes, mapping: Mapping | None = None, today=None, lang: str = "vi") -> FileReport:
+    """Read and understand a report; messages in `lang`."""
     mapping = mapping or Mapping()
     grids, problems = _read(name, data)
     report = FileReport(name, problems=list(problems))
     for grid in grids:
-        report.sheets.append(_sheet(name, grid, mapping, today))
+        report.sheets.append(_sheet(name, grid, mapping, today, lang))
     if grids and not any(s.table is not None for s in report.sheets):
         report.problems.append(Problem(name, None, None, "report_no_table"))
     return report
 
 
-def _sheet(name: str, grid, mapping: Mapping, today) -> SheetReport:
+def _sheet(name: str, grid, mapping: Mapping, today, lang: str) -> SheetReport:
     s = SheetReport(name, grid.sheet, find_table(grid))
     if s.table is None:
         if grid.rows:
@@ -230,7 +231,7 @@ def _sheet(name: str, grid, mapping: Mapping, today) -> SheetReport:
         any(ascii_fold(x) != x for x in table.title)
     _understand_period(s, mapping, today)
     _understand_province(s, mapping)
-    _classify_rows(s, mapping, province_col)
+    _classify_rows(s, mapping, province_col, lang)
     above = [(row, text, "title" if text else "blank") for row, text in table.above]
     header = [(row, "", "header") for row in table.header_rows]
     s.skipped = above + header + s.skipped
@@ -362,7 +363,7 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _classify_rows(s: SheetReport, mapping: Mapping, province_col: Column | None):
+def _classify_rows(s: SheetReport, mapping: Mapping, province_col: Column | None, lang: str):
     table = s.table
     if s.unit_column is None:
         s.problems.append(Problem(s.where, table.header_rows[-1], None, "report_no_unit_column"))
@@ -410,7 +411,7 @@ def _classify_rows(s: SheetReport, mapping: Mapping, province_col: Column | None
                 s.skipped.append((row, any_label, "no_values"))
             continue
         candidates.append((row, label, cells))
-    _resolve_units(s, candidates, mapping, province_col)
+    _resolve_units(s, candidates, mapping, province_col, lang)
     s.skipped.sort(key=lambda x: x[0])
 
 
@@ -433,7 +434,7 @@ _LEVELS_FOR_ROLE = {"district": ["district"], "commune": ["commune"], "province"
                     "unit": ["district", "commune", "province", "province_2025"]}
 
 
-def _resolve_units(s: SheetReport, candidates, mapping: Mapping, province_col: Column | None):
+def _resolve_units(s: SheetReport, candidates, mapping: Mapping, province_col: Column | None, lang: str):
     levels = list(_LEVELS_FOR_ROLE[s.unit_column.target])
     structure = _structure(s)
     if structure == "2025":
@@ -496,13 +497,13 @@ def _resolve_units(s: SheetReport, candidates, mapping: Mapping, province_col: C
                                           "value": label, "now": admin.display_name(successor), "year": year,
                                           "basis": basis}, "warning"))
             continue
-        in_province = admin.display_name(parent) if parent and parent != "?" else t("data.report_any_province")
+        in_province = admin.display_name(parent) if parent and parent != "?" else t("data.report_any_province", lang)
         if m.problem == "ambiguous":
             s.problems.append(Problem(s.where, row, s.unit_column.heading, "report_ambiguous_unit", {
                 "value": label, "candidates": admin.describe_candidates(m.candidates)}))
             continue
         s.problems.append(Problem(s.where, row, s.unit_column.heading, "report_unknown_unit", {
-            "value": label, "level": _level_word(best), "province": in_province,
+            "value": label, "level": t(f"level.suffix.{best}", lang), "province": in_province,
             "candidates": "; ".join(admin.display_name(u) for u in m.candidates) or "–"}))
 
 
@@ -517,11 +518,6 @@ def _same_name(label: str, uid: str) -> bool:
     text = norm(label)
     return text in (norm(row["name"]), norm(row["short_name"])) or (
         text.split(" ", 1)[-1] == norm(row["short_name"]) and len(text.split(" ", 1)) == 2)
-
-
-def _level_word(level: str) -> str:
-    return {"district": "huyện/district", "commune": "xã/commune", "province": "tỉnh/province",
-            "province_2025": "tỉnh/province"}[level]
 
 
 _FORMER: dict | None = None
