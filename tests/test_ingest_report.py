@@ -421,3 +421,19 @@ def test_money_in_millions_is_refused_not_rescaled():
     r = run("trieu.xlsx", data)
     assert not r.ok and r.dataset is None
     assert [(p.row, p.column, p.code) for p in r.errors] == [(4, "Số thu (triệu đồng)", "report_money_unit")]
+
+
+def test_a_quarter_in_the_title_a_repeated_header_and_city_districts_written_q():
+    header = [["STT", "Quận/huyện", "Số người tham gia BHYT"]]
+    rows = [["1", "Q. 1", "120.500"], ["2", "Q.3", "150.200"],
+            ["STT", "Quận/huyện", "Số người tham gia BHYT"],  # the header printed again on the next page
+            ["3", "TP. Thủ Đức", "900.000"]]
+    data = workbook(sheet_spec("Q2", ["BHXH THÀNH PHỐ HỒ CHÍ MINH", "BÁO CÁO QUÝ II/2024"], header, [], rows))
+    r = run("hcm.xlsx", data)
+    s = r.sheets[0]
+    assert (s.province, s.period.code) == ("province:79", "2024-06")
+    assert r.ok and problems(r) == []
+    assert values(r) == {("district:760", "2024-06", "hi_participants"): 120500,
+                         ("district:770", "2024-06", "hi_participants"): 150200,
+                         ("district:769", "2024-06", "hi_participants"): 900000}
+    assert [(row, reason) for row, _, reason in s.skipped if row > 4] == [(7, "header_again")]
