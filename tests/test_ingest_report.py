@@ -437,3 +437,14 @@ def test_a_quarter_in_the_title_a_repeated_header_and_city_districts_written_q()
                          ("district:770", "2024-06", "hi_participants"): 150200,
                          ("district:769", "2024-06", "hi_participants"): 900000}
     assert [(row, reason) for row, _, reason in s.skipped if row > 4] == [(7, "header_again")]
+
+
+def test_a_title_without_a_province_asks_for_it_and_the_choice_restricts_the_names():
+    data = workbook(district_sheet("S", ["BÁO CÁO BHYT NĂM 2024"], [["1", "Quỳnh Lưu", "136.355", "91,88"]]))
+    r = run("khong_tinh.xlsx", data)
+    assert not r.ok and report.needs(r.sheets[0])["province"]
+    assert [p.code for p in r.errors] == ["report_province_unclear"]
+    chosen = run("khong_tinh.xlsx", data, report.Mapping(province="province:40"))
+    assert chosen.ok and values(chosen) == {(QUYNH_LUU, "FY", "hi_participants"): 136355,
+                                            (QUYNH_LUU, "FY", "hi_coverage_pct"): 91.88}
+    assert report.understood(chosen.sheets[0], "vi")[0] == "Tỉnh: Tỉnh Nghệ An (bạn chọn)"
