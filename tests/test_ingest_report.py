@@ -448,3 +448,14 @@ def test_a_title_without_a_province_asks_for_it_and_the_choice_restricts_the_nam
     assert chosen.ok and values(chosen) == {(QUYNH_LUU, "FY", "hi_participants"): 136355,
                                             (QUYNH_LUU, "FY", "hi_coverage_pct"): 91.88}
     assert report.understood(chosen.sheets[0], "vi")[0] == "Tỉnh: Tỉnh Nghệ An (bạn chọn)"
+
+
+def test_a_period_typed_by_the_user_is_read_or_refused_with_a_message():
+    data = workbook(district_sheet("Sheet1", ["TỈNH NGHỆ AN"], [["1", "Quỳnh Lưu", "136.355", "91,88"]]))
+    assert run("k.xlsx", data, report.Mapping(period="7/2024")).sheets[0].period.code == "2024-07"
+    bad = run("k.xlsx", data, report.Mapping(period="tháng bảy"), lang="vi")
+    assert not bad.ok
+    assert [p.code for p in bad.errors] == ["report_bad_period_choice", "report_period_unclear"]
+    assert "'tháng bảy'" in bad.errors[0].message("vi")
+    with pytest.raises(ValueError):
+        report.Mapping.from_json('{"province": "province:99"}')

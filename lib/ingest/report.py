@@ -66,11 +66,14 @@ class Mapping:
         bad = [v for v in columns.values() if v not in known]
         if bad:
             raise ValueError(f"unknown metric in the mapping: {', '.join(map(str, bad[:3]))}")
+        province = raw.get("province") or None
+        if province is not None and province not in admin.units().index:
+            raise ValueError(f"unknown province in the mapping: {province}")
         former = raw.get("former") or "keep"
         if former not in ("keep", "merge"):
             raise ValueError("'former' must be keep or merge")
-        return cls({headings.fold(k): v for k, v in columns.items()}, raw.get("province") or None,
-                   raw.get("period") or None, former)
+        period = str(raw["period"]).strip() if raw.get("period") not in (None, "") else None
+        return cls({headings.fold(k): v for k, v in columns.items()}, province, period, former)
 
 
 # -- what a preview holds ------------------------------------------------------------------------------------------
@@ -247,8 +250,11 @@ def _understand_period(s: SheetReport, mapping: Mapping, today):
         s.period_from = "column"
         return
     if mapping.period:
-        s.period, s.period_from = _parse_choice(mapping.period), "user"
-        return
+        try:
+            s.period, s.period_from = _parse_choice(mapping.period), "user"
+            return
+        except ValueError:
+            s.problems.append(Problem(s.where, None, None, "report_bad_period_choice", {"value": mapping.period}))
     patterns, ignore, _ = headings.title_patterns()
     found: dict[str, periods.Period] = {}
     origin = {}
@@ -287,9 +293,11 @@ def _parse_choice(text: str) -> periods.Period:
     text = str(text).strip()
     if re.fullmatch(r"\d{4}", text):
         return periods.Period(int(text), None)
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text) or re.fullmatch(r"(?:T|th[aá]ng\s*)?(\d{1,2})/(\d{4})", text, re.I)
     if m:
-        return periods.make(int(m.group(1)), int(m.group(2)))
+        year, month = (m.group(1), m.group(2)) if len(m.group(1)) == 4 else (m.group(2), m.group(1))
+        if 1 <= int(month) <= 12:
+            return periods.make(int(year), int(month))
     raise ValueError(text)
 
 
