@@ -459,3 +459,17 @@ def test_a_period_typed_by_the_user_is_read_or_refused_with_a_message():
     assert "'tháng bảy'" in bad.errors[0].message("vi")
     with pytest.raises(ValueError):
         report.Mapping.from_json('{"province": "province:99"}')
+
+
+def test_odd_sheets_are_reported_never_raised():
+    data = workbook(sheet_spec("Trống", [], [], [], []),
+                    sheet_spec("Chỉ tiêu đề", ["BÁO CÁO NĂM 2024"], [], [], []),
+                    sheet_spec("Không dòng", ["TỈNH NGHỆ AN", "NĂM 2024"], [["Đơn vị", "Dân số"]], [], []),
+                    sheet_spec("Số", [], [[1, 2, 3]], [], [[4, 5, 6]]))
+    r = run("la.xlsx", data)
+    assert [p.code for p in r.all_problems] == ["report_nothing_to_load"]
+    assert r.dataset is None and not r.ok
+    assert [s.table is None for s in r.sheets] == [True, True, False, True]
+    assert run("rong.csv", b"").problems[0].code == "empty_file"
+    assert run("cu.xls", b"abc").problems[0].code == "old_excel"
+    assert run("hong.xlsx", b"not a zip").problems[0].code == "bad_excel"

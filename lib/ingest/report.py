@@ -203,7 +203,13 @@ def preview(name: str, data: bytes, mapping: Mapping | None = None, today=None, 
     grids, problems = _read(name, data)
     report = FileReport(name, problems=list(problems))
     for grid in grids:
-        report.sheets.append(_sheet(name, grid, mapping, today, lang))
+        try:
+            report.sheets.append(_sheet(name, grid, mapping, today, lang))
+        except Exception as err:  # noqa: BLE001 - a sheet we cannot understand is reported, never raised
+            failed = SheetReport(name, grid.sheet, None)
+            failed.problems.append(Problem(failed.where, None, None, "report_sheet_failed",
+                                           {"error": f"{type(err).__name__}: {err}"[:200]}))
+            report.sheets.append(failed)
     if grids and not any(s.table is not None for s in report.sheets):
         report.problems.append(Problem(name, None, None, "report_no_table"))
     return report
@@ -698,18 +704,23 @@ def load(report: FileReport, denominators=None, reference=None, lang: str = "vi"
             s.problems.append(Problem(s.where, None, None, "report_period_unclear", {
                 "found": ", ".join(s.found_periods) or "–"}))
             continue
-        frame, names = _wide(s, lang)
-        if frame.empty:
-            continue
-        s.wide = frame
-        result = validate_mod.validate_table(RawTable(s.where, frame), denominators, today)
-        s.problems.extend(_rename(p, s.where, names, lang, s.vi_numbers) for p in result.problems)
-        s.problems.extend(office_checks.totals(s, values, lang))
-        s.problems.extend(office_checks.rates_vs_counts(s, frame, names, lang))
-        if result.dataset is not None:
-            parts.append(result.dataset.observations)
-            if reference is not None:
-                checks.append(office_checks.against_province(s, result.dataset.observations, reference, lang))
+        try:
+            frame, names = _wide(s, lang)
+            if frame.empty:
+                continue
+            s.wide = frame
+            result = validate_mod.validate_table(RawTable(s.where, frame), denominators, today)
+            s.problems.extend(_rename(p, s.where, names, lang, s.vi_numbers) for p in result.problems)
+            s.problems.extend(office_checks.totals(s, values, lang))
+            s.problems.extend(office_checks.rates_vs_counts(s, frame, names, lang))
+            if result.dataset is not None:
+                parts.append(result.dataset.observations)
+                if reference is not None:
+                    checks.append(office_checks.against_province(s, result.dataset.observations, reference, lang))
+        except Exception as err:  # noqa: BLE001 - reported as an error of the sheet: nothing loads, nothing raised
+            s.wide = None
+            s.problems.append(Problem(s.where, None, None, "report_sheet_failed",
+                                      {"error": f"{type(err).__name__}: {err}"[:200]}))
     report.province_checks = pd.concat(checks, ignore_index=True) if checks else None
     if report.province_checks is not None and len(report.province_checks):
         report.problems.append(Problem(report.name, None, None, "report_province_differs",
@@ -722,6 +733,8 @@ def load(report: FileReport, denominators=None, reference=None, lang: str = "vi"
             report.problems.append(Problem(report.name, None, None, "report_duplicate_across_sheets", {
                 "unit": admin.display_name(str(r.unit)), "period": periods.label(int(r.year), str(r.period), lang),
                 "metric": metrics.get(str(r.metric)).name(lang), "source": str(r.source)}))
+    if not parts and not report.errors:
+        report.problems.append(Problem(report.name, None, None, "report_nothing_to_load"))
     report.loaded = True
     if report.ok and parts:
         report.dataset = Dataset(name=report.name, origin="uploaded", description=report.name,
