@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -184,17 +185,22 @@ def is_template(name: str, data: bytes) -> bool:
 
 # -- preview -------------------------------------------------------------------------------------------------------
 _READ: dict = {}  # the last files read: (name, sha256) -> (grids, problems); a changed choice does not read again
+_READ_LOCK = threading.Lock()  # sessions run in threads of one process
 
 
 def _read(name: str, data: bytes):
     import hashlib
 
     key = (name, hashlib.sha256(data).hexdigest())
-    if key not in _READ:
-        if len(_READ) >= 4:
-            _READ.pop(next(iter(_READ)))
-        _READ[key] = sheets(name, data)
-    return _READ[key]
+    with _READ_LOCK:
+        found = _READ.get(key)
+    if found is None:
+        found = sheets(name, data)
+        with _READ_LOCK:
+            while len(_READ) >= 4:
+                _READ.pop(next(iter(_READ)))
+            _READ[key] = found
+    return found
 
 
 def preview(name: str, data: bytes, mapping: Mapping | None = None, today=None, lang: str = "vi") -> FileReport:
