@@ -461,7 +461,6 @@ def _resolve_units(s: SheetReport, candidates, mapping: Mapping, province_col: C
         levels = [x for x in levels if x not in ("district", "province")] or levels
     elif structure == "legacy":
         levels = [x for x in levels if x not in ("commune", "province_2025")] or levels
-    labels = list(dict.fromkeys(label for _, label, _ in candidates))
     by_province_col = province_col is not None and s.unit_column is not province_col
 
     def parent_for(level, cells):
