@@ -1,6 +1,11 @@
 """Command line for data stewards and analysts.
 
-  python -m lib.cli validate FILE...            one problem per line as FILE:ROW:COLUMN: message; exit 1 if any error
+  python -m lib.cli validate FILE...            one problem per line as FILE:ROW:COLUMN: message (reports with
+                                                several sheets: FILE:SHEET:ROW:COLUMN); exit 1 if any error
+  python -m lib.cli import FILE... [--mapping M.json] --out tidy.csv
+                                                reports as offices keep them (title rows, merged headings, totals)
+                                                or template files -> one tidy table: unit, period, metric, value,
+                                                status, source (file:sheet:row); a summary of skipped rows
   python -m lib.cli template {coverage,collections,targets} --out FILE   (.csv or .xlsx)
   python -m lib.cli geo check                   boundary layers: features, invalid geometries, deck JSON bytes
   python -m lib.cli forecast --level {national,province,district} --metric {hi,si,si_voluntary,ui} --out FILE.csv
@@ -27,14 +32,93 @@ def _validate(args) -> int:
             print(f"{name}:::{'không tìm thấy tệp' if args.lang == 'vi' else 'file not found'}")
             failed = True
             continue
-        result = validate_bytes(str(path), path.read_bytes(), denominators)
-        for problem in result.problems:
+        data = path.read_bytes()
+        from lib.ingest import report as report_mod
+
+        if report_mod.is_template(str(path), data):
+            result = validate_bytes(str(path), data, denominators)
+        else:
+            result = report_mod.load(report_mod.preview(str(path), data, lang=args.lang), denominators,
+                                     lang=args.lang)
+        for problem in (result.problems if hasattr(result, "rows") else result.all_problems):
             print(problem.line(args.lang))
         if not result.ok:
             failed = True
         elif not args.quiet:
-            n = len(result.dataset.observations) + len(result.dataset.targets)
+            n = 0 if result.dataset is None else len(result.dataset.observations) + len(result.dataset.targets)
             print(f"{name}: OK ({n} {'giá trị' if args.lang == 'vi' else 'values'})", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _import(args) -> int:
+    """Reports and template files -> one tidy long table; every problem as FILE:SHEET:ROW:COLUMN: message; a summary
+    of the rows loaded and skipped per file. A file with any error contributes nothing; exit 1 if any has one."""
+    import pandas as pd
+
+    from lib import export
+    from lib.ingest import report as report_mod
+    from lib.ingest.validate import validate_bytes
+
+    mapping = None
+    if args.mapping:
+        try:
+            mapping = report_mod.Mapping.from_json(Path(args.mapping).read_bytes())
+        except (OSError, ValueError) as err:
+            print(f"{args.mapping}: {err}", file=sys.stderr)
+            return 2
+        if args.former:
+            mapping.former = args.former
+    elif args.former:
+        mapping = report_mod.Mapping(former=args.former)
+    denominators = None if args.no_estimates else _denominators()
+    reference = None
+    if not args.no_estimates:
+        from lib import store as store_mod
+
+        reference = report_mod.reference_from_store(store_mod.bundled_store())
+    frames, failed = [], False
+    for name in args.files:
+        path = Path(name)
+        if not path.exists():
+            print(f"{name}:::{'không tìm thấy tệp' if args.lang == 'vi' else 'file not found'}")
+            failed = True
+            continue
+        data = path.read_bytes()
+        if report_mod.is_template(str(path), data):
+            result = validate_bytes(str(path), data, denominators)
+            for problem in result.problems:
+                print(problem.line(args.lang))
+            if not result.ok:
+                failed = True
+                continue
+            tidy = report_mod.FileReport(str(path), dataset=result.dataset).tidy()
+            summary = f"{name}: {len(tidy)} values (template layout)"
+        else:
+            result = report_mod.load(report_mod.preview(str(path), data, mapping, lang=args.lang), denominators,
+                                     reference, lang=args.lang)
+            for problem in result.all_problems:
+                print(problem.line(args.lang))
+            if result.province_checks is not None and len(result.province_checks):
+                print(result.province_checks.to_string(index=False), file=sys.stderr)
+            counts = report_mod.summary_counts(result)
+            skipped = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "unit") or "none"
+            if not result.ok or result.dataset is None:
+                failed = True
+                print(f"{name}: nothing loaded ({len(result.errors)} errors); unit rows {counts.get('unit', 0)}; "
+                      f"rows skipped: {skipped}", file=sys.stderr)
+                continue
+            tidy = result.tidy()
+            sheets = sum(1 for s in result.sheets if s.wide is not None)
+            summary = (f"{name}: {len(tidy)} values from {counts.get('unit', 0)} unit rows on {sheets} sheets; "
+                       f"rows skipped: {skipped}")
+        frames.append(tidy)
+        if not args.quiet:
+            print(summary, file=sys.stderr)
+    out = pd.concat(frames, ignore_index=True) if frames else report_mod.FileReport("").tidy()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_bytes(export.csv_bytes(out))
+    if not args.quiet:
+        print(f"{args.out}: {len(out)} rows", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -173,6 +257,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="print nothing for valid files")
     p.add_argument("--no-estimates", action="store_true", help="skip comparisons with the bundled denominators")
     p.set_defaults(func=_validate)
+    p = sub.add_parser("import", help="reports as offices keep them -> one tidy table (CSV)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--mapping", help="a saved reading of the columns (JSON, downloaded from the Data page)")
+    p.add_argument("--former", choices=("keep", "merge"), help="former districts: keep apart (default) or add "
+                                                               "into their successor after the merger")
+    p.add_argument("--out", required=True, help="FILE.csv")
+    p.add_argument("--lang", choices=("en", "vi"), default="en")
+    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--no-estimates", action="store_true", help="skip comparisons with bundled and published figures")
+    p.set_defaults(func=_import)
     p = sub.add_parser("template", help="write an example file to fill in")
     p.add_argument("kind", choices=("coverage", "collections", "targets"))
     p.add_argument("--out", required=True, help="FILE.csv or FILE.xlsx")

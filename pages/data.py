@@ -1,11 +1,12 @@
 """Data: loaded datasets, the user's uploads (validated), downloads and templates, sources, data dictionary."""
+import dataclasses
 import hashlib
 
 import pandas as pd
 import streamlit as st
 
-from lib import dictionary, export, store as store_mod, ui
-from lib.ingest import templates
+from lib import admin, dictionary, export, store as store_mod, ui
+from lib.ingest import mappings, report, templates
 from lib.i18n import t
 from lib.ingest.problems import problems_table
 from lib.ingest.validate import validate_bytes
@@ -13,6 +14,7 @@ from lib.ingest.validate import validate_bytes
 lang = ui.lang()
 store = ui.get_store()
 MAX_SHOWN = 1000
+REPORTS_KEY = "report_files"  # session: name -> (sha256, bytes) of reports waiting for their preview
 
 st.title(t("page.data", lang))
 tab_sets, tab_upload, tab_download, tab_sources, tab_dict = st.tabs(
@@ -23,6 +25,132 @@ tab_sets, tab_upload, tab_download, tab_sources, tab_dict = st.tabs(
 @st.cache_data(show_spinner=False, max_entries=16)
 def _validate(name: str, digest: str, _data: bytes):
     return validate_bytes(name, _data, store_mod.denominator_lookup())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _preview(name: str, digest: str, mapping_json: str, lg: str, _data: bytes):
+    return report.preview(name, _data, report.Mapping.from_json(mapping_json), lang=lg)
+
+
+@st.cache_resource(show_spinner=False)
+def _mapping_store():
+    try:
+        return mappings.MappingStore()
+    except Exception:  # noqa: BLE001 - without a database the mapping is still downloadable
+        return None
+
+
+def _report_preview(name: str, digest: str, data: bytes):
+    """One report: where its tables are, what each column means (to change), the rows as they will load, the rows
+    skipped and why; then Load. The choices are kept per file for the session."""
+    key = f"report_mapping_{name}"
+    mapping = st.session_state.get(key) or report.Mapping()
+    st.subheader(t("data.report_preview", lang, name=ui.text(name)))
+    saved_store = _mapping_store()
+    if saved_store is not None:
+        names = saved_store.names()
+        if names:
+            pick = st.selectbox(t("data.report_mapping_use", lang), [""] + names, key=f"use_{name}",
+                                format_func=lambda n: n or t("data.report_mapping_none", lang))
+            if pick and st.session_state.get(f"used_{name}") != pick:
+                saved = saved_store.load(pick)
+                if saved is not None:
+                    mapping = saved.mapping
+                    st.session_state[key] = mapping
+                    st.session_state[f"used_{name}"] = pick
+                    for k in [k for k in st.session_state if str(k).startswith(f"col_{name}_")]:
+                        del st.session_state[k]  # the column boxes show the saved reading
+    with st.spinner(t("data.validating", lang)):
+        preview = _preview(name, digest, mapping.to_json(), lang, data)
+    for i, sheet in enumerate(preview.sheets):
+        st.markdown("**" + (t("data.report_sheet", lang, sheet=ui.text(sheet.sheet)) if sheet.sheet else
+                            t("data.report_sheet_csv", lang)) + "**")
+        st.caption(report.found_at(sheet, lang))
+        if sheet.table is None:
+            continue
+        for line in report.understood(sheet, lang):
+            st.text(line)
+        need = report.needs(sheet)
+        if need["province"]:
+            options = report.province_choices(sheet)
+            chosen = st.selectbox(t("data.report_choose_province", lang), [""] + options, key=f"prov_{name}_{i}",
+                                  format_func=lambda u: admin.display_name(u) if u else "–")
+            if chosen and chosen != mapping.province:
+                st.session_state[key] = dataclasses.replace(mapping, province=chosen)
+                st.rerun()
+        if need["period"]:
+            typed = st.text_input(t("data.report_choose_period", lang), key=f"period_{name}_{i}")
+            if typed.strip() and typed.strip() != mapping.period:
+                st.session_state[key] = dataclasses.replace(mapping, period=typed.strip())
+                st.rerun()
+        if need["former"]:
+            choice = st.radio(t("data.report_former_choice", lang), ["keep", "merge"], key=f"former_{name}_{i}",
+                              index=["keep", "merge"].index(mapping.former),
+                              format_func=lambda c: t(f"data.report_former_{c}", lang))
+            if choice != mapping.former:
+                st.session_state[key] = dataclasses.replace(mapping, former=choice)
+                st.rerun()
+        st.caption(t("data.report_columns_help", lang))
+        choices = list(report.target_choices(lang))
+        current = report.columns_table(sheet, lang)[t("data.report_col_target", lang)].tolist()
+        chosen = []
+        boxes = st.columns(3)
+        for j, (col, label) in enumerate(zip(sheet.columns, current)):
+            chosen.append(boxes[j % 3].selectbox(f"{col.letter} · {ui.text(col.heading)}", choices,
+                                                 index=choices.index(label), key=f"col_{name}_{i}_{j}"))
+        if chosen != current:
+            st.session_state[key] = report.with_columns(mapping, sheet, chosen, lang)
+            st.rerun()
+        st.markdown(t("data.report_rows", lang))
+        ui.show_table(report.preview_rows(sheet, lang))
+        if sheet.skipped:
+            st.markdown(t("data.report_skipped", lang))
+            ui.show_table(report.skipped_rows(sheet, lang))
+    if preview.all_problems and f"report_result_{name}" not in st.session_state:
+        ui.show_table(report.problems_table(preview.all_problems[:MAX_SHOWN], lang))
+    c1, c2 = st.columns(2)
+    if c1.button(t("data.report_load", lang), key=f"load_{name}", type="primary"):
+        with st.spinner(t("data.validating", lang)):
+            loaded = report.load(_preview(name, digest, mapping.to_json(), lang, data),
+                                 store_mod.denominator_lookup(), report.reference_from_store(store), lang)
+        st.session_state[f"report_result_{name}"] = loaded
+        current = [d for d in st.session_state.get(ui.UPLOADS_KEY, []) if d.name != name]
+        st.session_state[ui.UPLOADS_KEY] = current + ([loaded.dataset] if loaded.ok and loaded.dataset else [])
+        st.rerun()
+    if c2.button(t("data.report_cancel", lang), key=f"drop_{name}"):
+        st.session_state[REPORTS_KEY].pop(name, None)
+        st.session_state.pop(f"report_result_{name}", None)
+        st.rerun()
+    loaded = st.session_state.get(f"report_result_{name}")
+    if loaded is not None:
+        if loaded.ok and loaded.dataset is not None:
+            st.success(t("data.report_loaded", lang, name=ui.text(name), n=len(loaded.dataset.observations),
+                         sheets=sum(1 for s in loaded.sheets if s.wide is not None), warnings=len(loaded.warnings)),
+                       icon=":material/check_circle:")
+        else:
+            st.error(t("data.report_not_loaded", lang, name=ui.text(name), errors=len(loaded.errors),
+                       warnings=len(loaded.warnings)), icon=":material/error:")
+        if loaded.all_problems:
+            st.markdown(t("data.report_problems", lang))
+            ui.show_table(report.problems_table(loaded.all_problems[:MAX_SHOWN], lang))
+        if loaded.province_checks is not None and len(loaded.province_checks):
+            st.markdown(t("data.report_province_checks", lang))
+            ui.show_table(loaded.province_checks)
+    c1, c2 = st.columns([3, 1])
+    mapping_name = c1.text_input(t("data.report_mapping_name", lang), key=f"mapname_{name}")
+    if c2.button(t("data.report_save_mapping", lang), key=f"save_{name}", disabled=saved_store is None):
+        if not mapping_name.strip():
+            st.warning(t("data.report_mapping_name_needed", lang))
+        else:
+            try:
+                saved = saved_store.save(mapping_name, mapping)
+                st.success(t("data.report_mapping_saved", lang, name=saved.name, version=saved.version))
+            except Exception as err:  # noqa: BLE001 - shown as a message, never as a traceback
+                st.error(t("data.report_mapping_error", lang, error=str(err)))
+    st.download_button(t("data.report_mapping_download", lang), mapping.to_json().encode("utf-8"),
+                       file_name=f"{name}.mapping.json", mime="application/json", key=f"mapdl_{name}",
+                       on_click="ignore")
+    st.divider()
 
 
 with tab_sets:
@@ -41,17 +169,23 @@ with tab_sets:
 
 with tab_upload:
     st.markdown(t("data.upload_intro", lang))
+    st.markdown(t("data.report_intro", lang))
     gen = st.session_state.setdefault("uploader_gen", 0)
     files = st.file_uploader(t("data.upload_label", lang), type=["csv", "txt", "xlsx", "xlsm", "parquet"],
                              accept_multiple_files=True, key=f"uploader_{gen}")
     if files:
-        results = []
+        results = list(st.session_state.get("upload_results", []))
+        pending = st.session_state.setdefault(REPORTS_KEY, {})
         progress = st.progress(0.0, text=t("data.validating", lang))
         for i, f in enumerate(files):
             data = f.getvalue()
             digest = hashlib.sha256(data).hexdigest()
+            if not report.is_template(f.name, data):  # a report as offices keep it: preview first
+                pending[f.name] = (digest, data)
+                st.session_state.pop(f"report_result_{f.name}", None)
+                continue
             result = _validate(f.name, digest, data)
-            results.append(result)
+            results = [r for r in results if r.file != f.name] + [result]
             if result.ok:
                 current = st.session_state.setdefault(ui.UPLOADS_KEY, [])
                 st.session_state[ui.UPLOADS_KEY] = [d for d in current if d.name != f.name] + [result.dataset]
@@ -77,6 +211,8 @@ with tab_upload:
                                export.csv_bytes(problems_table(result.problems, lang)),
                                file_name=f"{result.file}.problems.csv", mime="text/csv",
                                key=f"problems_{result.file}", on_click="ignore")
+    for name, (digest, data) in list(st.session_state.get(REPORTS_KEY, {}).items()):
+        _report_preview(name, digest, data)
 
 with tab_download:
     st.markdown(t("data.download_intro", lang))
