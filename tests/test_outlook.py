@@ -183,4 +183,4 @@ def test_export_frame_starts_with_the_issue_columns(store, cache):
                                       "p_meet_2025", "p_meet_2030", "expected_year", "status", "model", "mase"]
     assert "data_status" in out.columns and "demo" in out.columns
     assert out.loc[0, "unit_code"] == "VN" and out.loc[0, "status"] == "ok"
-    assert out.loc[0, "model"] in forecast.CANDIDATES
+    assert out.loc[0, "model"] == forecast.METHOD_NAME

@@ -26,9 +26,8 @@ def test_targets_as_written():
 def test_every_label_model_and_engine_has_a_name(lang):
     for label in progress.LABELS:
         assert i18n.has(f"progress.label.{label}", lang)
-    for model in forecast.MODELS:
-        assert i18n.has(f"progress.model.{model}", lang)
-    for engine in ("statsmodels", "mixed", "closed_form", "fallback", "numpy"):
+    assert i18n.has(f"progress.model.{forecast.METHOD_NAME}", lang)
+    for engine in ("statsmodels", "closed_form", "closed_form_fallback"):
         assert i18n.has(f"progress.engine.{engine}", lang)
     for panel in ("forecast", "ranking", "evidence", "methods"):
         assert i18n.has(f"progress.panel_{panel}", lang)

@@ -52,6 +52,10 @@ IN_PROCESS_MAX = 24  # fewer missing forecasts than this: compute them here (a p
 TABLE_FILES_KEPT = 64
 ENTRIES_PER_UNIT = 2  # forecasts kept per unit and metric on disk (the current series and one other version)
 RECENT_CHANGES = 3  # participants added lately: mean of the last 3 annual changes
+# Forecasts computed in this process (one unit, a few) are fitted by statsmodels; whole levels on the process pool by
+# the closed form of the same maximum-likelihood estimate (lib.forecast.models: equal to about 1e-6; the page names
+# the engine of the forecast it shows).
+BATCH_ENGINE = "closed_form"
 
 
 def coverage_metric(short: str) -> metrics.Metric:
@@ -257,12 +261,13 @@ def forecasts(store, units: Sequence[str], metric: str, progress_cb: Callable[[i
     return {u: out[u] for u in units}
 
 
-def _work(metric: str, job: tuple) -> tuple:
+def _work(metric: str, job: tuple, engine: str = "statsmodels") -> tuple:
     """One unit: its forecast (unless given) and, when its targets are given, its table row."""
     unit, years, values, statuses, targets, den, result = job
     if result is None:
         result = forecast.forecast_series(pd.Series(values, index=years, dtype=float), horizon_to=HORIZON,
-                                          ceiling=float(metrics.get(metric).ceiling or 100.0), unit=unit)
+                                          ceiling=float(metrics.get(metric).ceiling or 100.0), unit=unit,
+                                          engine=engine)
     row = None
     if targets is not None:
         history = pd.DataFrame({"year": years, "value": values, "status": list(statuses)})
@@ -270,9 +275,9 @@ def _work(metric: str, job: tuple) -> tuple:
     return result, row
 
 
-def _work_chunk(metric: str, jobs: list) -> list:
+def _work_chunk(metric: str, jobs: list, engine: str = "statsmodels") -> list:
     with forecast.single_threaded_blas():
-        return [_work(metric, job) for job in jobs]
+        return [_work(metric, job, engine) for job in jobs]
 
 
 def _run(metric: str, jobs: list, workers: int, progress_cb) -> dict[str, tuple]:
@@ -295,7 +300,7 @@ def _run(metric: str, jobs: list, workers: int, progress_cb) -> dict[str, tuple]
     size = max(1, math.ceil(total / (workers * 12)))
     chunks = [jobs[i:i + size] for i in range(0, total, size)]
     pool = forecast._pool(workers, "forkserver")
-    futures = {pool.submit(_work_chunk, metric, chunk): chunk for chunk in chunks}
+    futures = {pool.submit(_work_chunk, metric, chunk, BATCH_ENGINE): chunk for chunk in chunks}
     for future in as_completed(futures):
         chunk = futures[future]
         for job, res in zip(chunk, future.result()):
@@ -362,13 +367,20 @@ class UnitOutlook:
 
 
 def unit_outlook(store, unit: str, metric: str, override: Target | None = None,
-                 result: forecast.ForecastResult | None = None, cache_dir: Path | None = None) -> UnitOutlook:
+                 result: forecast.ForecastResult | None = None, cache_dir: Path | None = None,
+                 breaks: bool = True) -> UnitOutlook:
     """One unit's forecast (from the caches), targets, probabilities and progress labels; `override` (an analyst's
-    target for this view) replaces the target of its year and only re-reads the forecast's paths."""
+    target for this view) replaces the target of its year and only re-reads the forecast's paths. `breaks=False`: the
+    user's override of a detected level break (the whole history is fitted; computed here, ~20 ms, not cached)."""
     history = store.series(unit, metric)[["year", "value", "status", "source"]].dropna(subset=["value"])
     history = history.assign(year=history["year"].astype(int), status=history["status"].astype(str))
     if result is None:
         result = forecasts(store, [unit], metric, cache_dir=cache_dir)[unit]
+    if not breaks and result.break_year is not None:
+        with forecast.single_threaded_blas():
+            result = forecast.forecast_series(
+                pd.Series(history["value"].to_numpy(dtype=float), index=history["year"].to_numpy(dtype=int)),
+                horizon_to=HORIZON, ceiling=float(metrics.get(metric).ceiling or 100.0), unit=unit, breaks=False)
     targets = unit_targets(store, unit, metric)
     if override is not None:
         targets[override.year] = override
