@@ -2,10 +2,10 @@
 last level break (gaps kept as gaps), with intervals and probabilities from pooled, per-horizon calibration.
 
 Steps for one series (years t_i, values x_i, observed only):
-1. Scale. y = log((x - a) / (b - x)) with b = the ceiling (100) and a = the floor minus 0.05 % of the range. Values
-   within ``TOP_BAND`` (0.5 point) of the ceiling are read as ``ceiling - TOP_BAND`` for fitting: published coverage
-   is rounded and its denominators uncertain (figures of 99.9-101 % occur), and a value at the bound would sit at an
-   infinite logit. Forecasts are never clipped: the back-transform of any logit value lies inside (a, b), so an
+1. Scale. y = log((x - a) / (b - x)) with b = the ceiling (100) and a = the floor (0). Values within ``TOP_BAND``
+   (0.5 point) of the ceiling are read as ``ceiling - TOP_BAND`` for fitting, values within ``BOTTOM_BAND`` (0.05
+   point) of the floor as ``floor + BOTTOM_BAND``: published coverage is rounded and its denominators uncertain
+   (figures of 99.9-101 % occur), and a value at a bound would sit at an infinite logit. Forecasts are never clipped: the back-transform of any logit value lies inside (a, b), so an
    interval keeps its width near 0 and 100.
 2. Level break (``detect_break``): a one-year step (per year of gap) that is more than ``BREAK_K`` robust SDs (1.4826
    MAD) away from the median of the other steps and at least ``BREAK_MIN_POINTS`` points in size. The latest such
@@ -16,7 +16,8 @@ Steps for one series (years t_i, values x_i, observed only):
    c = (y_last - y_first) / (t_last - t_first), s^2 = sum((dy_i - c g_i)^2 / g_i) / (m - 1) over the m steps (g_i =
    years between observations: a gap of 3 years is one step with 3 times the variance, not 3 observations). statsmodels'
    ARIMA(0,1,0) with drift on the yearly series with missing years (Kalman filter) has the same maximum
-   (``tests/test_forecast_method.py``). s is floored at ``SD_FLOOR_POINTS`` points per year at the last value.
+   (``tests/test_forecast_method.py``). s is floored at ``SD_FLOOR_POINTS`` points per year at the last value (at most
+   ``SD_FLOOR_LOGIT_MAX`` on the logit scale: near a bound a quarter point is a large logit step).
 4. Point forecast: mu_h = y_T + c (phi + ... + phi^h), phi = the pooled damping chosen on the evaluation set
    (calibration.json): it starts at the last observed value and moves in the direction of the segment's average
    change; it falls below the last value of a rising series only when that average change is negative (reason given).
@@ -33,12 +34,13 @@ import numpy as np
 from scipy.special import expit
 
 TOP_BAND = 0.5  # points below the ceiling that count as at the ceiling
-BOTTOM_OFFSET_SHARE = 5e-4
+BOTTOM_BAND = 0.05  # points (on a 0-100 range) above the floor that count as at the floor
 BREAK_K = 5.0
 BREAK_MIN_POINTS = 3.0
 BREAK_MIN_STEPS = 4  # other steps needed to judge a step a break
 SEGMENT_MIN = 5
 SD_FLOOR_POINTS = 0.25
+SD_FLOOR_LOGIT_MAX = 0.15  # near a bound 0.25 point is a large logit step: the floor stops there
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,12 @@ class Bounds:
 
     @property
     def lower(self) -> float:
-        return self.floor - BOTTOM_OFFSET_SHARE * (self.ceiling - self.floor)
+        return self.floor
+
+    @property
+    def bottom(self) -> float:
+        """The lowest value a fit reads: values below count as this (at the floor)."""
+        return self.floor + BOTTOM_BAND * (self.ceiling - self.floor) / 100.0
 
     @property
     def top(self) -> float:
@@ -63,7 +70,7 @@ class Bounds:
 
     def clip(self, x):
         """Values as a fit reads them: inside [floor, top]."""
-        return np.clip(np.asarray(x, dtype=float), self.floor, self.top)
+        return np.clip(np.asarray(x, dtype=float), self.bottom, self.top)
 
     def to_logit(self, x):
         x = self.clip(x)
@@ -74,8 +81,13 @@ class Bounds:
 
     def slope(self, x) -> float:
         """dx/dy at x: points per logit unit."""
-        p = (np.clip(x, self.floor, self.top) - self.lower) / (self.upper - self.lower)
+        p = (np.clip(x, self.bottom, self.top) - self.lower) / (self.upper - self.lower)
         return float((self.upper - self.lower) * p * (1 - p))
+
+
+def sd_floor(bounds: Bounds, last: float) -> float:
+    """The least logit sd per year: SD_FLOOR_POINTS points at the last value, at most SD_FLOOR_LOGIT_MAX."""
+    return min(SD_FLOOR_POINTS / max(bounds.slope(last), 1e-9), SD_FLOOR_LOGIT_MAX)
 
 
 def detect_break(years: np.ndarray, x: np.ndarray, y: np.ndarray) -> int | None:
@@ -155,7 +167,7 @@ def fit(years, values, bounds: Bounds | None = None, breaks: bool = True) -> Fit
             mode, skip = "jump_removed", b - 1
     ys, yrs = y[start:], years[start:]
     c, sd, span, m = _drift_sd(yrs, ys, skip)
-    floor = SD_FLOOR_POINTS / max(bounds.slope(x[-1]), 1e-9)
+    floor = sd_floor(bounds, x[-1])
     result = Fit(bounds, yrs, ys, int(years[-1]), float(y[-1]), c, max(sd, floor), max(span, 1.0), m,
                  b, int(years[b]) if b is not None else None, b is not None, mode)
     return result

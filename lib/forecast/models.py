@@ -13,7 +13,7 @@ closed form is used and ``notes`` says so. ``final_engines`` records which one r
 
 The distribution at horizon h: logit value mu_h + scale_h * Q_h(u), u uniform; Q_h the calibrated quantile function.
 The point shown is its median. Intervals are its quantiles; the probability of meeting a target T in year t is
-P(value_t >= T) under it (a target within ``method.TOP_BAND`` of the ceiling counts as ceiling - TOP_BAND: within half a
+P(value_t >= T) under it (the share of the simulated paths below; ``p_meet_exact`` is the exact value) (a target within ``method.TOP_BAND`` of the ceiling counts as ceiling - TOP_BAND: within half a
 point of 100 % is at 100 %, the rounding and denominator noise of published figures). The probability of reaching a
 target in any year up to t comes from paths: a Gaussian random walk mapped through the calibrated quantiles at every
 horizon (a Gaussian copula), so every path has exactly the calibrated distribution in each year; paths are
@@ -37,7 +37,7 @@ from scipy.special import ndtr, ndtri
 
 from lib.forecast import calibration
 from lib.forecast import method
-from lib.forecast.backtest import backtest_table, scores_frame  # noqa: F401  (the CLI's benchmark backtest)
+from lib.forecast.backtest import MODELS, backtest_table, scores_frame  # noqa: F401  (the CLI's benchmark backtest)
 from lib.forecast.evaluation import cdf_fn, quantile_fn
 from lib.forecast.prep import Prepared, Scale, inv_logit, logit, prepare, single_threaded_blas  # noqa: F401
 from lib.targets import Target
@@ -288,12 +288,13 @@ class ForecastResult:
         steps = target.year - self.last_year
         paths = self.paths(steps)
         thr = self._threshold_logit(target.threshold)
-        p_meet = self.p_meet_exact(target)
+        p_meet = float(np.mean(paths[:, steps - 1] >= thr))  # = p_meet_exact up to simulation error (scenarios
+        # shift these same paths, so baseline and scenario chances come from one set of paths)
         if reached is not None:
             return TargetOutlook(target, p_meet, 1.0, reached, "already_met",
                                  "met in the last observed year; p_meet is the chance it is still met in the target "
                                  "year")
-        p_reach = max(float(np.mean(np.any(paths >= thr, axis=1))), p_meet)
+        p_reach = float(np.mean(np.any(paths >= thr, axis=1)))
         return TargetOutlook(target, p_meet, p_reach, self._median_reach_year(thr), "forecast", note)
 
     def _median_reach_year(self, thr: float) -> int | None:
@@ -423,7 +424,7 @@ def forecast_series(series, horizon_to: int = 2030, ceiling: float = 100.0, targ
         try:
             with single_threaded_blas():
                 c, sd = _statsmodels_drift(f.years, f.y)
-            floor_sd = method.SD_FLOOR_POINTS / max(prep.scale.slope(values[-1]), 1e-9)
+            floor_sd = method.sd_floor(prep.scale, values[-1])
             f.drift, f.sd, used = c, max(sd, floor_sd), "statsmodels"
         except Exception as exc:  # a degenerate fit: the closed form of the same estimate, and say so
             result.notes.append(f"statsmodels fit failed ({type(exc).__name__}); closed form used")
