@@ -153,4 +153,4 @@ def test_a_forecast_below_the_last_value_says_why():
         assert r.falls_reason == "negative_drift"
     from lib.forecast import view_text as pv
     text = pv.history_text(r, "en")
-    assert "8 published or estimated year-end values, 2013–2020" in text and "No missing years" in text
+    assert "Built on 8 year-end values, 2013–2020" in text and "No missing years" in text
