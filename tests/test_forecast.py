@@ -83,7 +83,7 @@ def test_simulated_p_meet_matches_closed_form():
     r = F.forecast_series(rising(), n_paths=4000)
     for value in (86, 88, 90, 92):
         for year in (2026, 2028, 2030):
-            assert r.p_meet(floor(value, year)) == pytest.approx(r.p_meet_normal(floor(value, year)), abs=0.03)
+            assert r.p_meet(floor(value, year)) == pytest.approx(r.p_meet_exact(floor(value, year)), abs=0.03)
 
 
 def test_p_reach_by_at_least_p_meet():

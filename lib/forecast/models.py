@@ -266,7 +266,6 @@ class ForecastResult:
         z = (self._threshold_logit(target.threshold) - self.mu[steps - 1]) / self.sd[steps - 1]
         return float(1 - cdf_fn(_levels(), _quantile_rows(steps)[steps - 1])(z))
 
-    p_meet_normal = p_meet_exact  # the former name
 
     def outlook(self, target: Target) -> TargetOutlook:
         """p_meet, p_reach_by and expected year for any target (cheap: reuses the fitted distribution)."""

@@ -13,7 +13,6 @@ from lib.i18n import t
 from lib.provenance import status_label
 from lib.targets import Target
 
-MODEL_ORDER = ("combination", "theta", "ets_damped", "arima_drift", "rw_drift", "naive")
 
 
 def _missing(x) -> bool:
