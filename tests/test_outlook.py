@@ -203,3 +203,12 @@ def test_a_unit_computed_with_its_level_is_shown_fitted_by_statsmodels(store, ca
 def test_a_detected_break_can_be_ignored_by_the_user(store, cache):
     uo = outlook.unit_outlook(store, NGHE_AN, HI, cache_dir=cache, breaks=False)
     assert uo.result.break_year is None
+
+
+def test_rows_state_history_length_gaps_and_breaks(store, cache):
+    row = outlook.table(store, [admin.NATIONAL_ID], HI, cache_dir=cache).iloc[0]
+    years = store.series(admin.NATIONAL_ID, HI).dropna(subset=["value"])["year"].astype(int)
+    assert row["n_years"] == len(years)
+    assert row["gap_years"] == (years.max() - years.min() + 1) - len(years)  # missing years inside the span
+    assert {"n_years", "gap_years", "break_year"} <= set(outlook.export_frame(
+        outlook.table(store, [admin.NATIONAL_ID], HI, cache_dir=cache)).columns)

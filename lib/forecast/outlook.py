@@ -415,7 +415,8 @@ TABLE_COLUMNS = ["unit", "unit_code", "name", "level", "metric", "last_year", "l
                  "gap_2025", "gap_2030", "p_meet_2025", "p_meet_2030", "p_reach_2025", "p_reach_2030",
                  "basis_2025", "basis_2030", "expected_year", "status", "model", "mase", "engine",
                  "progress_2025", "progress_2030", "ratio_2030", "cagr_observed", "cagr_required_2030",
-                 "scaling_c", "participants_2030", "needed_per_year_2030", "added_per_year"]
+                 "scaling_c", "participants_2030", "needed_per_year_2030", "added_per_year", "n_years", "gap_years",
+                 "break_year"]
 
 
 def _fingerprint(store) -> str:
@@ -464,7 +465,8 @@ def _row(unit: str, metric: str, history: pd.DataFrame, result, targets: dict, d
     main = targets.get(2030) or targets.get(2025)
     row["expected_year"] = result.outlook(main).expected_year if main is not None else None
     row |= {"status": result.status, "model": result.model,
-            "mase": None if math.isnan(result.mase) else result.mase, "engine": _engine_text(result)}
+            "mase": None if math.isnan(result.mase) else result.mase, "engine": _engine_text(result),
+            "n_years": result.n_observed, "gap_years": result.gap_years, "break_year": result.break_year}
     return row
 
 
@@ -572,7 +574,7 @@ EXPORT_COLUMNS = ["unit_code", "name", "last_year", "last_value", "target_2025",
                   "p_meet_2030", "expected_year", "status", "model", "mase", "data_status", "demo", "unit", "level",
                   "metric", "target_2025_max", "target_2025_status", "target_2030_max", "target_2030_status",
                   "p_reach_2030", "progress_2030", "participants_2030", "needed_per_year_2030", "added_per_year",
-                  "engine"]
+                  "engine", "n_years", "gap_years", "break_year"]
 
 
 def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
