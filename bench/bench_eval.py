@@ -67,7 +67,7 @@ def main() -> int:
     print(fmt_table(E.summary(frame, brier, "family")))
     n_series = frame.groupby("method")["series_id"].nunique()
     print("\n== CPU time per series (each method's forecasts at every origin of a series; product: the calibrated "
-          "forecasts from its fitted pieces; the full forecast users get is timed below)")
+          "forecasts and its fits at every origin; the full forecast users get is timed below)")
     for m in methods:
         print(f"  {m:12s} {1000 * info['seconds'][m] / n_series[m]:8.2f} ms per series "
               f"({1000 * info['seconds'][m] / info['n_cases']:.2f} ms per origin)")
