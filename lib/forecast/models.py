@@ -467,9 +467,7 @@ def _pool(workers: int, mp_context: str | None) -> ProcessPoolExecutor:
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             # workers fork from a server that imported these once
-            context.set_forkserver_preload(["lib.forecast.models", "statsmodels.tsa.arima.model",
-                                            "statsmodels.tsa.exponential_smoothing.ets",
-                                            "statsmodels.tsa.forecasting.theta"])
+            context.set_forkserver_preload(["lib.forecast.models", "lib.forecast.outlook"])
         pool = _POOLS[key] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return pool
 
