@@ -92,7 +92,8 @@ def override_controls(uo) -> None:
 # -- the forecast view ------------------------------------------------------------------------------------------------
 def forecast_view() -> None:
     with st.spinner(t("progress.computing_one", lang)):
-        uo = outlook.unit_outlook(store, unit, metric.id, override=current_override())
+        uo = outlook.unit_outlook(store, unit, metric.id, override=current_override(),
+                                  breaks=not st.session_state.get("_prog_ignore_break", False))
     ui.demo_banner(uo.statuses, lang)
     first, second = pv.headline(uo, lang)
     st.markdown(f"### {first}")
@@ -111,6 +112,9 @@ def forecast_view() -> None:
         method = pv.method_line(uo, lang)
         if method:
             st.caption(method)
+        st.caption(pv.history_text(uo.result, lang))
+        if (uo.result.break_year is not None or st.session_state.get("_prog_ignore_break")) and not presenting:
+            st.toggle(t("progress.hist.ignore_break", lang), key="_prog_ignore_break")
     if presenting:
         ui.source_line(list(uo.history["source"]) + [tg.source for tg in uo.targets.values() if tg is not None],
                        lang, uo.statuses)
@@ -210,35 +214,17 @@ def evidence_view() -> None:
     uo = outlook.unit_outlook(store, unit, metric.id)
     r = uo.result
     ui.demo_banner(uo.statuses, lang)
+    st.markdown(pv.benchmark_text(lang))
+    st.caption(pv.history_text(r, lang))
     if r.too_short or not r.scores:
         st.info(pv.headline(uo, lang)[0] if r.too_short else t("progress.ev.none", lang), icon=":material/info:")
         return
-    st.markdown(t("progress.ev.chosen", lang, model=pv.model_name(r.model, lang), mase=fmt.number(r.mase, lang, 2)))
-    st.caption(t("progress.ev.engines", lang, engine=pv.engine_text(r, lang),
-                 gap=fmt.points(r.engine_gap, lang, decimals=2, signed=False)))
+    st.caption(pv.engine_text(r, lang))
     notes = pv.notes_text(r, lang)
     if notes:
         st.caption(" · ".join(notes))
-    tables = pv.evidence_tables(r, lang)
-    which = st.segmented_control(t("progress.ev.scale", lang), options=["mase", "rel_naive", "rel_drift"],
-                                 default="mase", format_func=lambda k: t(f"progress.ev.{k}", lang),
-                                 key="_prog_ev_scale") or "mase"
-    st.markdown(f"**{t('progress.ev.' + which + '_title', lang)}**")
-    ui.show_table(tables[which])
-    a, b = st.columns(2)
-    with a:
-        st.markdown(f"**{t('progress.ev.coverage80_title', lang)}**")
-        ui.show_table(tables["coverage80"])
-    with b:
-        st.markdown(f"**{t('progress.ev.coverage95_title', lang)}**")
-        ui.show_table(tables["coverage95"])
-    a, b = st.columns(2)
-    with a:
-        st.markdown(f"**{t('progress.ev.widening_title', lang)}**")
-        ui.show_table(tables["widening"])
-    with b:
-        st.markdown(f"**{t('progress.ev.counts_title', lang)}**")
-        ui.show_table(tables["counts"])
+    st.markdown(f"**{t('progress.ev.unit_title', lang)}**")
+    ui.show_table(pv.evidence_table(r, lang))
     st.markdown(f"**{t('progress.ev.forecast_title', lang)}**")
     ui.show_table(pv.forecast_table(r, lang))
     st.caption(t("progress.ev.how", lang))

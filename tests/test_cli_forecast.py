@@ -37,7 +37,7 @@ def test_forecast_provinces_one_row_per_unit(tmp_path):
     for col in ("p_meet_2025", "p_meet_2030", "p_reach_2030"):
         assert df[col].between(0, 1).all()
     assert set(df["status"]) <= {"ok", "too_short", "no_data"}
-    assert set(df["model"].dropna()) <= set(forecast.CANDIDATES)
+    assert set(df["model"].dropna()) <= {forecast.METHOD_NAME}
     # every province's history holds demo values, and the export says so
     assert df["demo"].all() and (df["data_status"] == "demo").all()
 

@@ -183,4 +183,32 @@ def test_export_frame_starts_with_the_issue_columns(store, cache):
                                       "p_meet_2025", "p_meet_2030", "expected_year", "status", "model", "mase"]
     assert "data_status" in out.columns and "demo" in out.columns
     assert out.loc[0, "unit_code"] == "VN" and out.loc[0, "status"] == "ok"
-    assert out.loc[0, "model"] in forecast.CANDIDATES
+    assert out.loc[0, "model"] == forecast.METHOD_NAME
+
+
+def test_a_unit_computed_with_its_level_is_shown_fitted_by_statsmodels(store, cache):
+    # a whole level is computed on the process pool in closed form; the unit a user opens is refitted by statsmodels
+    key, years, values, _ = outlook._series_jobs(store, [NGHE_AN], HI)[NGHE_AN]
+    closed = forecast.forecast_series(pd.Series(values, index=years), horizon_to=outlook.HORIZON, unit=NGHE_AN,
+                                      engine="closed_form")
+    outlook._write(cache, HI, {NGHE_AN: (key, closed)})
+    uo = outlook.unit_outlook(store, NGHE_AN, HI, cache_dir=cache)
+    assert uo.result.final_engines == {"drift": "statsmodels"}
+    assert np.allclose(uo.result.forecast_frame().drop(columns="year"),
+                       closed.forecast_frame().drop(columns="year"), atol=1e-3)
+    outlook.clear_memory_cache()  # and it replaced the closed-form entry on disk
+    assert outlook.forecasts(store, [NGHE_AN], HI, cache_dir=cache)[NGHE_AN].final_engines == {"drift": "statsmodels"}
+
+
+def test_a_detected_break_can_be_ignored_by_the_user(store, cache):
+    uo = outlook.unit_outlook(store, NGHE_AN, HI, cache_dir=cache, breaks=False)
+    assert uo.result.break_year is None
+
+
+def test_rows_state_history_length_gaps_and_breaks(store, cache):
+    row = outlook.table(store, [admin.NATIONAL_ID], HI, cache_dir=cache).iloc[0]
+    years = store.series(admin.NATIONAL_ID, HI).dropna(subset=["value"])["year"].astype(int)
+    assert row["n_years"] == len(years)
+    assert row["gap_years"] == (years.max() - years.min() + 1) - len(years)  # missing years inside the span
+    assert {"n_years", "gap_years", "break_year"} <= set(outlook.export_frame(
+        outlook.table(store, [admin.NATIONAL_ID], HI, cache_dir=cache)).columns)

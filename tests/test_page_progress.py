@@ -48,7 +48,8 @@ def test_forecast_view_in_english_for_a_district_from_a_link():
     else:
         assert "Already reached" in text and "37%" in text
     captions = " ".join(c.value for c in at.caption)
-    assert "statsmodels" in captions and "backtest" in captions  # the method behind the number is named
+    assert "statsmodels" in captions and "real series" in captions  # the method behind the number is named
+    assert "year-end values" in captions and ("missing years" in captions or "No missing years" in captions)
     assert "inherited from" in captions  # the target's origin
     assert any("demo data" in w.value for w in at.warning)  # demo history: the banner says so
     assert "Demo forecast" in " ".join(c.value for c in at.caption)
@@ -127,13 +128,17 @@ def test_backtest_evidence_is_one_click_away():
     panel.set_value("evidence").run()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
-    assert "Chosen model" in text and "MASE by horizon" in text
+    from lib.forecast import calibration
+    bench = calibration.load()["benchmark"]
+    # the pooled benchmark in one sentence, with the committed figures (not recomputed by the page)
+    assert f"On {bench['n_series']} real series, this method's 80% intervals contained " \
+           f"{round(100 * bench['coverage80']['3'])}% of outcomes 3 years ahead" in text
+    captions = " ".join(c.value for c in at.caption)
+    assert "year-end values" in captions  # the unit's history length, gaps and breaks are stated
     tables = [d.value for d in at.dataframe]
-    mase = tables[0]
-    assert {"h=1", "h=5", "Mean"} <= set(mase.columns)
-    assert sum("✓" in str(m) for m in mase["Model"]) == 1
-    assert any("Combination" in str(m) for m in mase["Model"])
-    assert any("80%" in m.value for m in at.markdown) and any("95%" in m.value for m in at.markdown)
+    own = tables[0]
+    assert list(own["Horizon"]) == ["h=1", "h=2", "h=3", "h=4", "h=5"]
+    assert {"MASE", "In 80% interval", "In 95% interval"} <= set(own.columns)
     assert at.session_state["panel"] == "evidence"  # view state: app.py writes it to the URL, so a link reopens it
 
 

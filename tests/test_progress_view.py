@@ -26,9 +26,8 @@ def test_targets_as_written():
 def test_every_label_model_and_engine_has_a_name(lang):
     for label in progress.LABELS:
         assert i18n.has(f"progress.label.{label}", lang)
-    for model in forecast.MODELS:
-        assert i18n.has(f"progress.model.{model}", lang)
-    for engine in ("statsmodels", "mixed", "closed_form", "fallback", "numpy"):
+    assert i18n.has(f"progress.model.{forecast.METHOD_NAME}", lang)
+    for engine in ("statsmodels", "closed_form", "closed_form_fallback"):
         assert i18n.has(f"progress.engine.{engine}", lang)
     for panel in ("forecast", "ranking", "evidence", "methods"):
         assert i18n.has(f"progress.panel_{panel}", lang)
@@ -69,3 +68,27 @@ def test_ranking_frames_show_percent_and_keep_shares_in_the_csv():
     assert display.iloc[0]["Khả năng đạt mục tiêu 2030"] == 42 and csv.iloc[0]["p_meet_2030"] == 0.4235
     assert display.iloc[0]["Đơn vị"] == "Thành phố Vinh" and display.iloc[0]["Số liệu"] == "Minh họa"
     assert display.iloc[0]["Khoảng cách (mục tiêu − hiện tại)"] == "+7,0 điểm %"
+
+
+def test_a_detected_break_is_drawn_on_the_chart_and_named_under_it():
+    import json
+
+    from lib.forecast import fanchart, outlook
+
+    s = store_mod.bundled_store()
+    uo = outlook.unit_outlook(s, "province:40", "hi_coverage_pct")
+    values = [40.0, 41.0, 42.5, 43.0, 44.5, 45.0, 46.0, 23.0, 23.4, 22.9, 23.2, 23.1, 23.3]
+    years = list(range(2013, 2026))
+    result = forecast.forecast_series(pd.Series(values, index=years), unit="province:40")
+    history = pd.DataFrame({"year": years, "value": values, "status": "reported", "source": "test"})
+    broken = outlook.UnitOutlook("province:40", "hi_coverage_pct", history, result, uo.targets, uo.outlooks,
+                                 uo.progress, None, {"reported"})
+    spec = json.dumps(fanchart.fan_chart(broken, "en").to_dict(validate=False), ensure_ascii=False)
+    assert "Level break 2020" in spec
+    text = pv.history_text(result, "en")
+    assert "Level break detected in 2020: the forecast uses the years from 2020 on." in text
+    assert "Đứt gãy mức 2020" in json.dumps(fanchart.fan_chart(broken, "vi").to_dict(validate=False),
+                                            ensure_ascii=False)
+    # no break, no rule
+    plain = json.dumps(fanchart.fan_chart(uo, "en").to_dict(validate=False), ensure_ascii=False)
+    assert "Level break" not in plain

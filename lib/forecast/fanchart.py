@@ -110,6 +110,14 @@ def fan_chart(uo, lang: str, title: str = "", height: int = 360) -> alt.LayerCha
         labels = _label_rows(tdata, 0.04 * (y_scale.domain[1] - y_scale.domain[0]))
         layers.append(alt.Chart(labels).mark_text(align="left", dx=4, dy=-8, color=TARGET_COLOUR, fontSize=12).encode(
             x=x0, y=alt.Y("value:Q", scale=y_scale), text="label:N"))
+    brk = getattr(uo.result, "break_year", None)
+    if brk is not None and first <= brk <= last:
+        bdata = pd.DataFrame({"year": [brk - 0.5], "label": [t("progress.chart.break", lang, year=brk)]})
+        layers.append(alt.Chart(bdata).mark_rule(color="#7f8c8d", strokeDash=[4, 3], strokeWidth=1.5).encode(
+            x=x, tooltip=[alt.Tooltip("label:N", title="")]))
+        layers.append(alt.Chart(bdata).mark_text(align="left", baseline="bottom", dx=3, dy=-2, angle=0,
+                                                 color="#7f8c8d", fontSize=11).encode(
+            x=x, y=alt.value(height - 4), text="label:N"))
     if len(h):
         statuses = [s for s in STATUS_COLOURS if s in set(h["status"])]
         colour = alt.Color("status_label:N", title=None,
@@ -137,6 +145,7 @@ def fan_spec(uo, lang: str, height: int = 360) -> dict:
     r = uo.result
     h = hashlib.sha1()
     for part in (uo.unit, uo.metric, lang, height, r.last_year, r.model, r.mu.tobytes(), r.sd.tobytes(),
+                 getattr(r, "break_year", None),
                  uo.history["year"].to_numpy().tobytes(), uo.history["value"].to_numpy().tobytes(),
                  "|".join(uo.history["status"]),
                  repr(sorted((y, tg.kind, tg.value, tg.value_max, tg.status) for y, tg in uo.targets.items() if tg))):

@@ -52,6 +52,10 @@ IN_PROCESS_MAX = 24  # fewer missing forecasts than this: compute them here (a p
 TABLE_FILES_KEPT = 64
 ENTRIES_PER_UNIT = 2  # forecasts kept per unit and metric on disk (the current series and one other version)
 RECENT_CHANGES = 3  # participants added lately: mean of the last 3 annual changes
+# Forecasts computed in this process (one unit, a few) are fitted by statsmodels; whole levels on the process pool by
+# the closed form of the same maximum-likelihood estimate (lib.forecast.models: equal to about 1e-6; the page names
+# the engine of the forecast it shows).
+BATCH_ENGINE = "closed_form"
 
 
 def coverage_metric(short: str) -> metrics.Metric:
@@ -257,12 +261,13 @@ def forecasts(store, units: Sequence[str], metric: str, progress_cb: Callable[[i
     return {u: out[u] for u in units}
 
 
-def _work(metric: str, job: tuple) -> tuple:
+def _work(metric: str, job: tuple, engine: str = "statsmodels") -> tuple:
     """One unit: its forecast (unless given) and, when its targets are given, its table row."""
     unit, years, values, statuses, targets, den, result = job
     if result is None:
         result = forecast.forecast_series(pd.Series(values, index=years, dtype=float), horizon_to=HORIZON,
-                                          ceiling=float(metrics.get(metric).ceiling or 100.0), unit=unit)
+                                          ceiling=float(metrics.get(metric).ceiling or 100.0), unit=unit,
+                                          engine=engine)
     row = None
     if targets is not None:
         history = pd.DataFrame({"year": years, "value": values, "status": list(statuses)})
@@ -270,9 +275,9 @@ def _work(metric: str, job: tuple) -> tuple:
     return result, row
 
 
-def _work_chunk(metric: str, jobs: list) -> list:
+def _work_chunk(metric: str, jobs: list, engine: str = "statsmodels") -> list:
     with forecast.single_threaded_blas():
-        return [_work(metric, job) for job in jobs]
+        return [_work(metric, job, engine) for job in jobs]
 
 
 def _run(metric: str, jobs: list, workers: int, progress_cb) -> dict[str, tuple]:
@@ -295,7 +300,7 @@ def _run(metric: str, jobs: list, workers: int, progress_cb) -> dict[str, tuple]
     size = max(1, math.ceil(total / (workers * 12)))
     chunks = [jobs[i:i + size] for i in range(0, total, size)]
     pool = forecast._pool(workers, "forkserver")
-    futures = {pool.submit(_work_chunk, metric, chunk): chunk for chunk in chunks}
+    futures = {pool.submit(_work_chunk, metric, chunk, BATCH_ENGINE): chunk for chunk in chunks}
     for future in as_completed(futures):
         chunk = futures[future]
         for job, res in zip(chunk, future.result()):
@@ -361,14 +366,36 @@ class UnitOutlook:
         return 2030 if self.targets.get(2030) is not None else 2025
 
 
+def _statsmodels_refit(store, unit: str, metric: str, cache_dir: Path | None) -> forecast.ForecastResult:
+    cache_dir = Path(cache_dir or CACHE_DIR)
+    key, years, values, _ = _series_jobs(store, [unit], metric)[unit]
+    with forecast.single_threaded_blas():
+        result = forecast.forecast_series(pd.Series(values, index=years, dtype=float), horizon_to=HORIZON,
+                                          ceiling=float(metrics.get(metric).ceiling or 100.0), unit=unit)
+    _remember(cache_dir, metric, {unit: (key, result)})
+    _write(cache_dir, metric, {unit: (key, result)})
+    return result
+
+
 def unit_outlook(store, unit: str, metric: str, override: Target | None = None,
-                 result: forecast.ForecastResult | None = None, cache_dir: Path | None = None) -> UnitOutlook:
+                 result: forecast.ForecastResult | None = None, cache_dir: Path | None = None,
+                 breaks: bool = True) -> UnitOutlook:
     """One unit's forecast (from the caches), targets, probabilities and progress labels; `override` (an analyst's
-    target for this view) replaces the target of its year and only re-reads the forecast's paths."""
+    target for this view) replaces the target of its year and only re-reads the forecast's paths. `breaks=False`: the
+    user's override of a detected level break (the whole history is fitted; computed here, ~20 ms, not cached)."""
     history = store.series(unit, metric)[["year", "value", "status", "source"]].dropna(subset=["value"])
     history = history.assign(year=history["year"].astype(int), status=history["status"].astype(str))
     if result is None:
         result = forecasts(store, [unit], metric, cache_dir=cache_dir)[unit]
+        if result.engine != "statsmodels" and not result.too_short:
+            # computed with a whole level (closed form): what the user opens is refitted by statsmodels (~15 ms; the
+            # same estimate) and kept in place of it
+            result = _statsmodels_refit(store, unit, metric, cache_dir)
+    if not breaks and result.break_year is not None:
+        with forecast.single_threaded_blas():
+            result = forecast.forecast_series(
+                pd.Series(history["value"].to_numpy(dtype=float), index=history["year"].to_numpy(dtype=int)),
+                horizon_to=HORIZON, ceiling=float(metrics.get(metric).ceiling or 100.0), unit=unit, breaks=False)
     targets = unit_targets(store, unit, metric)
     if override is not None:
         targets[override.year] = override
@@ -388,7 +415,8 @@ TABLE_COLUMNS = ["unit", "unit_code", "name", "level", "metric", "last_year", "l
                  "gap_2025", "gap_2030", "p_meet_2025", "p_meet_2030", "p_reach_2025", "p_reach_2030",
                  "basis_2025", "basis_2030", "expected_year", "status", "model", "mase", "engine",
                  "progress_2025", "progress_2030", "ratio_2030", "cagr_observed", "cagr_required_2030",
-                 "scaling_c", "participants_2030", "needed_per_year_2030", "added_per_year"]
+                 "scaling_c", "participants_2030", "needed_per_year_2030", "added_per_year", "n_years", "gap_years",
+                 "break_year"]
 
 
 def _fingerprint(store) -> str:
@@ -437,7 +465,8 @@ def _row(unit: str, metric: str, history: pd.DataFrame, result, targets: dict, d
     main = targets.get(2030) or targets.get(2025)
     row["expected_year"] = result.outlook(main).expected_year if main is not None else None
     row |= {"status": result.status, "model": result.model,
-            "mase": None if math.isnan(result.mase) else result.mase, "engine": _engine_text(result)}
+            "mase": None if math.isnan(result.mase) else result.mase, "engine": _engine_text(result),
+            "n_years": result.n_observed, "gap_years": result.gap_years, "break_year": result.break_year}
     return row
 
 
@@ -545,7 +574,7 @@ EXPORT_COLUMNS = ["unit_code", "name", "last_year", "last_value", "target_2025",
                   "p_meet_2030", "expected_year", "status", "model", "mase", "data_status", "demo", "unit", "level",
                   "metric", "target_2025_max", "target_2025_status", "target_2030_max", "target_2030_status",
                   "p_reach_2030", "progress_2030", "participants_2030", "needed_per_year_2030", "added_per_year",
-                  "engine"]
+                  "engine", "n_years", "gap_years", "break_year"]
 
 
 def export_frame(frame: pd.DataFrame) -> pd.DataFrame:

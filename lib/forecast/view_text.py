@@ -13,7 +13,6 @@ from lib.i18n import t
 from lib.provenance import status_label
 from lib.targets import Target
 
-MODEL_ORDER = ("combination", "theta", "ets_damped", "arima_drift", "rw_drift", "naive")
 
 
 def _missing(x) -> bool:
@@ -81,21 +80,41 @@ def label_name(label: str | None, lang: str) -> str:
 
 
 def engine_text(result: forecast.ForecastResult, lang: str) -> str:
-    """Which code produced the forecast shown: statsmodels for the final fit, numpy for the backtest (stated)."""
-    engines = set(result.final_engines.values())
-    if not engines:
+    """Which code produced the forecast shown: statsmodels' maximum-likelihood fit, or its closed form (stated)."""
+    used = result.final_engines.get("drift")
+    return t(f"progress.engine.{used}", lang) if used else ""
+
+
+def history_text(result: forecast.ForecastResult, lang: str) -> str:
+    """What the forecast is built on: history length, gaps, a detected level break and what was done with it, and why
+    the forecast starts below the last value when it does."""
+    if result.first_year is None:
         return ""
-    if "numpy_fallback" in engines:
-        key = "progress.engine.fallback"
-    elif engines == {"closed_form"}:
-        key = "progress.engine.closed_form"
-    elif engines == {"statsmodels"}:
-        key = "progress.engine.statsmodels"
-    elif engines == {"statsmodels", "closed_form"}:
-        key = "progress.engine.mixed"
+    parts = [t("progress.hist.length", lang, n=result.n_observed, first=result.first_year, last=result.last_year)]
+    parts.append(t("progress.hist.gaps", lang, n=result.gap_years) if result.gap_years
+                 else t("progress.hist.no_gaps", lang))
+    if result.too_short:
+        return " ".join(parts)
+    if result.break_year is not None:
+        parts.append(t(f"progress.hist.break_{result.break_mode}", lang, year=result.break_year))
+    elif not result.breaks:
+        parts.append(t("progress.hist.breaks_off", lang))
     else:
-        key = "progress.engine.numpy"
-    return t(key, lang)
+        parts.append(t("progress.hist.no_break", lang))
+    reason = result.falls_reason
+    if reason:
+        parts.append(t(f"progress.hist.falls_{reason}", lang, start=result.fit_from))
+    return " ".join(parts)
+
+
+def benchmark_text(lang: str, horizon: int = 3) -> str:
+    """One sentence: the method's measured interval coverage on the evaluation set (lib/forecast/calibration.json)."""
+    from lib.forecast import calibration
+
+    b = calibration.load()["benchmark"]
+    return t("progress.ev.benchmark", lang, n=b["n_series"], h=horizon,
+             x=fmt.pct(100 * b["coverage80"][str(horizon)], lang, 0),
+             y=fmt.pct(100 * b["coverage95"][str(horizon)], lang, 0))
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -235,49 +254,28 @@ def ranking_frames(frame: pd.DataFrame, lang: str, year: int = 2030, p_column: s
 # ---------------------------------------------------------------------------------------------------------------------
 # Backtest evidence
 
-def evidence_tables(result: forecast.ForecastResult, lang: str) -> dict[str, pd.DataFrame]:
-    """MASE by model and horizon (absolute, relative to naive and to drift), the coverage of the 80 % and 95 %
-    intervals by horizon, and the number of errors behind each horizon."""
+def evidence_table(result: forecast.ForecastResult, lang: str) -> pd.DataFrame:
+    """This unit's own rolling-origin backtest of the method: horizon, errors, MASE, 80 % and 95 % coverage."""
     frame = result.backtest_frame()
     if frame.empty:
-        return {}
-    frame = frame.assign(model_label=frame["model"].map(lambda m: model_name(m, lang)
-                                                        + (" ✓" if m == result.model else "")))
-    order = [model_name(m, lang) + (" ✓" if m == result.model else "") for m in MODEL_ORDER if m in set(frame["model"])]
+        return frame
     h = t("progress.ev.h", lang)
-
-    def pivot(value: str, decimals: int = 2, percent: bool = False) -> pd.DataFrame:
-        wide = frame.pivot(index="model_label", columns="horizon", values=value).reindex(order)
-        wide.columns = [f"{h}{c}" for c in wide.columns]
-        fmt_one = (lambda v: fmt.pct(100 * v, lang, 0)) if percent else (lambda v: fmt.number(v, lang, decimals))
-        out = wide.apply(lambda c: c.map(lambda v: "–" if _missing(v) else fmt_one(v)))
-        if value == "mase":
-            means = frame.groupby("model_label")["mean_mase"].first().reindex(order)
-            out[t("progress.ev.mean", lang)] = means.map(lambda v: "–" if _missing(v) else fmt.number(v, lang, 2))
-        out.index.name = t("progress.ev.model", lang)
-        return out.reset_index()
-
-    n = frame[frame["model"] == frame["model"].iloc[0]].set_index("horizon")["n"]
-    counts = pd.DataFrame({t("progress.ev.horizon", lang): [f"{h}{k}" for k in n.index],
-                           t("progress.ev.n", lang): n.to_numpy()})
-    widen = frame[frame["model"] == result.model].set_index("horizon")["widening"]
-    widening = pd.DataFrame({t("progress.ev.horizon", lang): [f"{h}{k}" for k in widen.index],
-                             t("progress.ev.widening", lang): [fmt.number(v, lang, 2) for v in widen.to_numpy()]})
-    return {"mase": pivot("mase"), "rel_naive": pivot("mase_rel_naive"), "rel_drift": pivot("mase_rel_drift"),
-            "coverage80": pivot("coverage80", percent=True), "coverage95": pivot("coverage95", percent=True),
-            "counts": counts, "widening": widening}
+    num = lambda v: "–" if _missing(v) else fmt.number(v, lang, 2)  # noqa: E731
+    pct = lambda v: "–" if _missing(v) else fmt.pct(100 * v, lang, 0)  # noqa: E731
+    return pd.DataFrame({t("progress.ev.horizon", lang): [f"{h}{k}" for k in frame["horizon"]],
+                         t("progress.ev.n", lang): frame["n"].astype(int).to_numpy(),
+                         t("progress.ev.mase", lang): frame["mase"].map(num).to_numpy(),
+                         t("progress.ev.cov80", lang): frame["coverage80"].map(pct).to_numpy(),
+                         t("progress.ev.cov95", lang): frame["coverage95"].map(pct).to_numpy()})
 
 
 def notes_text(result: forecast.ForecastResult, lang: str) -> list[str]:
-    """What the fit had to do with the data, in words: interpolated gaps, values clipped into 0-100, fallbacks."""
+    """What the fit had to do with the data, in words: values read at a bound, fallbacks."""
     out = []
-    if result.n_interpolated:
-        out.append(t("progress.ev.note_interpolated", lang, n=result.n_interpolated))
     if result.prep.n_clipped:
         out.append(t("progress.ev.note_clipped", lang, n=result.prep.n_clipped))
-    failed = [m for m, e in result.final_engines.items() if e == "numpy_fallback"]
-    if failed:
-        out.append(t("progress.ev.note_fallback", lang, models=", ".join(model_name(m, lang) for m in failed)))
+    if result.final_engines.get("drift") == "closed_form_fallback":
+        out.append(t("progress.ev.note_fallback", lang))
     return out
 
 

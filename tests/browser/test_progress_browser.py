@@ -92,8 +92,9 @@ def test_ranking_and_evidence_views(watched, app_url):
     page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
     settle(page, 60)
     page.locator('[data-testid="stButtonGroup"] button').filter(has_text="Backtest evidence").click()
-    page.get_by_text("Chosen model:").first.wait_for(timeout=60_000)
+    page.get_by_text("this method's 80% intervals contained").first.wait_for(timeout=60_000)
+    page.get_by_text("This unit's own backtest").first.wait_for(timeout=60_000)
     settle(page, 60)
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 4  # MASE, coverage 80 % and 95 %, widening...
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 2  # the unit's own backtest, the forecast
     assert "panel=evidence" in page.url
     assert_clean(page)
