@@ -158,23 +158,13 @@ def _area_options() -> tuple[str, ...]:
 
 
 def area_label(uid: str, lg: str) -> str:
-    if uid == admin.NATIONAL_ID:
-        return t("common.national", lg)
-    name = admin.units().at[uid, "short_name"]
-    return f"{name} ({t('level.suffix.' + uid.split(':')[0], lg)})"
+    """'Toàn quốc', 'Nghệ An (tỉnh)', 'Hải Phòng (tỉnh mới 2025)' (lib.admin.label)."""
+    return admin.label(uid, lg, with_level=True)
 
 
 def unit_label(uid: str, lg: str) -> str:
     """A unit's name for titles: 'Toàn quốc', 'Nghệ An', 'Vinh (Nghệ An)'; a 2025 province says so."""
-    u = admin.units()
-    if uid == admin.NATIONAL_ID or uid not in u.index:
-        return t("common.national", lg)
-    level = u.at[uid, "level"]
-    if level in ("district", "commune"):
-        return admin.display_name(uid, with_parent=True)
-    if level == "province_2025":
-        return area_label(uid, lg)
-    return str(u.at[uid, "short_name"])
+    return admin.label(uid, lg, with_parent=True)
 
 
 # -- shareable link ---------------------------------------------------------------------------------------------------
