@@ -143,7 +143,8 @@ def test_unit_outlook_labels_come_from_the_progress_methods(store, cache):
     expected = progress.classify(history, uo.targets[2030], "open_sdg")
     assert uo.progress[2030]["open_sdg"].label == expected.label
     assert uo.progress[2030]["participants"].method == "participants"
-    assert uo.demo and uo.data_status == "demo"
+    # Nghệ An's SI series is published: demo values never patch it (lib.store's status rule).
+    assert not uo.demo and uo.data_status == "reported"
 
 
 def test_too_short_series_says_so_instead_of_inventing_a_trend(cache):

@@ -180,13 +180,15 @@ def test_too_short_series_gives_no_projection():
 # --- the bundled data and speed ------------------------------------------------------------------------------------------
 
 def test_inputs_from_the_bundled_store_use_published_targets():
+    # HI: the nation's published series is long enough to forecast without any demo value (SI is not).
     store = bundled_store()
-    inputs = sc.inputs_from_store(store, "national:VN", "si_coverage_pct")
-    assert inputs.denominator_metric == "labour_force"
-    assert inputs.baseline_target(2030) == store.target("national:VN", "si_coverage_pct", 2030)
-    r = sc.compute(inputs, sc.Scenario(unit="national:VN", metric="si_coverage_pct"))
+    inputs = sc.inputs_from_store(store, "national:VN", "hi_coverage_pct")
+    assert inputs.denominator_metric == "population"
+    assert inputs.baseline_target(2030) == store.target("national:VN", "hi_coverage_pct", 2030)
+    assert inputs.statuses <= {"reported", "uploaded", "estimate"}
+    r = sc.compute(inputs, sc.Scenario(unit="national:VN", metric="hi_coverage_pct"))
     # A generous assumption can only raise the chance of meeting the 2030 target.
-    more = sc.compute(inputs, sc.Scenario(unit="national:VN", metric="si_coverage_pct",
+    more = sc.compute(inputs, sc.Scenario(unit="national:VN", metric="hi_coverage_pct",
                                           growth=sc.Growth("extra_participants", extra_per_year=1_000_000)))
     assert more.variant.outcomes[2030].p_meet >= r.variant.outcomes[2030].p_meet
     assert more.variant.outcomes[2030].value > r.variant.outcomes[2030].value
