@@ -130,12 +130,14 @@ def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
         choices = metrics.headline_ids("collections")
     if st.session_state.get("metric") not in choices:
         st.session_state["metric"] = choices[0] if page == "collections" else urlstate.DEFAULT.metric
-    years = store.years()
-    if st.session_state.get("year") not in years:
-        st.session_state["year"] = years[-1] if years else None
     areas = area_options()
     if st.session_state.get("area") not in areas:
         st.session_state["area"] = admin.NATIONAL_ID
+    years = store.years()
+    if st.session_state.get("year") not in years:
+        # A view opens on the latest year with real data for its indicator and area, not on a demo-only year.
+        st.session_state["year"] = store.default_year(metrics.by_short(st.session_state["metric"]).id,
+                                                      st.session_state["area"])
     with st.sidebar:
         bound(st.segmented_control, "lang", t("common.language", lg), options=list(LANGS),
               format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], selection_mode="single")
@@ -143,6 +145,23 @@ def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
               format_func=lambda s: metrics.by_short(s).name(lg))
         bound(st.selectbox, "year", t("filter.year", lg), years)
         bound(st.selectbox, "area", t("filter.area", lg), areas, format_func=lambda uid: area_label(uid, lg))
+        demo_switch(store)
+
+
+def demo_switch(store: store_mod.Store) -> None:
+    """'Show demo values' (the view's `demo`): on by default on the bundled data; where the user loaded data of
+    their own, off at those levels until switched on. Off, demo values disappear and their places say 'no data'."""
+    lg = lang()
+    st.session_state["_w_demo"] = store.demo_default(st.session_state.get("demo"))
+    st.toggle(t("honest.demo_toggle", lg), key="_w_demo", on_change=_write_back, args=("demo",),
+              help=t("honest.demo_toggle_help", lg))
+    if st.session_state.get("demo") is None and store.uploaded_levels:
+        st.caption(t("honest.demo_off_where_yours", lg))
+
+
+def demo() -> bool | None:
+    """The view's demo switch (None: the default, lib.store.Store.shows_demo)."""
+    return st.session_state.get("demo")
 
 
 def area_options() -> list[str]:

@@ -8,7 +8,8 @@ from lib import urlstate
 from lib.urlstate import DEFAULT, ViewState, base_of, from_query, link, to_query
 
 FULL = ViewState(lang="en", metric="arrears_ratio", year=2020, area="province:40", level="district",
-                 unit="district:412", scenario="Kịch bản A & B", present=True, month=9, panel="ranking")
+                 unit="district:412", scenario="Kịch bản A & B", present=True, month=9, panel="ranking",
+                 demo=False)
 
 
 def test_every_view_parameter_survives_the_round_trip():
@@ -70,3 +71,16 @@ def test_overview_link_is_the_root_and_a_link_without_a_host_is_relative():
 ])
 def test_base_of_drops_the_page_path_only(url, base):
     assert base_of(url) == base
+
+
+def test_demo_switch_travels_in_the_url():
+    from lib import urlstate as us
+
+    assert us.DEFAULT.demo is None and "demo" not in us.to_query(us.DEFAULT)
+    off = us.DEFAULT.with_(demo=False)
+    assert us.to_query(off)["demo"] == "0"
+    assert us.from_query(us.to_query(off)) == (off, [])
+    on = us.DEFAULT.with_(demo=True)
+    assert us.from_query(us.to_query(on)) == (on, [])
+    state, bad = us.from_query({"demo": "maybe"})
+    assert state.demo is None and bad == ["demo"]
