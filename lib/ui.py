@@ -377,10 +377,11 @@ def brief_buttons(unit: str, year: int, metric: str, key: str = "brief") -> None
     store = get_store()
     stem = f"brief_{unit.replace(':', '_')}_{year}_{lg}"
     row = st.container(horizontal=True, gap="small")
-    row.download_button(t("export.brief_png", lg), data=lambda: brief.png(store, unit, year, metric, lg),
+    shown = demo()
+    row.download_button(t("export.brief_png", lg), data=lambda: brief.png(store, unit, year, metric, lg, demo=shown),
                        file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/slideshow:",
                        key=f"_{key}_png", help=t("export.brief_help", lg))
-    row.download_button(t("export.brief_pdf", lg), data=lambda: brief.pdf(store, unit, year, metric, lg),
+    row.download_button(t("export.brief_pdf", lg), data=lambda: brief.pdf(store, unit, year, metric, lg, demo=shown),
                        file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
                        icon=":material/picture_as_pdf:", key=f"_{key}_pdf", help=t("export.brief_help", lg))
 

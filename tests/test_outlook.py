@@ -95,11 +95,13 @@ def with_upload(store, unit: str, metric: str, values: dict, status: str = "uplo
 
 def test_a_changed_series_is_recomputed_and_the_others_reused(store, cache):
     units = outlook.level_units("district", NGHE_AN)[:5]
-    before = outlook.forecasts(store, units, HI, cache_dir=cache)
+    before = outlook.forecasts(store, units, HI, cache_dir=cache, demo=True)
     changed = units[0]
     mine = with_upload(store, changed, HI, {2024: 70.0, 2025: 71.0})  # the user's own (lower) figures
     calls = []
-    after = outlook.forecasts(mine, units, HI, cache_dir=cache, progress_cb=lambda d, t: calls.append((d, t)))
+    # demo=True: the other districts keep their demo series (off by default at a level with the user's data).
+    after = outlook.forecasts(mine, units, HI, cache_dir=cache, progress_cb=lambda d, t: calls.append((d, t)),
+                              demo=True)
     assert calls and calls[-1] == (1, 1)  # one series recomputed
     assert after[changed].last_value == 71.0 and before[changed].last_value != 71.0
     for u in units[1:]:
