@@ -97,7 +97,7 @@ if (current.unit, current.metric) != (unit, metric.id):  # the draft follows the
     current = replace(current, unit=unit, metric=metric.id)
     set_draft(current)
 
-inputs = sc.inputs_from_store(store, unit, metric.id)
+inputs = sc.inputs_from_store(store, unit, metric.id, demo=view.demo)
 if FLASH in st.session_state:
     kind, message = st.session_state.pop(FLASH)
     getattr(st, kind)(message)
@@ -510,8 +510,8 @@ def compare_tab(listing) -> None:
         except (scenario_store.NotFound, sc.ScenarioFormatError) as exc:
             st.error(t("scenarios.msg.unreadable", lang, name="", error=ui.text(exc)))
         else:
-            ra = sc.compute(sc.inputs_from_store(store, sa.unit, sa.metric), sa)
-            rb = sc.compute(sc.inputs_from_store(store, sb.unit, sb.metric), sb)
+            ra = sc.compute(sc.inputs_from_store(store, sa.unit, sa.metric, demo=view.demo), sa)
+            rb = sc.compute(sc.inputs_from_store(store, sb.unit, sb.metric, demo=view.demo), sb)
             label_a, label_b = f"A · {a}", f"B · {b}"
             if a == b:
                 st.caption(t("scenarios.compare_same", lang))

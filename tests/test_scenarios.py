@@ -254,3 +254,18 @@ def test_settings_diff_names_what_differs():
     diff = {name for name, _, _ in sc.settings_diff(a, b)}
     assert diff == {"growth.kind", "growth.campaign_per_year", "growth.campaign_from", "population_growth_pct",
                     "target.national:VN.hi_coverage_pct.2025"}
+
+
+def test_a_demo_series_is_never_called_observed_and_every_figure_from_it_says_demo():
+    store = bundled_store()
+    inputs = sc.inputs_from_store(store, "province:02", "si_coverage_pct")  # Hà Giang: nothing published
+    assert inputs.demo
+    rows = sc.result_rows(sc.compute(inputs, sc.Scenario(unit="province:02", metric="si_coverage_pct")), "vi")
+    cells = [v for r in rows for k, v in r.items() if k not in ("Số liệu", "Đã thay đổi")]
+    assert not any("thực tế" in str(c) for c in cells)
+    values = [r for r in rows if r[sc.t("scenarios.col_what", "vi")] == sc.t("scenarios.row_value", "vi", year=2025)]
+    assert values and values[0][sc.t("scenarios.col_baseline", "vi")].endswith("[minh họa]")
+    spec = sc.chart(sc.compute(inputs, sc.Scenario(unit="province:02", metric="si_coverage_pct")), "vi")
+    assert "Minh họa" in spec["title"]
+    # Switched off, the demo series is not there to project.
+    assert not sc.inputs_from_store(store, "province:02", "si_coverage_pct", demo=False).coverage
