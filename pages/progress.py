@@ -6,7 +6,7 @@ the level's units, the backtest evidence behind the forecast, and the methods. I
 is drawn, full width, with its source line. An analyst's target for this view recomputes only the probabilities."""
 import streamlit as st
 
-from lib import admin, fmt, ui
+from lib import admin, charts, fmt, ui
 from lib.forecast import fanchart
 from lib.forecast import outlook
 from lib.forecast import view_text as pv
@@ -115,6 +115,8 @@ def forecast_view() -> None:
     left, right = (st.container(), None) if presenting else st.columns([3, 2], gap="large")
     with left:
         chart = fanchart.fan_spec(uo, lang, height=400 if presenting else 360)
+        if uo.demo:  # the picture says demo in itself (also when exported or presented)
+            chart["title"] = charts.demo_title(str(chart.get("title") or ""), lang)
         ui.chart(chart, f"progress_{metric.short}_{unit.replace(':', '_')}", key="prog_fan")
         st.caption(t("progress.chart.legend", lang))
         method = pv.method_line(uo, lang)

@@ -13,7 +13,9 @@ import streamlit as st
 from lib import admin, fmt, metrics, ui
 from lib.scenarios import store as scenario_store
 from lib.scenarios import model as sc
+from lib.gap import gap, gap_text
 from lib.i18n import t
+from lib.provenance import value_text
 from lib.targets import TARGET_KINDS
 
 DRAFT, LOADED, FLASH, CONFLICT, PENDING_DELETE, AUTHOR = ("_sc_draft", "_sc_loaded", "_sc_flash", "_sc_conflict",
@@ -259,26 +261,28 @@ def what_if() -> None:
             cards = [top[0], top[1], bottom[0], bottom[1]]
             o_b, o_s = result.baseline.outcomes[2030], result.variant.outcomes[2030]
 
+            def said(text: str) -> str:  # every figure from a demo series says demo in itself
+                return value_text(text, "demo", lang) if inputs.demo and text != "–" else text
+
             def delta(a, b, scale=1.0, formatter=None):
                 if a is None or b is None or abs(b - a) < 1e-12:
                     return None
                 return formatter((b - a) * scale)
 
             cards[0].metric(t("scenarios.card_p_meet", lang, year=2030),
-                            "–" if o_s.p_meet is None else fmt.pct(100 * o_s.p_meet, lang, 0),
+                            said("–" if o_s.p_meet is None else fmt.pct(100 * o_s.p_meet, lang, 0)),
                             delta=delta(o_b.p_meet, o_s.p_meet, 100, lambda d: fmt.points(d, lang, 0)), border=True,
                             help=t("scenarios.card_baseline", lang, value="–" if o_b.p_meet is None
                                    else fmt.pct(100 * o_b.p_meet, lang, 0)))
-            cards[1].metric(t("scenarios.card_value", lang, year=2030), fmt.pct(o_s.value, lang, 1),
+            cards[1].metric(t("scenarios.card_value", lang, year=2030), said(fmt.pct(o_s.value, lang, 1)),
                             delta=delta(o_b.value, o_s.value, 1, lambda d: fmt.points(d, lang, 2)), border=True,
                             help=t("scenarios.card_baseline", lang, value=fmt.pct(o_b.value, lang, 1)))
             cards[2].metric(t("scenarios.card_gap", lang, year=2030),
-                            "–" if o_s.gap is None else (t("scenarios.met", lang) if o_s.gap <= 0
-                                                         else fmt.points(o_s.gap, lang, 2, signed=False)),
+                            said(gap_text(gap(o_s.value, o_s.target), lang)),
                             delta=delta(o_b.gap, o_s.gap, 1, lambda d: fmt.points(d, lang, 2)), delta_color="inverse",
                             border=True, help=t("scenarios.card_baseline", lang, value=fmt.points(o_b.gap, lang, 2)))
             cards[3].metric(t("scenarios.card_needed", lang, year=2030),
-                            "–" if o_s.needed_per_year is None else fmt.persons(o_s.needed_per_year, lang),
+                            said("–" if o_s.needed_per_year is None else fmt.persons(o_s.needed_per_year, lang)),
                             delta=delta(o_b.needed_per_year, o_s.needed_per_year, 1,
                                         lambda d: ("+" if d > 0 else "-") + fmt.persons(abs(d), lang)),
                             delta_color="inverse", border=True,

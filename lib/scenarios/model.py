@@ -503,11 +503,10 @@ def _met_text(o: Outcome, lang: str) -> str:
 
 
 def _gap_text(o: Outcome, lang: str) -> str:
-    if o.gap is None:
-        return "–"
-    if o.gap <= 0:
-        return t("scenarios.gap_none", lang, above=fmt.points(-o.gap, lang, 2, signed=False))
-    return fmt.points(o.gap, lang, 2, signed=False)
+    """The one gap wording (lib.gap): 'còn thiếu 1,0 điểm %' / 'vượt 0,2 điểm %' / 'đạt'."""
+    from lib import gap
+
+    return gap.gap_text(gap.gap(o.value, o.target), lang)
 
 
 def _persons(v, lang):
@@ -555,8 +554,10 @@ def result_rows(result: Result, lang: str) -> list[dict]:
         for key, vb, vs in items:
             rows.append({col_what: t(f"scenarios.{key}", lang, year=year), col_b: vb, col_s: vs,
                          t("scenarios.col_changed", lang): "●" if vb != vs else ""})
+    recent = _persons(result.recent_per_year, lang)
+    recent = _demo(recent, lang) if result.inputs.demo else recent
     rows.append({col_what: t("scenarios.row_recent", lang, k=RECENT_YEARS),
-                 col_b: _persons(result.recent_per_year, lang), col_s: _persons(result.recent_per_year, lang),
+                 col_b: recent, col_s: recent,
                  t("scenarios.col_changed", lang): ""})
     return rows
 
