@@ -18,6 +18,8 @@ st.caption(t("overview.subtitle", lang, area=ui.area_label(view.area, lang), yea
 
 kpis = overview.kpis(store, view.area, view.year, view.demo)
 banner = st.container()
+if not store.shows_demo(view.area, view.demo) and not ui.presenting():
+    st.caption(t("honest.demo_hidden", lang))
 
 
 def target_line(kpi: overview.Kpi, target_year: int) -> str:

@@ -150,10 +150,13 @@ def target_box(uo, year: int) -> None:
         st.markdown(said(uo, label))
         if detail:
             st.caption(detail)
+        # One headline label per target (Open SDG growth ratio, named); the participants method behind a click.
         label, detail = pv.participants_text(labels.get("participants"), metric.id, lang)
-        st.markdown(said(uo, label))
-        if detail:
-            st.caption(detail)
+        with st.expander(t("honest.other_method", lang)):
+            st.caption(t("honest.why_methods_differ", lang))
+            st.markdown(said(uo, label))
+            if detail:
+                st.caption(detail)
 
 
 # -- the ranking ------------------------------------------------------------------------------------------------------
