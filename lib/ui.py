@@ -243,6 +243,20 @@ h1 { font-size: 1.8rem !important; padding: 0 0 0.2rem 0 !important; }
 </style>"""
 
 
+# Card values wrap instead of being cut short: a value carries its status in itself ("94,95% [minh họa]", "không có
+# số liệu"), and an ellipsis would hide exactly that.
+_BASE_CSS = """<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div, [data-testid="stMetricValue"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; line-height: 1.15; }
+</style>"""
+
+
+def base_style() -> None:
+    """Styles every page needs (app.py calls it on every run)."""
+    st.html(_BASE_CSS)
+
+
 def presenting() -> bool:
     """True in presenter mode: draw the page's main view only (title, one view full width, its source line)."""
     return bool(st.session_state.get("present", False))
