@@ -253,3 +253,11 @@ def test_after_an_upload_overview_cards_still_carry_their_status(store, lang):
     at = open_app("pages/overview.py", lang, session=upload_session(), area="province:40", year="2024")
     audit_overview_cards(at, store, "province:40", 2024, lang)
     audit_charts(at, lang)
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/progress.py", "pages/scenarios.py"])
+def test_pages_run_with_demo_switched_off(db_url, page):
+    at = open_app(page, "vi", timeout=180, demo="0", area="province:02")
+    assert not at.exception
+    assert not any("dữ liệu minh họa" in w.value for w in at.warning)
+    assert at.session_state["demo"] is False
