@@ -281,13 +281,19 @@ class Store:
 
     def latest_published(self, unit: str, metric: str, up_to_year: int) -> pd.Series | None:
         """The most recent published (or uploaded) value of a metric up to a year, any period."""
-        r = self.resolved
-        sel = r[(r["unit"] == unit) & (r["metric"] == metric) & (r["year"] <= up_to_year)
-                & r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
+        r = self._published
+        sel = r[(r["unit"] == unit) & (r["metric"] == metric) & (r["year"] <= up_to_year)]
         if sel.empty:
             return None
         order = sel["period"].astype(str).map(_period_order)
         return sel.assign(_o=order).sort_values(["year", "_o"]).iloc[-1]
+
+    @cached_property
+    def _published(self) -> pd.DataFrame:
+        """Published and uploaded values as given (not derived), any period: a few hundred rows, searched per card."""
+        r = self.resolved
+        sel = r[r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
+        return sel.astype({"unit": str, "metric": str}).reset_index(drop=True)
 
     def years(self) -> list[int]:
         """Years with year-end rates (the sidebar's choices; computed once per store)."""
