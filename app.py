@@ -20,6 +20,7 @@ pages = [
 ]
 navigation = st.navigation(pages)
 page = navigation.url_path  # "" for the Overview at /
+ui.base_style()
 ui.presenter_chrome()
 
 with st.spinner(t("common.loading", lang)):

@@ -157,6 +157,7 @@ def children(uid: str) -> list[str]:
 
 
 def display_name(uid: str, with_parent: bool = False) -> str:
+    """A unit's full name ('Thành phố Vinh', with the province: 'Thành phố Vinh (Nghệ An)'); language-free."""
     u = units()
     if uid not in u.index:
         return uid
@@ -164,6 +165,31 @@ def display_name(uid: str, with_parent: bool = False) -> str:
     if with_parent and row["parent"] not in (None, NATIONAL_ID) and row["parent"] in u.index:
         return f"{row['name']} ({u.loc[row['parent'], 'short_name']})"
     return row["name"]
+
+
+def label(uid: str, lang: str, with_parent: bool = False, with_level: bool = False, full: bool = False) -> str:
+    """The one language-aware unit label (pure; every page and export names units through it).
+
+    - the nation: 'Toàn quốc' / 'National';
+    - a province: 'Nghệ An' ('Tỉnh Nghệ An' with `full`); `with_level` adds '(tỉnh)';
+    - a 2025 province always says so: 'Hải Phòng (tỉnh mới 2025)' (the same name can mean another area before);
+    - a district or commune: its full name, 'Thành phố Vinh', and with `with_parent` its province:
+      'Thành phố Vinh (Nghệ An)'.
+    An id that is not a known unit comes back as it is (callers validate ids before)."""
+    from lib.i18n import t
+
+    if uid == NATIONAL_ID:
+        return t("common.national", lang)
+    u = units()
+    if uid not in u.index:
+        return uid
+    level = str(u.at[uid, "level"])
+    if level in ("district", "commune"):
+        return display_name(uid, with_parent=with_parent)
+    name = str(u.at[uid, "name"] if full else u.at[uid, "short_name"])
+    if level == "province_2025" or with_level:
+        return f"{name} ({t('level.suffix.' + level, lang)})"
+    return name
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from lib import admin, collections as coll, export_charts, fmt, metrics, overview
-from lib.charts import STATUS_COLOURS, trend_with_targets
+from lib import admin, collections as coll, export_charts, figure, fmt, metrics, overview
+from lib.charts import STATUS_COLOURS, demo_title, trend_with_targets
 from lib.i18n import t
-from lib.provenance import describe, status_label
+from lib.provenance import describe, status_label, value_text
 
 WIDTH = 1280
 PNG_SCALE = 1.5  # 1920 px wide
@@ -34,6 +34,7 @@ class Row:
     value: str
     status: str | None
     targets: dict = field(default_factory=dict)  # year -> (target text, gap text, probability text)
+    counts: str = ""  # participants and denominator beside the rate, each with its status (lib.figure)
 
 
 @dataclass
@@ -57,55 +58,68 @@ class Brief:
 
 
 # -- content ---------------------------------------------------------------------------------------------------------
-def _forecast(store, unit: str, metric: str):
-    """The same forecast the Progress & forecast page shows (lib.forecast.outlook: cached across sessions and restarts, fitted
-    on the unit's whole year-end history), or None where there is none."""
+def _forecast(store, unit: str, metric: str, demo: bool | None = None):
+    """The same forecast the Progress & forecast page shows (lib.forecast.outlook: cached across sessions and
+    restarts, fitted on the unit's series by lib.store's status rule: real values only when it has any), or None."""
     from lib.forecast import outlook
 
     try:
-        return outlook.forecasts(store, [unit], metric)[unit]
+        return outlook.forecasts(store, [unit], metric, demo=demo)[unit]
     except Exception:  # noqa: BLE001 - a series the models cannot fit: the brief says "no forecast"
         return None
 
-def _chance_text(result, target, lang: str) -> str:
+
+def _chance_text(result, target, lang: str, demo_forecast: bool) -> str:
+    """The chance of meeting a target, or whether it was met, from a real series only; a demo forecast's says so
+    in itself; a unit without enough published values says that."""
     if result is None or target is None:
         return "–"
     outlook = result.outlook(target)
     if outlook.basis == "observed":
-        return t("export.brief_met" if outlook.p_meet else "export.brief_not_met", lang)
-    if outlook.basis == "already_met" and outlook.p_meet is None:
-        return t("export.brief_met", lang)
-    if outlook.p_meet is None:
-        return t("export.brief_no_forecast", lang)
-    return fmt.pct(outlook.p_meet * 100, lang, 0)
+        text = t("export.brief_met" if outlook.p_meet else "export.brief_not_met", lang)
+    elif outlook.basis == "already_met" and outlook.p_meet is None:
+        text = t("export.brief_met", lang)
+    elif outlook.p_meet is None:
+        return t("honest.brief_not_enough", lang) if not demo_forecast else t("export.brief_no_forecast", lang)
+    else:
+        text = fmt.pct(outlook.p_meet * 100, lang, 0)
+    return value_text(text, "demo", lang) if demo_forecast else text
 
 
-def build(store, unit: str, year: int, metric: str, lang: str, today: date | None = None) -> Brief:
-    """The brief's content. `metric` is a short id (hi, si, ..., revenue_plan, arrears_ratio)."""
+def build(store, unit: str, year: int, metric: str, lang: str, today: date | None = None,
+          demo: bool | None = None) -> Brief:
+    """The brief's content. `metric` is a short id (hi, si, ..., revenue_plan, arrears_ratio); `demo` the view's
+    demo switch (lib.store)."""
     u = admin.units()
     if unit not in u.index:
         unit = admin.NATIONAL_ID
-    name = t("common.national", lang) if unit == admin.NATIONAL_ID else admin.display_name(unit, with_parent=True)
+    name = admin.label(unit, lang, with_parent=True)
     statuses: set[str] = set()
     sources: list[str] = []
     rows: list[Row] = []
     chosen = metrics.by_short(metric) if metric in metrics.headline_ids("coverage") + metrics.headline_ids(
         "collections") else metrics.by_short("hi")
-    results = {}
-    for kpi in overview.kpis(store, unit, year):
-        m = kpi.metric
-        result = _forecast(store, unit, m.id)
+    results, demo_forecasts = {}, {}
+    for fig in overview.kpis(store, unit, year, demo):
+        m = fig.metric
+        result = _forecast(store, unit, m.id, demo)
         results[m.id] = result
-        if kpi.status:
-            statuses.add(kpi.status)
-            sources.append(kpi.source)
-        row = Row(name=m.name(lang), value=fmt.pct(kpi.value, lang, 2), status=kpi.status)
+        demo_forecasts[m.id] = store.forecast_input(unit, m.id, demo)[1]
+        if demo_forecasts[m.id]:
+            statuses.add("demo")
+        statuses |= fig.statuses
+        if fig.status:
+            sources.append(fig.source)
+        for c in (fig.participants, fig.denominator):
+            if c is not None and c.status:
+                sources.append(c.source)
+        row = Row(name=m.name(lang), value=figure.rate_text(fig, lang), status=fig.status,
+                  counts=figure.counts_line(fig, lang) or "")
         for ty in TARGET_YEARS:
-            target = kpi.targets.get(ty)
-            gap = kpi.gap(ty)
-            gap_text = "–" if gap is None else (t("export.brief_reached", lang) if gap <= 0 else
-                                                fmt.points(gap, lang, signed=False))
-            row.targets[ty] = (fmt.target_text(target, lang), gap_text, _chance_text(result, target, lang))
+            target = fig.targets.get(ty)
+            gap = fig.gap_text(ty, lang) if fig.value is not None else "–"
+            row.targets[ty] = (fmt.target_text(target, lang), gap,
+                               _chance_text(result, target, lang, demo_forecasts[m.id]))
             if target is not None:
                 sources.append(target.document or target.source)
         rows.append(row)
@@ -115,13 +129,16 @@ def build(store, unit: str, year: int, metric: str, lang: str, today: date | Non
     for mid in (coll.PLAN_PCT, coll.ARREARS_PCT):
         f = coll.figure(pnl, unit, year, code, mid)
         label = f"{f.metric.name(lang)} ({coll.period_label(year, code, lang, money=mid == coll.PLAN_PCT)})"
-        rows.append(Row(name=label, value=fmt.pct(f.value, lang, 2), status=f.status))
-        if f.status:
+        shown = f.status != "demo" or store.shows_demo(unit, demo)
+        value = value_text(fmt.pct(f.value, lang, 2), f.status, lang) if shown and f.value is not None else "–"
+        rows.append(Row(name=label, value=value, status=f.status if shown else None))
+        if f.status and shown:
             statuses.add(f.status)
             sources.append(f.source)
 
-    trend = _trend(store, unit, year, chosen, lang, results.get(chosen.id), pnl)
-    for s in trend_statuses(store, unit, year, chosen):
+    trend = _trend(store, unit, year, chosen, lang, results.get(chosen.id), pnl, demo,
+                   demo_forecasts.get(chosen.id, False))
+    for s in trend_statuses(store, unit, year, chosen, demo):
         statuses.add(s)
     made = today or date.today()
     return Brief(unit=unit, year=int(year), lang=lang, metric=chosen.short, title=t("export.brief_title", lang,
@@ -130,8 +147,8 @@ def build(store, unit: str, year: int, metric: str, lang: str, today: date | Non
                  statuses=statuses, made=made)
 
 
-def trend_statuses(store, unit: str, year: int, metric: metrics.Metric) -> set[str]:
-    s = store.series(unit, metric.id)
+def trend_statuses(store, unit: str, year: int, metric: metrics.Metric, demo: bool | None = None) -> set[str]:
+    s = store.series(unit, metric.id, demo)
     return {str(x) for x in s[(s["year"] <= year) & (s["year"] >= 2015)]["status"]}
 
 
@@ -155,25 +172,32 @@ def _distinct_sources(sources, lang: str, limit: int = 5) -> list[str]:
     return out[:limit]
 
 
-def _trend(store, unit: str, year: int, m: metrics.Metric, lang: str, result, pnl) -> alt.TopLevelMixin:
+def _trend(store, unit: str, year: int, m: metrics.Metric, lang: str, result, pnl, demo: bool | None = None,
+           demo_forecast: bool = False) -> alt.TopLevelMixin:
     if m.domain == "collections":
         title = t("export.brief_trend_collections", lang, indicator=m.name(lang))
         frame = coll.yearly(pnl, unit, year)
         return coll.yearly_chart(frame, m.id, lang, height=250, title=title).properties(width=900)
     title = t("export.brief_trend", lang, indicator=m.name(lang))
-    series = overview.trend(store, unit, m.id, year)
+    series = overview.trend(store, unit, m.id, year, demo=demo)
     targets = overview.targets_frame(store, unit, m.id)
-    chart = alt.LayerChart.from_dict(trend_with_targets(series, targets, lang, title=title, height=250))
+    spec = trend_with_targets(series, targets, lang, title=title, height=250)
+    chart = alt.LayerChart.from_dict(spec)
     layers = list(chart.layer)
     if result is not None and not result.too_short and len(result.forecast_years):
         fc = result.forecast_frame()
         fc = fc.assign(what=t("export.brief_forecast", lang))
         x = alt.X("year:Q", title=None, scale=alt.Scale(domain=[2015, 2030], nice=False),
                   axis=alt.Axis(format="d", values=list(range(2015, 2031, 5))))
-        band = alt.Chart(fc).mark_area(opacity=0.18, color="#0b5cad").encode(x=x, y="lo80:Q", y2="hi80:Q")
-        mid = alt.Chart(fc).mark_line(strokeDash=[6, 4], color="#0b5cad").encode(x=x, y="point:Q")
+        # A forecast fitted on a demo series is drawn in the demo colour and its title says demo.
+        colour = STATUS_COLOURS["demo"] if demo_forecast else "#0b5cad"
+        band = alt.Chart(fc).mark_area(opacity=0.18, color=colour).encode(x=x, y="lo80:Q", y2="hi80:Q")
+        mid = alt.Chart(fc).mark_line(strokeDash=[6, 4], color=colour).encode(x=x, y="point:Q")
         layers = [band, mid] + layers
-    return alt.layer(*layers).properties(width=900, height=250, title=title)
+        if demo_forecast:
+            title = demo_title(title, lang)
+    return alt.layer(*layers).properties(width=900, height=250, title=spec.get("title", title) if not demo_forecast
+                                         else title)
 
 
 # -- layout -----------------------------------------------------------------------------------------------------------
@@ -208,8 +232,8 @@ def _status_colour(status: str | None) -> str:
 def _table(b: Brief) -> alt.LayerChart:
     """The indicators: value and status, then per target year the target, the gap and the chance of meeting it."""
     lg = b.lang
-    x_name, x_value, x_status = 0, 430, 448
-    groups = {2025: (675, 790, 905), 2030: (1010, 1125, 1240)}
+    x_name, x_value, x_status = 0, 450, 462
+    groups = {2025: (640, 790, 905), 2030: (975, 1125, 1240)}
     head = dict(size=13, colour=MUTED, weight="bold")
     cells = [_cell(x_name, 30, t("export.brief_col_indicator", lg), **head),
              _cell(x_value, 30, t("export.brief_col_value", lg, year=b.year), align="right", **head),
@@ -225,18 +249,34 @@ def _table(b: Brief) -> alt.LayerChart:
     for i, row in enumerate(b.rows):
         if i == 4:  # collections below the coverage indicators
             rules.append(dict(x=0, x2=WIDTH - 40, y=y - 13, y2=y - 13))
-        cells.append(_cell(x_name, y, _clip(row.name, 52), 14))
-        cells.append(_cell(x_value, y, row.value, 15, INK, "bold", "right"))
+        cells.append(_cell(x_name, y, _clip(row.name, 36), 14))
+        cells.append(_cell(x_value, y, row.value, 15, DEMO if row.status == "demo" else INK, "bold", "right"))
         cells.append(_cell(x_status, y, status_label(row.status, lg) if row.status else "–", 13,
                            _status_colour(row.status)))
         for ty, (xt, xg, xp) in groups.items():
             if ty in row.targets:
                 target, gap, chance = row.targets[ty]
+                # Gaps and chances from demo are drawn in the demo colour; the value and status beside them say
+                # demo in words, so the cell drops the repeated mark to fit its column.
+                gap, gap_colour = _unmarked(gap, lg)
+                chance, chance_colour = _unmarked(chance, lg)
                 cells += [_cell(xt, y, target, 14, INK, "normal", "right"),
-                          _cell(xg, y, gap, 14, INK, "normal", "right"),
-                          _cell(xp, y, chance, 14, INK, "bold", "right")]
+                          _cell(xg, y, gap, 13, gap_colour, "normal", "right"),
+                          _cell(xp, y, chance, 13, chance_colour, "bold", "right")]
         y += 27
+        if row.counts:
+            cells.append(_cell(x_name + 12, y - 9, _clip(row.counts, 170), 11.5, MUTED))
+            y += 16
     return _text(cells, WIDTH - 40, y - 8, rules)
+
+
+def _unmarked(text: str, lang: str) -> tuple[str, str]:
+    """A table cell's text without the demo mark, and the colour that says demo instead."""
+    mark = value_text("\x00", "demo", lang)
+    prefix, _, suffix = mark.partition("\x00")
+    if suffix and text.endswith(suffix) and text.startswith(prefix):
+        return text[len(prefix):len(text) - len(suffix)], DEMO
+    return text, INK
 
 
 def _clip(text: str, n: int) -> str:
@@ -251,6 +291,8 @@ def _header(b: Brief) -> alt.LayerChart:
              _cell(0, 50, _clip(b.subtitle, 120), 15, MUTED),
              _cell(WIDTH - 40, 18, "BHXH · BHYT · BHTN", 14, MUTED, "bold", "right"),
              _cell(WIDTH - 40, 50, t("export.brief_made_on", lg, date=made), 13, MUTED, "normal", "right")]
+    if b.uses_demo:  # the picture says demo where everyone looks, not only in the footer
+        cells.append(_cell(WIDTH - 260, 18, t("honest.demo_chart", lg), 16, DEMO, "bold", "right"))
     return _text(cells, WIDTH - 40, 64)
 
 
@@ -289,11 +331,13 @@ def page(b: Brief) -> alt.VConcatChart:
         labelFontSize=12, titleFontSize=12).configure_legend(labelFontSize=12)
 
 
-def png(store, unit: str, year: int, metric: str, lang: str, today: date | None = None) -> bytes:
-    b = build(store, unit, year, metric, lang, today)
+def png(store, unit: str, year: int, metric: str, lang: str, today: date | None = None,
+        demo: bool | None = None) -> bytes:
+    b = build(store, unit, year, metric, lang, today, demo)
     return export_charts.png_bytes(page(b), lang, width=WIDTH, scale=PNG_SCALE)
 
 
-def pdf(store, unit: str, year: int, metric: str, lang: str, today: date | None = None) -> bytes:
-    b = build(store, unit, year, metric, lang, today)
+def pdf(store, unit: str, year: int, metric: str, lang: str, today: date | None = None,
+        demo: bool | None = None) -> bytes:
+    b = build(store, unit, year, metric, lang, today, demo)
     return export_charts.pdf_bytes(page(b), lang, width=WIDTH)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from lib import fmt
 from lib.i18n import t
-from lib.provenance import status_label
+from lib.provenance import status_label, value_text
 
 STATUS_COLOURS = {"reported": "#0b5cad", "uploaded": "#6a3d9a", "estimate": "#8c8c8c", "demo": "#c98a00"}
 FONT = "Noto Sans, Source Sans Pro, sans-serif"
@@ -26,7 +26,9 @@ def trend_with_targets(series: pd.DataFrame, targets: pd.DataFrame, lang: str, t
     directly it costs about a millisecond, against tens for the same chart through Altair's validation, and pages
     draw several of these on every rerun."""
     data = [{"year": int(r.year), "value": float(r.value), "status_label": status_label(str(r.status), lang),
-             "value_text": fmt.pct(float(r.value), lang, 2)} for r in series.itertuples()]
+             "status": str(r.status), "value_text": value_text(fmt.pct(float(r.value), lang, 2), str(r.status), lang)}
+            for r in series.itertuples()]
+    _segments(data)
     statuses = [s for s in STATUS_COLOURS if s in set(series["status"].astype(str))]
     x = {"field": "year", "type": "quantitative", "title": None,
          "scale": {"domain": list(x_domain), "nice": False},
@@ -39,11 +41,25 @@ def trend_with_targets(series: pd.DataFrame, targets: pd.DataFrame, lang: str, t
               "scale": {"domain": [status_label(s, lang) for s in statuses],
                         "range": [STATUS_COLOURS[s] for s in statuses]},
               "legend": {"orient": "top", "labelLimit": 200, "title": None}}
-    layers = [
-        {"data": {"values": data}, "mark": {"type": "line", "color": "#9aa5b1"}, "encoding": {"x": x, "y": y}},
-        {"data": {"values": data}, "mark": {"type": "point", "filled": True, "size": 45},
-         "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}},
-    ]
+    real = [d for d in data if d["status"] != "demo"]
+    demo = [d for d in data if d["status"] == "demo"]
+    layers = []
+    # Real values: a solid line, broken where a year has no real value (a gap is never bridged with demo).
+    if real:
+        layers.append({"data": {"values": real}, "mark": {"type": "line", "color": "#9aa5b1"},
+                       "encoding": {"x": x, "y": y, "detail": {"field": "segment", "type": "nominal"}}})
+    # Demo values: a dashed orange line and hollow points, apart from any real series.
+    if demo:
+        layers.append({"data": {"values": demo}, "mark": {"type": "line", "color": STATUS_COLOURS["demo"],
+                                                          "strokeDash": DEMO_DASH, "opacity": 0.8},
+                       "encoding": {"x": x, "y": y, "detail": {"field": "segment", "type": "nominal"}}})
+    layers.append({"data": {"values": data}, "mark": {"type": "point", "size": 45, "strokeWidth": 2},
+                   "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip,
+                                "fill": {"condition": {"test": "datum.status === 'demo'", "value": "white"},
+                                         "field": "status_label", "type": "nominal", "scale": colour["scale"],
+                                         "legend": None},
+                                "shape": {"condition": {"test": "datum.status === 'demo'", "value": "diamond"},
+                                          "value": "circle"}}})
     if len(targets):
         tdata = [{"year": int(r.year), "value": float(r.value), "value_max": float(r.value_max), "kind": r.kind,
                   "label": r.label, "document": r.document} for r in targets.itertuples()]
@@ -60,6 +76,26 @@ def trend_with_targets(series: pd.DataFrame, targets: pd.DataFrame, lang: str, t
                            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"},
                                         "y2": {"field": "value_max"}, "tooltip": ttip}})
     spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "height": height, "layer": layers}
+    if demo:  # the picture says demo in itself (also when exported or presented)
+        title = demo_title(title, lang)
     if title:
         spec["title"] = title
     return spec
+
+
+DEMO_DASH = [5, 4]
+
+
+def demo_title(title: str, lang: str) -> str:
+    """A chart title that says the chart shows demo values: 'BHYT — Minh họa / Demo'."""
+    return t("honest.demo_chart_title", lang, title=title) if title else t("honest.demo_chart", lang)
+
+
+def _segments(data: list[dict]) -> None:
+    """Number the runs of consecutive years of one status (the line breaks between runs)."""
+    seg, prev = 0, None
+    for d in data:
+        if prev is not None and (d["year"] != prev["year"] + 1 or (d["status"] == "demo") != (prev["status"] == "demo")):
+            seg += 1
+        d["segment"] = seg
+        prev = d

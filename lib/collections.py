@@ -197,14 +197,10 @@ def rank_level(level: str, year: int, code: str) -> tuple[str, str | None]:
 
 
 def unit_title(uid: str, lang: str) -> str:
-    """'Hải Phòng (tỉnh)', 'Hải Phòng (tỉnh mới 2025)', 'Vinh (Nghệ An)', 'Toàn quốc'."""
-    u = admin.units()
-    if uid not in u.index or uid == admin.NATIONAL_ID:
-        return t("common.national", lang)
-    level = str(u.at[uid, "level"])
-    if level in ("district", "commune"):
-        return admin.display_name(uid, with_parent=True)
-    return f"{u.at[uid, 'short_name']} ({t('level.suffix.' + level, lang)})"
+    """'Hải Phòng (tỉnh)', 'Hải Phòng (tỉnh mới 2025)', 'Vinh (Nghệ An)', 'Toàn quốc' (lib.admin.label)."""
+    if uid not in admin.units().index:
+        uid = admin.NATIONAL_ID
+    return admin.label(uid, lang, with_parent=True, with_level=True)
 
 
 def level_choices(year: int, code: str) -> list[str]:

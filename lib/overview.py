@@ -1,71 +1,24 @@
-"""Overview figures: for a unit and a year, each coverage indicator's latest value, change on the previous year,
-its 2025 and 2030 targets and the gaps, each with the source it came from."""
+"""Overview figures: for a unit and a year, each coverage indicator's value, change on the previous value, its 2025
+and 2030 targets and the gaps, participants and denominator, each with its status and source (lib.figure)."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 
-from lib import metrics
+from lib import figure
 from lib.store import Store
-from lib.targets import Target
 
-TARGET_YEARS = (2025, 2030)
-
-
-@dataclass
-class Kpi:
-    metric: metrics.Metric
-    year: int
-    value: float | None
-    status: str | None
-    source: str
-    previous: float | None
-    previous_status: str | None
-    targets: dict[int, Target | None]
-    latest_published: pd.Series | None  # the newest published figure up to the year, when the year's value is not
-
-    @property
-    def change(self) -> float | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
-
-    def gap(self, target_year: int) -> float | None:
-        """Points still to gain to reach the target (negative: above it)."""
-        target = self.targets.get(target_year)
-        if target is None or self.value is None:
-            return None
-        return target.value - self.value
-
-    @property
-    def statuses(self) -> set[str]:
-        return {s for s in (self.status, self.previous_status) if s}
+TARGET_YEARS = figure.TARGET_YEARS
+Kpi = figure.UnitFigure  # one unit figure for the Overview cards and the brief (lib.figure)
 
 
-def kpis(store: Store, unit: str, year: int) -> list[Kpi]:
-    out = []
-    for m in metrics.headline("coverage"):
-        series = store.series(unit, m.id)
-        now = series[series["year"] == year]
-        before = series[series["year"] == year - 1]
-        value = float(now["value"].iloc[0]) if len(now) else None
-        status = str(now["status"].iloc[0]) if len(now) else None
-        published = None
-        if status not in ("reported", "uploaded"):
-            published = store.latest_published(unit, m.id, year)
-        out.append(Kpi(
-            metric=m, year=year, value=value, status=status, source=str(now["source"].iloc[0]) if len(now) else "",
-            previous=float(before["value"].iloc[0]) if len(before) else None,
-            previous_status=str(before["status"].iloc[0]) if len(before) else None,
-            targets={ty: store.target(unit, m.id, ty) for ty in TARGET_YEARS},
-            latest_published=published,
-        ))
-    return out
+def kpis(store: Store, unit: str, year: int, demo: bool | None = None) -> list[Kpi]:
+    """The coverage figures (HI, SI, voluntary SI, UI) of a unit in a year under the view's demo switch."""
+    return figure.figures(store, unit, year, demo, "coverage")
 
 
-def trend(store: Store, unit: str, metric: str, up_to: int, first: int = 2015) -> pd.DataFrame:
-    s = store.series(unit, metric)
+def trend(store: Store, unit: str, metric: str, up_to: int, first: int = 2015, demo: bool | None = None) -> pd.DataFrame:
+    """The unit's series by the status rule (real values only when it has any; demo only while shown)."""
+    s = store.series(unit, metric, demo)
     return s[(s["year"] >= first) & (s["year"] <= up_to)]
 
 

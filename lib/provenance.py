@@ -44,3 +44,13 @@ def short(source: str, limit: int = 60) -> str:
 
 def status_label(status: str, lang: str) -> str:
     return t(f"status.{status}", lang)
+
+
+def value_text(text: str, status: str | None, lang: str) -> str:
+    """A formatted value carrying its status where it is not a published or the user's own figure: demo marked in
+    the value ('93,35% [minh họa]'), estimates said to be estimates."""
+    if status == "demo":
+        return t("honest.demo_value", lang, value=text)
+    if status == "estimate":
+        return t("honest.estimate_value", lang, value=text)
+    return text

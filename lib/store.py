@@ -1,4 +1,17 @@
-"""The loaded data: bundled datasets plus the user's uploads, resolved once, and the queries pages make of it."""
+"""The loaded data: bundled datasets plus the user's uploads, resolved once, and the queries pages make of it.
+
+What a value is, and which values a series may use (the one rule, applied by every query here):
+- a value's status is ``reported`` (published, with its source), ``uploaded`` (the user's file), ``estimate`` (a
+  stated method, e.g. published participants over an estimated population) or ``demo`` (made up to fill gaps);
+  the first three are *real*;
+- a unit's series of a metric is *real* when it has at least one real year-end value: then demo values are never
+  used in it (not in its series, chart, forecast, ranking, scenario or brief); a year between two real values
+  stays empty, and the series ends at its last real value;
+- a unit without any real value of a metric has a *demo* series, shown only while demo is shown;
+- demo is shown or not by the ``demo`` switch of the view (lib.urlstate): True shows it, False hides it, None (the
+  default) shows it except at the levels where the user loaded data of their own. Hidden values are filtered by
+  the queries, never deleted: the switch costs nothing.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -14,6 +27,8 @@ from lib.model import Dataset, choose_targets, normalise_observations, resolve
 from lib.targets import Target, target_for
 
 BUNDLED_ORDER = ("denominators", "demo", "reported")  # later datasets win ties in resolution
+REAL = ("reported", "uploaded", "estimate")  # statuses of real values; "demo" is the only other one
+SERIES_COLUMNS = ["year", "value", "status", "source", "note", "alternatives", "derived"]
 
 
 def bundled(fresh: bool = False) -> tuple[Dataset, ...]:
@@ -149,39 +164,144 @@ class Store:
 
     @cached_property
     def _fy(self) -> tuple[pd.DataFrame, dict]:
-        """Year-end values and their row positions by (unit, metric), for fast series lookups."""
-        fy = self.resolved[self.resolved["period"] == "FY"].reset_index(drop=True)
+        """Year-end values by the status rule (demo rows of a real series dropped) and their row positions by
+        (unit, metric), for fast series lookups."""
+        fy = self.year_end_all
         keys = fy["unit"].astype(str) + "|" + fy["metric"].astype(str)
         return fy, keys.groupby(keys, sort=False).indices
+
+    @cached_property
+    def year_end_all(self) -> pd.DataFrame:
+        """Every year-end value a view may show, demo included where the series is demo: the resolution's FY rows
+        without the demo values of any (unit, metric) that has a real value (a real series is never patched)."""
+        fy = self.resolved[self.resolved["period"] == "FY"]
+        demo = (fy["status"] == "demo").to_numpy()
+        key = fy["unit"].cat.codes.to_numpy().astype("int64") * 10_000 + fy["metric"].cat.codes.to_numpy()
+        real_keys = pd.unique(key[~demo])
+        patched = demo & (pd.Index(real_keys).get_indexer(key) >= 0)
+        return fy[~patched].reset_index(drop=True)
+
+    @cached_property
+    def uploaded_levels(self) -> frozenset[str]:
+        """Levels the user loaded values for (demo is off there by default)."""
+        levels = set()
+        for d in self.datasets:
+            if d.origin == "uploaded" and len(d.observations):
+                levels |= set(d.observations["unit"].astype(str).str.split(":", n=1).str[0])
+        return frozenset(levels)
+
+    def shows_demo(self, level_or_unit: str, demo: bool | None = None) -> bool:
+        """Whether demo values show at a level (or a unit's level) under the view's switch `demo`."""
+        if demo is not None:
+            return bool(demo)
+        return level_or_unit.split(":")[0] not in self.uploaded_levels
+
+    def demo_default(self, demo: bool | None = None) -> bool:
+        """What the switch shows: on unless switched off, or left alone with data of the user's own loaded."""
+        return bool(demo) if demo is not None else not self.uploaded_levels
+
+    def year_end(self, demo: bool | None = None) -> pd.DataFrame:
+        """year_end_all without the demo values the switch hides (per level; cached per switch position)."""
+        hidden = frozenset(lv for lv in admin.LEVELS if not self.shows_demo(lv, demo))
+        cache = self.__dict__.setdefault("_year_end_cache", {})
+        if hidden not in cache:
+            fy = self.year_end_all
+            if hidden:
+                fy = fy[~((fy["status"] == "demo") & fy["level"].isin(hidden))].reset_index(drop=True)
+            cache[hidden] = fy
+        return cache[hidden]
 
     @property
     def has_uploads(self) -> bool:
         return any(d.origin == "uploaded" for d in self.datasets)
 
     # -- queries ----------------------------------------------------------------------------------------------
-    def series(self, unit: str, metric: str) -> pd.DataFrame:
-        """Year-end values of one metric for one unit: year, value, status, source, note, alternatives, derived."""
+    def series(self, unit: str, metric: str, demo: bool | None = None) -> pd.DataFrame:
+        """Year-end values of one metric for one unit by the status rule: its real values when it has any (years
+        between them left empty), else its demo values while demo shows. Columns: year, value, status, source,
+        note, alternatives, derived."""
         fy, index = self._fy
         rows = index.get(f"{unit}|{metric}")
         if rows is None:
-            return pd.DataFrame(columns=["year", "value", "status", "source", "note", "alternatives", "derived"])
-        return fy.iloc[rows][["year", "value", "status", "source", "note", "alternatives", "derived"]] \
-            .sort_values("year").reset_index(drop=True)
+            return pd.DataFrame(columns=SERIES_COLUMNS)
+        out = fy.iloc[rows][SERIES_COLUMNS]
+        if not self.shows_demo(unit, demo):
+            out = out[out["status"] != "demo"]
+        return out.sort_values("year").reset_index(drop=True)
 
-    def value(self, unit: str, metric: str, year: int, period: str = "FY") -> pd.Series | None:
+    def real_series(self, unit: str, metric: str) -> pd.DataFrame:
+        """Only the real (published, uploaded, estimated) year-end values of a unit: what verdicts use."""
+        s = self.series(unit, metric, demo=False)
+        return s[s["status"].astype(str).isin(REAL)].reset_index(drop=True)
+
+    def has_real(self, unit: str, metric: str) -> bool:
+        return (unit, metric) in self._real_pairs
+
+    @cached_property
+    def _real_pairs(self) -> frozenset[tuple[str, str]]:
+        fy = self.year_end_all
+        real = fy[fy["status"] != "demo"]
+        return frozenset(zip(real["unit"].astype(str), real["metric"].astype(str)))
+
+    def forecast_input(self, unit: str, metric: str, demo: bool | None = None) -> tuple[pd.DataFrame, bool]:
+        """The series a forecast or a verdict may use, and whether it is demo: the real series when the unit has
+        one; else, while demo shows, its demo series (every sentence made from it must say demo); else nothing."""
+        real = self.real_series(unit, metric)
+        if len(real):
+            return real, False
+        if self.shows_demo(unit, demo):
+            s = self.series(unit, metric, demo=True)
+            return s, bool(len(s))
+        return real, False
+
+    def default_year(self, metric: str, area: str) -> int | None:
+        """The year a view opens on: the latest year with a real value (any period) of the metric for the area,
+        else for the nation, else the latest year with data. Never a year where only demo exists when a real
+        one does."""
+        latest = self._latest_real
+        for unit in (area, admin.NATIONAL_ID):
+            if (unit, metric) in latest:
+                return latest[(unit, metric)]
+        years = self.years()
+        return years[-1] if years else None
+
+    @cached_property
+    def _latest_real(self) -> dict[tuple[str, str], int]:
+        r = self.resolved
+        real = r[r["status"] != "demo"]
+        if real.empty:
+            return {}
+        g = real.groupby([real["unit"].astype(str), real["metric"].astype(str)])["year"].max()
+        return {k: int(v) for k, v in g.items()}
+
+    def value(self, unit: str, metric: str, year: int, period: str = "FY",
+              demo: bool | None = None) -> pd.Series | None:
+        """One value by the status rule (a year-end demo value of a real series is no value)."""
+        if period == "FY":
+            s = self.series(unit, metric, demo)
+            sel = s[s["year"] == year]
+            return None if sel.empty else sel.iloc[0]
         r = self.resolved
         sel = r[(r["unit"] == unit) & (r["metric"] == metric) & (r["year"] == year) & (r["period"] == period)]
+        if not self.shows_demo(unit, demo):
+            sel = sel[sel["status"] != "demo"]
         return None if sel.empty else sel.iloc[0]
 
     def latest_published(self, unit: str, metric: str, up_to_year: int) -> pd.Series | None:
         """The most recent published (or uploaded) value of a metric up to a year, any period."""
-        r = self.resolved
-        sel = r[(r["unit"] == unit) & (r["metric"] == metric) & (r["year"] <= up_to_year)
-                & r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
+        r = self._published
+        sel = r[(r["unit"] == unit) & (r["metric"] == metric) & (r["year"] <= up_to_year)]
         if sel.empty:
             return None
         order = sel["period"].astype(str).map(periods.order)
         return sel.assign(_o=order).sort_values(["year", "_o"]).iloc[-1]
+
+    @cached_property
+    def _published(self) -> pd.DataFrame:
+        """Published and uploaded values as given (not derived), any period: a few hundred rows, searched per card."""
+        r = self.resolved
+        sel = r[r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
+        return sel.astype({"unit": str, "metric": str}).reset_index(drop=True)
 
     def years(self) -> list[int]:
         """Years with year-end rates (the sidebar's choices; computed once per store)."""

@@ -169,12 +169,14 @@ def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
         choices = metrics.headline_ids("collections")
     if st.session_state.get("metric") not in choices:
         st.session_state["metric"] = choices[0] if page == "collections" else urlstate.DEFAULT.metric
-    years = store.years()
-    if st.session_state.get("year") not in years:
-        st.session_state["year"] = years[-1] if years else None
     areas = area_options()
     if st.session_state.get("area") not in areas:
         st.session_state["area"] = admin.NATIONAL_ID
+    years = store.years()
+    if st.session_state.get("year") not in years:
+        # A view opens on the latest year with real data for its indicator and area, not on a demo-only year.
+        st.session_state["year"] = store.default_year(metrics.by_short(st.session_state["metric"]).id,
+                                                      st.session_state["area"])
     with st.sidebar:
         bound(st.segmented_control, "lang", t("common.language", lg), options=list(LANGS),
               format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], selection_mode="single")
@@ -182,6 +184,23 @@ def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
               format_func=lambda s: metrics.by_short(s).name(lg))
         bound(st.selectbox, "year", t("filter.year", lg), years)
         bound(st.selectbox, "area", t("filter.area", lg), areas, format_func=lambda uid: area_label(uid, lg))
+        demo_switch(store)
+
+
+def demo_switch(store: store_mod.Store) -> None:
+    """'Show demo values' (the view's `demo`): on by default on the bundled data; where the user loaded data of
+    their own, off at those levels until switched on. Off, demo values disappear and their places say 'no data'."""
+    lg = lang()
+    st.session_state["_w_demo"] = store.demo_default(st.session_state.get("demo"))
+    st.toggle(t("honest.demo_toggle", lg), key="_w_demo", on_change=_write_back, args=("demo",),
+              help=t("honest.demo_toggle_help", lg))
+    if st.session_state.get("demo") is None and store.uploaded_levels:
+        st.caption(t("honest.demo_off_where_yours", lg))
+
+
+def demo() -> bool | None:
+    """The view's demo switch (None: the default, lib.store.Store.shows_demo)."""
+    return st.session_state.get("demo")
 
 
 def area_options() -> list[str]:
@@ -197,23 +216,13 @@ def _area_options() -> tuple[str, ...]:
 
 
 def area_label(uid: str, lg: str) -> str:
-    if uid == admin.NATIONAL_ID:
-        return t("common.national", lg)
-    name = admin.units().at[uid, "short_name"]
-    return f"{name} ({t('level.suffix.' + uid.split(':')[0], lg)})"
+    """'Toàn quốc', 'Nghệ An (tỉnh)', 'Hải Phòng (tỉnh mới 2025)' (lib.admin.label)."""
+    return admin.label(uid, lg, with_level=True)
 
 
 def unit_label(uid: str, lg: str) -> str:
     """A unit's name for titles: 'Toàn quốc', 'Nghệ An', 'Vinh (Nghệ An)'; a 2025 province says so."""
-    u = admin.units()
-    if uid == admin.NATIONAL_ID or uid not in u.index:
-        return t("common.national", lg)
-    level = u.at[uid, "level"]
-    if level in admin.LOCAL_LEVELS:
-        return admin.display_name(uid, with_parent=True)
-    if level == "province_2025":
-        return area_label(uid, lg)
-    return str(u.at[uid, "short_name"])
+    return admin.label(uid, lg, with_parent=True)
 
 
 # -- shareable link ---------------------------------------------------------------------------------------------------
@@ -271,6 +280,20 @@ h1 { font-size: 1.8rem !important; padding: 0 0 0.2rem 0 !important; }
 .st-key-present_corner:hover, .st-key-present_corner:focus-within { opacity: 1; }
 .st-key-present_corner button { font-size: 0.7rem; min-height: 1.8rem; padding: 0.1rem 0.6rem; }
 </style>"""
+
+
+# Card values wrap instead of being cut short: a value carries its status in itself ("94,95% [minh họa]", "không có
+# số liệu"), and an ellipsis would hide exactly that.
+_BASE_CSS = """<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div, [data-testid="stMetricValue"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; line-height: 1.15; }
+</style>"""
+
+
+def base_style() -> None:
+    """Styles every page needs (app.py calls it on every run)."""
+    st.html(_BASE_CSS)
 
 
 def presenting() -> bool:
@@ -407,10 +430,11 @@ def brief_buttons(unit: str, year: int, metric: str, key: str = "brief") -> None
     store = get_store()
     stem = f"brief_{unit.replace(':', '_')}_{year}_{lg}"
     row = st.container(horizontal=True, gap="small")
-    row.download_button(t("export.brief_png", lg), data=lambda: brief.png(store, unit, year, metric, lg),
+    shown = demo()
+    row.download_button(t("export.brief_png", lg), data=lambda: brief.png(store, unit, year, metric, lg, demo=shown),
                        file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/slideshow:",
                        key=f"_{key}_png", help=t("export.brief_help", lg))
-    row.download_button(t("export.brief_pdf", lg), data=lambda: brief.pdf(store, unit, year, metric, lg),
+    row.download_button(t("export.brief_pdf", lg), data=lambda: brief.pdf(store, unit, year, metric, lg, demo=shown),
                        file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
                        icon=":material/picture_as_pdf:", key=f"_{key}_pdf", help=t("export.brief_help", lg))
 

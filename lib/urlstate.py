@@ -3,7 +3,8 @@
 Parameters: lang (vi|en), metric (hi|si|si_voluntary|ui|revenue_plan|arrears_ratio), year, area (unit id of the
 focus: national or a province), level (map and ranking level), unit (selected unit), scenario (saved scenario name),
 present (1 = presenter mode), month (1-12: a month inside the year, year to date; absent = the full year or the
-latest month), panel (which main view of a page is shown, e.g. ``ranking`` on Collections). Defaults are left out of
+latest month), panel (which main view of a page is shown, e.g. ``ranking`` on Collections), demo (1 = show demo
+values, 0 = hide them; absent = shown except at levels where the user loaded data, lib.store). Defaults are left out of
 the URL so links stay short; bad values fall back to defaults and are reported.
 
 ``link(state, page, base)`` is the shareable address of a view: the page path plus every non-default parameter.
@@ -35,6 +36,7 @@ class ViewState:
     present: bool = False
     month: int | None = None  # None: the full year (or the latest month of a year still running)
     panel: str | None = None  # None: the page's first view
+    demo: bool | None = None  # None: demo shows except where the user loaded data; True / False: the switch
 
     def with_(self, **changes) -> "ViewState":
         return replace(self, **changes)
@@ -96,6 +98,12 @@ def from_query(params: Mapping) -> tuple[ViewState, list[str]]:
             state["panel"] = str(panel)
         else:
             bad.append("panel")
+    if (demo := get.get("demo")) is not None:
+        text = str(demo).lower()
+        if text in ("1", "true", "yes", "0", "false", "no"):
+            state["demo"] = text in ("1", "true", "yes")
+        else:
+            bad.append("demo")
     return replace(DEFAULT, **state), bad
 
 
@@ -105,7 +113,7 @@ def to_query(state: ViewState) -> dict[str, str]:
     for name, value in asdict(state).items():
         if value == getattr(DEFAULT, name) or value is None:
             continue
-        out[name] = "1" if value is True else str(value)
+        out[name] = "1" if value is True else ("0" if value is False else str(value))
     return out
 
 
@@ -203,6 +211,7 @@ _CHANGE_RULES = {
     "present": _flag,
     "month": _month,
     "panel": _panel,
+    "demo": lambda v: None if v is None else _flag(v),  # None: the default (on unless the user loaded data)
 }
 
 

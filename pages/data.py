@@ -241,8 +241,8 @@ with tab_download:
 
 with tab_sources:
     st.markdown(t("data.sources_intro", lang))
-    ui.table(dictionary.published_table(lang), "published_figures",
-             column_config={"url": st.column_config.LinkColumn("URL")})
+    shown, plain = dictionary.sources_view(store, lang)
+    ui.table(shown, "published_figures", csv=plain, column_config={"URL": st.column_config.LinkColumn("URL")})
 
 with tab_dict:
     st.markdown(t("dict.intro", lang))

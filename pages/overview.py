@@ -1,9 +1,11 @@
 """Overview: KPIs for HI, SI, voluntary SI and UI coverage of the nation or a province, with targets and sources.
-In presenter mode: the chosen indicator's card beside its trend, full width, with a source line."""
+Every value carries its status: demo is marked in the value itself, counts sit beside the rates, and a real series
+is never mixed with demo (lib.store, lib.figure). In presenter mode: the chosen indicator's card beside its trend,
+full width, with a source line."""
 import pandas as pd
 import streamlit as st
 
-from lib import charts, fmt, overview, periods, ui
+from lib import charts, figure, fmt, overview, periods, ui
 from lib.i18n import t
 from lib.provenance import describe, first_url, status_label
 
@@ -14,24 +16,23 @@ store = ui.get_store()
 st.title(t("overview.title", lang))
 st.caption(t("overview.subtitle", lang, area=ui.area_label(view.area, lang), year=view.year))
 
-kpis = overview.kpis(store, view.area, view.year)
+kpis = overview.kpis(store, view.area, view.year, view.demo)
 banner = st.container()
+if not store.shows_demo(view.area, view.demo) and not ui.presenting():
+    st.caption(t("honest.demo_hidden", lang))
 
 
 def target_line(kpi: overview.Kpi, target_year: int) -> str:
     target = kpi.targets.get(target_year)
     if target is None:
         return t("overview.no_target", lang, year=target_year)
-    gap = kpi.gap(target_year)
-    gap_text = t("overview.achieved", lang) if gap is not None and gap <= 0 else \
-        t("overview.gap", lang, gap=fmt.points(gap, lang, signed=False))
     inherited = ""
     if target.status == "inherited":
         inherited = f" · {t('overview.inherited_from', lang, unit=ui.unit_label(target.unit, lang))}"
     elif target.status == "derived":
         inherited = f" · {t('target_status.derived', lang)}"
-    return f"{t('overview.target', lang, year=target_year)}: **{ui.text(fmt.target_text(target, lang))}** ({gap_text}){inherited}"
-
+    gap = f" ({kpi.gap_text(target_year, lang)})" if kpi.value is not None else ""
+    return f"{t('overview.target', lang, year=target_year)}: **{ui.text(fmt.target_text(target, lang))}**{gap}{inherited}"
 
 
 ordered = sorted(kpis, key=lambda k: k.metric.short != view.metric)
@@ -41,10 +42,17 @@ presenting = ui.presenting()
 def kpi_card(kpi: overview.Kpi) -> None:
     with st.container(border=True):
         help_text = f"{status_label(kpi.status, lang) if kpi.status else ''} · {describe(kpi.source, lang)}"
-        st.metric(kpi.metric.name(lang), fmt.pct(kpi.value, lang, 2),
+        value = figure.rate_text(kpi, lang) if kpi.value is not None else t("honest.no_data", lang)
+        st.metric(kpi.metric.name(lang), value,
                   delta=fmt.points(kpi.change, lang) if kpi.change is not None else None,
                   help=help_text, border=False)
-        st.caption(f"{t('overview.status', lang)}: {status_label(kpi.status, lang) if kpi.status else '–'}")
+        status = status_label(kpi.status, lang) if kpi.status else t("honest.no_data", lang)
+        line = f"{t('overview.status', lang)}: {':orange[**' + status + '**]' if kpi.demo else status}"
+        if (change := figure.change_text(kpi, lang)) is not None:
+            line += f" · {change}"
+        st.caption(line)
+        if (counts := figure.counts_line(kpi, lang)) is not None:
+            st.caption(counts)
         for ty in overview.TARGET_YEARS:
             st.markdown(target_line(kpi, ty))
         if kpi.latest_published is not None and not presenting:
@@ -54,17 +62,24 @@ def kpi_card(kpi: overview.Kpi) -> None:
                          source=ui.source_link(str(lp["source"]))))
 
 
+def trend_series(kpi: overview.Kpi) -> pd.DataFrame:
+    return overview.trend(store, view.area, kpi.metric.id, view.year, demo=view.demo)
+
+
 def trend_chart(kpi: overview.Kpi, height: int = 230):
-    series = overview.trend(store, view.area, kpi.metric.id, view.year)
     targets = overview.targets_frame(store, view.area, kpi.metric.id)
-    return charts.trend_with_targets(series, targets, lang, title=kpi.metric.name(lang), height=height)
+    return charts.trend_with_targets(trend_series(kpi), targets, lang, title=kpi.metric.name(lang), height=height)
+
+
+def shown_statuses(kpi: overview.Kpi) -> set[str]:
+    return kpi.statuses | set(trend_series(kpi)["status"].astype(str))
 
 
 if presenting:
     # One view: the chosen indicator (the first card) beside its trend, and where its numbers come from.
     main = ordered[0]
+    shown = shown_statuses(main)
     with banner:
-        shown = main.statuses | set(overview.trend(store, view.area, main.metric.id, view.year)["status"].astype(str))
         ui.demo_banner(shown, lang)
     card, plot = st.columns([1, 2.6])
     with card:
@@ -74,7 +89,7 @@ if presenting:
     ui.source_line([main.source] + [tg.source for tg in main.targets.values() if tg is not None], lang, shown)
 else:
     with banner:
-        ui.demo_banner(set().union(*(k.statuses for k in kpis)), lang)
+        ui.demo_banner(set().union(*(shown_statuses(k) for k in kpis)), lang)
     columns = st.columns(len(ordered))
     for column, kpi in zip(columns, ordered):
         with column:
@@ -91,9 +106,17 @@ if not presenting:
         rows = []
         for kpi in ordered:
             rows.append({t("col.indicator", lang): kpi.metric.name(lang), t("col.what", lang): str(kpi.year),
-                         t("col.value", lang): fmt.pct(kpi.value, lang, 2),
+                         t("col.value", lang): figure.rate_text(kpi, lang),
                          t("col.status", lang): status_label(kpi.status, lang) if kpi.status else "–",
                          t("col.source", lang): describe(kpi.source, lang), t("col.link", lang): first_url(kpi.source)})
+            for count in (kpi.participants, kpi.denominator):
+                if count is not None and count.value is not None:
+                    rows.append({t("col.indicator", lang): count.metric.name(lang), t("col.what", lang): str(kpi.year),
+                                 t("col.value", lang): figure.value_text(fmt.persons(count.value, lang), count.status,
+                                                                         lang),
+                                 t("col.status", lang): status_label(count.status, lang),
+                                 t("col.source", lang): describe(count.source, lang),
+                                 t("col.link", lang): first_url(count.source)})
             for ty, target in kpi.targets.items():
                 if target is not None:
                     rows.append({t("col.indicator", lang): kpi.metric.name(lang),

@@ -6,11 +6,12 @@ the level's units, the backtest evidence behind the forecast, and the methods. I
 is drawn, full width, with its source line. An analyst's target for this view recomputes only the probabilities."""
 import streamlit as st
 
-from lib import admin, fmt, ui
+from lib import admin, charts, fmt, ui
 from lib.forecast import fanchart
 from lib.forecast import outlook
 from lib.forecast import view_text as pv
 from lib.i18n import t
+from lib.provenance import value_text
 
 OVERRIDE = "_prog_override"  # {"unit", "metric", "year", "value"}: an analyst's target for this view
 RANK_IDS = "_prog_rank_ids"
@@ -90,15 +91,23 @@ def override_controls(uo) -> None:
 
 
 # -- the forecast view ------------------------------------------------------------------------------------------------
+def said(uo, sentence: str) -> str:
+    """A verdict or forecast sentence; from a demo history it says demo in itself (lib.provenance.value_text)."""
+    return value_text(sentence, "demo", lang) if uo.demo and sentence else sentence
+
+
 def forecast_view() -> None:
     with st.spinner(t("progress.computing_one", lang)):
-        uo = outlook.unit_outlook(store, unit, metric.id, override=current_override(),
+        uo = outlook.unit_outlook(store, unit, metric.id, override=current_override(), demo=view.demo,
                                   breaks=not st.session_state.get("_prog_ignore_break", False))
     ui.demo_banner(uo.statuses, lang)
     first, second = pv.headline(uo, lang)
-    st.markdown(f"### {first}")
+    st.markdown(f"### {said(uo, first)}")
     if second:
-        st.markdown(second)
+        st.markdown(said(uo, second))
+    if uo.result.too_short and not uo.demo:
+        st.info(t("honest.not_enough_real", lang), icon=":material/info:")
+        st.page_link("pages/data.py", label=t("honest.to_data_page", lang), icon=":material/database:")
     if uo.demo and not uo.result.too_short:
         st.caption(t("progress.demo_forecast", lang))
     if uo.override is not None:
@@ -107,6 +116,8 @@ def forecast_view() -> None:
     left, right = (st.container(), None) if presenting else st.columns([3, 2], gap="large")
     with left:
         chart = fanchart.fan_spec(uo, lang, height=400 if presenting else 360)
+        if uo.demo:  # the picture says demo in itself (also when exported or presented)
+            chart["title"] = charts.demo_title(str(chart.get("title") or ""), lang)
         ui.chart(chart, f"progress_{metric.short}_{unit.replace(':', '_')}", key="prog_fan")
         st.caption(t("progress.chart.legend", lang))
         method = pv.method_line(uo, lang)
@@ -137,16 +148,19 @@ def target_box(uo, year: int) -> None:
         st.caption(ui.text(pv.target_origin(target, lang)))
         if year != uo.main_year:
             first, second = pv.headline(uo, lang, year)
-            st.markdown(first + (f" {second}" if second else ""))
+            st.markdown(said(uo, first + (f" {second}" if second else "")))
         labels = uo.progress.get(year) or {}
         label, detail = pv.open_sdg_text(labels.get("open_sdg"), lang)
-        st.markdown(label)
+        st.markdown(said(uo, label))
         if detail:
             st.caption(detail)
+        # One headline label per target (Open SDG growth ratio, named); the participants method behind a click.
         label, detail = pv.participants_text(labels.get("participants"), metric.id, lang)
-        st.markdown(label)
-        if detail:
-            st.caption(detail)
+        with st.expander(t("honest.other_method", lang)):
+            st.caption(t("honest.why_methods_differ", lang))
+            st.markdown(said(uo, label))
+            if detail:
+                st.caption(detail)
 
 
 # -- the ranking ------------------------------------------------------------------------------------------------------
@@ -182,7 +196,7 @@ def ranking_view() -> None:
         bar["bar"].progress(done / max(total, 1), text=t("progress.rank.computing_n", lang, done=done, total=total))
 
     with st.spinner(t("progress.rank.loading", lang)):
-        frame = outlook.table(store, units, metric.id, progress_cb=on_progress)
+        frame = outlook.table(store, units, metric.id, progress_cb=on_progress, demo=view.demo)
     if "bar" in bar:
         bar["bar"].empty()
     override = current_override()
@@ -211,7 +225,7 @@ def ranking_view() -> None:
 
 # -- the backtest evidence --------------------------------------------------------------------------------------------
 def evidence_view() -> None:
-    uo = outlook.unit_outlook(store, unit, metric.id)
+    uo = outlook.unit_outlook(store, unit, metric.id, demo=view.demo)
     r = uo.result
     ui.demo_banner(uo.statuses, lang)
     st.markdown(pv.benchmark_text(lang))

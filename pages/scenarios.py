@@ -41,7 +41,7 @@ def say(message) -> None:
 db, db_error = open_store()  # without a database the what-if part still works
 
 # 2/ the session: open a scenario the link names, let the draft follow the sidebar, show the last action's outcome
-inputs = sc.inputs_from_store(store, unit, metric.id)
+inputs = sc.inputs_from_store(store, unit, metric.id, demo=view.demo)
 session = ScenarioSession(st.session_state, db, unit, metric.id, inputs, change_view=ui.change_view)
 if session.open_named(view.scenario):
     st.rerun()
@@ -126,7 +126,8 @@ def results_view(result: sc.Result) -> None:
     if result.is_demo:
         st.caption(t("scenarios.demo_note", lang))
     top, bottom = st.columns(2), st.columns(2)
-    for column, card in zip([top[0], top[1], bottom[0], bottom[1]], view_text.result_cards(result, lang)):
+    cards = view_text.result_cards(result, lang, demo=inputs.demo)
+    for column, card in zip([top[0], top[1], bottom[0], bottom[1]], cards):
         column.metric(**card, border=True)
     rows = sc.result_rows(result, lang)
     ui.show_table(pd.DataFrame(rows), height=36 + 35 * len(rows), column_config={
@@ -249,7 +250,7 @@ def compare_tab(listing) -> None:
     a = c1.selectbox(t("scenarios.compare_a", lang), names, index=0, key="sc_cmp_a")
     b = c2.selectbox(t("scenarios.compare_b", lang), names, index=1, key="sc_cmp_b")
     try:
-        sa, sb, ra, rb = session.compare(store, a, b)
+        sa, sb, ra, rb = session.compare(store, a, b, demo=view.demo)
     except (scenario_store.NotFound, sc.ScenarioFormatError) as exc:
         st.error(t("scenarios.msg.unreadable", lang, name="", error=ui.text(exc)))
         return

@@ -95,3 +95,16 @@ def test_name_variants_keep_the_literal_name_when_the_prefix_may_be_a_word():
     variants = [key for _, key in name_variants("Tinh Bien")]
     assert "tinhbien" in variants and "bien" in variants
     assert [key for _, key in name_variants("Tịnh Biên")] == ["tinhbien"]
+
+
+def test_label_is_the_one_language_aware_unit_name():
+    from lib.admin import label
+
+    assert label("national:VN", "vi") == "Toàn quốc"
+    assert label("national:VN", "en") != "Toàn quốc"
+    assert label("province:40", "vi") == "Nghệ An"
+    assert label("province:40", "vi", with_level=True) == "Nghệ An (tỉnh)"
+    assert label("province:40", "en", with_level=True) == "Nghệ An (province)"
+    assert label("district:412", "vi", with_parent=True) == "Thành phố Vinh (Nghệ An)"
+    # A 2025 province always says so: the same code meant another area before 1 July 2025.
+    assert "2025" in label("province_2025:31", "vi") and "2025" in label("province_2025:31", "en")

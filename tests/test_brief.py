@@ -48,14 +48,39 @@ def test_targets_gaps_and_chances_for_2025_and_2030(store, nghe_an):
     assert set(si.targets) == {2025, 2030}
     target_2025 = store.target("province:40", "si_coverage_pct", 2025)
     assert si.targets[2025][0].startswith(fmt.trimmed(target_2025.value, "vi"))  # 26–27% (Plan 81-KH/TU)
-    # The same forecast as the Progress & forecast page (whole history): 2025 is observed (26–27 % reached), 2030 a
-    # probability.
-    assert si.targets[2025][2] == t("export.brief_reached", "vi")
-    assert re.fullmatch(r"\d{1,3}%", si.targets[2030][2]), si.targets[2030]
+    # 24.9 % in 2023 against 26–27 %: the one gap wording, target − value from the range's lower bound.
+    assert si.targets[2025][1] == "còn thiếu 1,1 điểm %"
+    # Nghệ An's SI is published for three years only: no forecast is made from demo values to fill the rest.
+    assert si.targets[2030][2] == t("honest.brief_not_enough", "vi")
+
+
+def test_chances_come_from_the_real_series_and_a_demo_forecast_says_demo(store):
+    national = brief.build(store, "national:VN", 2025, "hi", "vi", today=date(2026, 1, 15))
+    hi = national.rows[0]
+    assert hi.status == "reported" and hi.value == "95,15%"  # published for 2025 (MoH)
+    assert hi.targets[2025][1] == "vượt 0,2 điểm %" and hi.targets[2025][2] == t("export.brief_met", "vi")
     from lib.forecast import outlook
 
-    p_2030 = outlook.unit_outlook(store, "province:40", "si_coverage_pct").outlooks[2030].p_meet
-    assert si.targets[2030][2] == f"{round(100 * p_2030)}%"
+    p_2030 = outlook.unit_outlook(store, "national:VN", "hi_coverage_pct").outlooks[2030].p_meet
+    assert hi.targets[2030][2] == f"{round(100 * p_2030)}%"
+    assert "demo" not in set(store.series("national:VN", "hi_coverage_pct")["status"].astype(str))
+    # Hà Giang: nothing published; every value, gap and chance built from demo says so in itself.
+    ha_giang = brief.build(store, "province:02", 2024, "hi", "vi", today=date(2026, 1, 15))
+    for row in ha_giang.rows[:4]:
+        assert row.value.endswith("[minh họa]")
+        for target, gap, chance in row.targets.values():
+            assert gap.endswith("[minh họa]") and chance.endswith("[minh họa]"), (row.name, gap, chance)
+    assert t("honest.demo_chart", "vi") in page_texts(ha_giang)
+    # Demo switched off: no demo value is left, and nothing is forecast from demo.
+    off = brief.build(store, "province:02", 2024, "hi", "vi", today=date(2026, 1, 15), demo=False)
+    assert all(r.value == "–" for r in off.rows)
+    assert "demo" not in off.statuses and t("honest.demo_chart", "vi") not in page_texts(off)
+
+
+def test_counts_sit_beside_the_rates(nghe_an):
+    hi = nghe_an.rows[0]
+    assert "Số người tham gia BHYT: 2,91 triệu (Công bố)" in hi.counts  # Nghệ An 2023, published
+    assert hi.counts in page_texts(nghe_an)
 
 
 def test_collections_lines_show_the_published_nghe_an_2023_figure(nghe_an):

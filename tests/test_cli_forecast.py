@@ -35,11 +35,17 @@ def test_forecast_provinces_one_row_per_unit(tmp_path):
     cao_bang = df.set_index("unit").loc["province:04"]
     assert cao_bang["target_2030"] == 45.0 and cao_bang["target_2030_status"] == "inherited"  # Resolution 28
     for col in ("p_meet_2025", "p_meet_2030", "p_reach_2030"):
-        assert df[col].between(0, 1).all()
+        assert df[col].dropna().between(0, 1).all()
     assert set(df["status"]) <= {"ok", "too_short", "no_data"}
     assert set(df["model"].dropna()) <= {forecast.METHOD_NAME}
-    # every province's history holds demo values, and the export says so
-    assert df["demo"].all() and (df["data_status"] == "demo").all()
+    # A province with a published UI value is forecast from its real values only (never patched with demo); every
+    # other province's history is demo, and the export says so.
+    real = {u for u in provinces.index if s.has_real(u, "ui_coverage_pct")}
+    assert real, "the bundled data has published provincial UI figures"
+    rows = df.set_index("unit")
+    assert not rows.loc[sorted(real), "demo"].any()
+    others = rows.drop(index=sorted(real))
+    assert others["demo"].all() and (others["data_status"] == "demo").all()
 
 
 def test_forecast_national_from_the_command_line(tmp_path):

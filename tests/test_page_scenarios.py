@@ -55,7 +55,7 @@ def test_page_shows_baseline_and_scenario_without_the_placeholder(db_url, lang):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_moving_a_control_updates_the_comparison(db_url, lang):
-    at = open_page(lang, metric="si")
+    at = open_page(lang, metric="si", area="province:02")  # a demo SI series (the nation's published one is short)
     row_value = t("scenarios.row_value", lang, year=2030)
     row_p = t("scenarios.row_p_meet", lang, year=2030)
     before = results_table(at, lang)
@@ -97,7 +97,7 @@ def save(at, name, author="Lan", note=""):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_save_open_from_url_and_save_a_new_version(db_url, lang):
-    at = open_page(lang, metric="si")
+    at = open_page(lang, metric="si", area="province:02")  # a demo SI series (the nation's published one is short)
     at.radio(key="sc_growth_kind").set_value("extra_participants").run()
     at.number_input(key="sc_extra").set_value(250_000).run()
     save(at, "Kịch bản *SI* <b>2030</b>", note="đẩy mạnh")

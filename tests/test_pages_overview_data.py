@@ -44,14 +44,25 @@ def test_overview_national_in_vietnamese_formats_and_marks_its_numbers():
     assert "Mục tiêu 2025: **45%**" in text  # Resolution 28-NQ/TW, SI
     assert "Mục tiêu 2030: **60%**" in text
     assert "trên 95%" in text  # Resolution 20-NQ/TW, HI 2030, a floor
-    assert any("minh họa" in w.value for w in at.warning)  # demo values are on screen: the banner says so
-    captions = " ".join(c.value for c in at.caption)
     # All four national 2025 rates are published (data/reference/additions.csv: SI 45.1 %, voluntary SI 6.5 %,
-    # UI 35.07 %), so all four are marked as published; a year without published SI figures marks its demo values.
-    assert captions.count("Công bố") == 4 and "Minh họa" not in captions
-    at = app("vi", year="2017")
+    # UI 35.07 %): no demo shows.
+    assert values["Tỷ lệ tham gia BHXH"] == "45,10%"
+    assert not any("minh họa" in w.value for w in at.warning)
     captions = " ".join(c.value for c in at.caption)
-    assert "Minh họa" in captions and "Công bố" in captions  # 2017: HI published (85.6 %), SI and UI demo
+    assert "Công bố" in captions and "Minh họa" not in captions
+    assert "Số người tham gia BHYT" in captions and "Dân số" in captions  # counts beside the rate
+
+
+def test_overview_marks_demo_in_the_value_itself_and_the_switch_hides_it():
+    at = app("vi", year="2024", area="province:02")  # Hà Giang: nothing published, a demo series
+    values = metric_values(at)
+    assert values["Tỷ lệ bao phủ BHYT"].endswith("[minh họa]")
+    assert any("minh họa" in w.value for w in at.warning)
+    assert any("Minh họa" in c.value for c in at.caption)
+    off = app("vi", year="2024", area="province:02", demo="0")
+    values = metric_values(off)
+    assert set(values.values()) == {"không có số liệu"}
+    assert not any("minh họa" in w.value for w in off.warning)
 
 
 def test_overview_in_english_and_for_a_province_with_a_range_target():

@@ -49,7 +49,7 @@ def test_headline_names_the_chance_the_target_and_the_year():
     from lib.forecast import outlook
 
     s = store_mod.bundled_store()
-    uo = outlook.unit_outlook(s, "province:40", "si_coverage_pct")
+    uo = outlook.unit_outlook(s, "district:414", "si_coverage_pct")  # a demo series long enough to forecast
     first, second = pv.headline(uo, "en", 2030)
     o = uo.outlooks[2030]
     assert first == f"{pv.prob(o.p_meet, 'en')} chance of reaching 37% by 2030"

@@ -180,13 +180,15 @@ def test_too_short_series_gives_no_projection():
 # --- the bundled data and speed ------------------------------------------------------------------------------------------
 
 def test_inputs_from_the_bundled_store_use_published_targets():
+    # HI: the nation's published series is long enough to forecast without any demo value (SI is not).
     store = bundled_store()
-    inputs = sc.inputs_from_store(store, "national:VN", "si_coverage_pct")
-    assert inputs.denominator_metric == "labour_force"
-    assert inputs.baseline_target(2030) == store.target("national:VN", "si_coverage_pct", 2030)
-    r = sc.compute(inputs, sc.Scenario(unit="national:VN", metric="si_coverage_pct"))
+    inputs = sc.inputs_from_store(store, "national:VN", "hi_coverage_pct")
+    assert inputs.denominator_metric == "population"
+    assert inputs.baseline_target(2030) == store.target("national:VN", "hi_coverage_pct", 2030)
+    assert inputs.statuses <= {"reported", "uploaded", "estimate"}
+    r = sc.compute(inputs, sc.Scenario(unit="national:VN", metric="hi_coverage_pct"))
     # A generous assumption can only raise the chance of meeting the 2030 target.
-    more = sc.compute(inputs, sc.Scenario(unit="national:VN", metric="si_coverage_pct",
+    more = sc.compute(inputs, sc.Scenario(unit="national:VN", metric="hi_coverage_pct",
                                           growth=sc.Growth("extra_participants", extra_per_year=1_000_000)))
     assert more.variant.outcomes[2030].p_meet >= r.variant.outcomes[2030].p_meet
     assert more.variant.outcomes[2030].value > r.variant.outcomes[2030].value
@@ -252,3 +254,18 @@ def test_settings_diff_names_what_differs():
     diff = {name for name, _, _ in sc.settings_diff(a, b)}
     assert diff == {"growth.kind", "growth.campaign_per_year", "growth.campaign_from", "population_growth_pct",
                     "target.national:VN.hi_coverage_pct.2025"}
+
+
+def test_a_demo_series_is_never_called_observed_and_every_figure_from_it_says_demo():
+    store = bundled_store()
+    inputs = sc.inputs_from_store(store, "province:02", "si_coverage_pct")  # Hà Giang: nothing published
+    assert inputs.demo
+    rows = sc.result_rows(sc.compute(inputs, sc.Scenario(unit="province:02", metric="si_coverage_pct")), "vi")
+    cells = [v for r in rows for k, v in r.items() if k not in ("Số liệu", "Đã thay đổi")]
+    assert not any("thực tế" in str(c) for c in cells)
+    values = [r for r in rows if r[sc.t("scenarios.col_what", "vi")] == sc.t("scenarios.row_value", "vi", year=2025)]
+    assert values and values[0][sc.t("scenarios.col_baseline", "vi")].endswith("[minh họa]")
+    spec = sc.chart(sc.compute(inputs, sc.Scenario(unit="province:02", metric="si_coverage_pct")), "vi")
+    assert "Minh họa" in spec["title"]
+    # Switched off, the demo series is not there to project.
+    assert not sc.inputs_from_store(store, "province:02", "si_coverage_pct", demo=False).coverage

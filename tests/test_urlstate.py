@@ -8,7 +8,8 @@ from lib import urlstate
 from lib.urlstate import DEFAULT, ViewState, base_of, from_query, link, to_query
 
 FULL = ViewState(lang="en", metric="arrears_ratio", year=2020, area="province:40", level="district",
-                 unit="district:412", scenario="Kịch bản A & B", present=True, month=9, panel="ranking")
+                 unit="district:412", scenario="Kịch bản A & B", present=True, month=9, panel="ranking",
+                 demo=False)
 
 
 def test_every_view_parameter_survives_the_round_trip():
@@ -104,3 +105,14 @@ def test_every_view_parameter_has_a_rule_for_page_changes():
     """A parameter added to ViewState is accepted by the door with a value of the URL's round trip."""
     assert urlstate.validate_changes({n: getattr(FULL, n) for n in urlstate.PARAMS}) == \
         {n: getattr(FULL, n) for n in urlstate.PARAMS}
+def test_demo_switch_travels_in_the_url():
+    from lib import urlstate as us
+
+    assert us.DEFAULT.demo is None and "demo" not in us.to_query(us.DEFAULT)
+    off = us.DEFAULT.with_(demo=False)
+    assert us.to_query(off)["demo"] == "0"
+    assert us.from_query(us.to_query(off)) == (off, [])
+    on = us.DEFAULT.with_(demo=True)
+    assert us.from_query(us.to_query(on)) == (on, [])
+    state, bad = us.from_query({"demo": "maybe"})
+    assert state.demo is None and bad == ["demo"]

@@ -1,8 +1,8 @@
 """Will each unit meet its 2025 and 2030 targets? The glue between the data (lib.store), the targets (lib.targets),
 the progress methods (lib.forecast.progress_methods) and the forecasts (lib.forecast.models), for one unit or every unit of a level.
 
-- ``forecasts(store, units, metric)``: the forecast of each unit's year-end series (``store.series``: published
-  values where they exist, else estimates or demo values). Cached in memory and on disk in one SQLite file under
+- ``forecasts(store, units, metric)``: the forecast of each unit's year-end series (``store.series``: the unit's
+  real values where it has any, never patched with demo; else demo values while the demo switch shows them). Cached in memory and on disk in one SQLite file under
   ``var/cache/outlook`` (several sessions and the command line may write at once), each entry keyed by the metric, the
   unit and a hash of the exact series it was fitted on; the file name carries ``VERSION`` (the model code's version).
   So a change of data or code never reuses a stale forecast, while an upload of targets (or of another indicator)
@@ -106,10 +106,12 @@ def table_level(area: str, level: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------------
 # Series
 
-def series_panel(store, units: Sequence[str], metric: str) -> pd.DataFrame:
-    """Year-end values of `metric` for `units`: unit, year, value, status, source (one row per unit and year)."""
-    r = store.resolved
-    sel = r[(r["metric"] == metric) & (r["period"] == "FY")]
+def series_panel(store, units: Sequence[str], metric: str, demo: bool | None = None) -> pd.DataFrame:
+    """Year-end values of `metric` for `units`: unit, year, value, status, source (one row per unit and year), by
+    lib.store's status rule: a unit's real values when it has any (never patched with demo), else its demo values
+    while the view's demo switch (`demo`) shows them."""
+    r = store.year_end(demo)
+    sel = r[r["metric"] == metric]
     sel = sel[sel["unit"].isin(list(units))]
     out = pd.DataFrame({"unit": sel["unit"].astype(str).to_numpy(), "year": sel["year"].astype(int).to_numpy(),
                         "value": sel["value"].astype(float).to_numpy(), "status": sel["status"].astype(str).to_numpy(),
@@ -217,10 +219,11 @@ def _remember(cache_dir: Path, metric: str, results: dict[str, tuple[str, foreca
             _MEMORY[(str(cache_dir), metric, u, k)] = r
 
 
-def _series_jobs(store, units: Sequence[str], metric: str, panel: pd.DataFrame | None = None) -> dict:
+def _series_jobs(store, units: Sequence[str], metric: str, panel: pd.DataFrame | None = None,
+                 demo: bool | None = None) -> dict:
     """unit -> (series key, years, values, statuses) of the year-end series the forecast is fitted on."""
     ceiling = float(metrics.get(metric).ceiling or 100.0)
-    panel = series_panel(store, units, metric) if panel is None else panel
+    panel = series_panel(store, units, metric, demo) if panel is None else panel
     groups = {u: g for u, g in panel.groupby("unit", sort=False)}
     jobs = {}
     for unit in units:
@@ -246,10 +249,10 @@ def _cached(cache_dir: Path, metric: str, keys: dict[str, str]) -> dict[str, for
 
 def forecasts(store, units: Sequence[str], metric: str, progress_cb: Callable[[int, int], None] | None = None,
               workers: int = 2, cache_dir: Path | None = None,
-              panel: pd.DataFrame | None = None) -> dict[str, forecast.ForecastResult]:
+              panel: pd.DataFrame | None = None, demo: bool | None = None) -> dict[str, forecast.ForecastResult]:
     """{unit: ForecastResult} for the year-end series of `metric`, from the caches where the series is unchanged."""
     cache_dir = Path(cache_dir or CACHE_DIR)
-    jobs = _series_jobs(store, units, metric, panel)
+    jobs = _series_jobs(store, units, metric, panel, demo)
     out = _cached(cache_dir, metric, {u: j[0] for u, j in jobs.items()})
     missing = [u for u in units if u not in out]
     if missing:
@@ -366,9 +369,10 @@ class UnitOutlook:
         return 2030 if self.targets.get(2030) is not None else 2025
 
 
-def _statsmodels_refit(store, unit: str, metric: str, cache_dir: Path | None) -> forecast.ForecastResult:
+def _statsmodels_refit(store, unit: str, metric: str, cache_dir: Path | None,
+                       demo: bool | None = None) -> forecast.ForecastResult:
     cache_dir = Path(cache_dir or CACHE_DIR)
-    key, years, values, _ = _series_jobs(store, [unit], metric)[unit]
+    key, years, values, _ = _series_jobs(store, [unit], metric, demo=demo)[unit]
     with forecast.single_threaded_blas():
         result = forecast.forecast_series(pd.Series(values, index=years, dtype=float), horizon_to=HORIZON,
                                           ceiling=float(metrics.get(metric).ceiling or 100.0), unit=unit)
@@ -379,18 +383,19 @@ def _statsmodels_refit(store, unit: str, metric: str, cache_dir: Path | None) ->
 
 def unit_outlook(store, unit: str, metric: str, override: Target | None = None,
                  result: forecast.ForecastResult | None = None, cache_dir: Path | None = None,
-                 breaks: bool = True) -> UnitOutlook:
+                 breaks: bool = True, demo: bool | None = None) -> UnitOutlook:
     """One unit's forecast (from the caches), targets, probabilities and progress labels; `override` (an analyst's
     target for this view) replaces the target of its year and only re-reads the forecast's paths. `breaks=False`: the
-    user's override of a detected level break (the whole history is fitted; computed here, ~20 ms, not cached)."""
-    history = store.series(unit, metric)[["year", "value", "status", "source"]].dropna(subset=["value"])
+    user's override of a detected level break (the whole history is fitted; computed here, ~20 ms, not cached).
+    `demo`: the view's demo switch (a real series never uses demo; a demo-only series only while demo shows)."""
+    history = store.series(unit, metric, demo)[["year", "value", "status", "source"]].dropna(subset=["value"])
     history = history.assign(year=history["year"].astype(int), status=history["status"].astype(str))
     if result is None:
-        result = forecasts(store, [unit], metric, cache_dir=cache_dir)[unit]
+        result = forecasts(store, [unit], metric, cache_dir=cache_dir, demo=demo)[unit]
         if result.engine != "statsmodels" and not result.too_short:
             # computed with a whole level (closed form): what the user opens is refitted by statsmodels (~15 ms; the
             # same estimate) and kept in place of it
-            result = _statsmodels_refit(store, unit, metric, cache_dir)
+            result = _statsmodels_refit(store, unit, metric, cache_dir, demo)
     if not breaks and result.break_year is not None:
         with forecast.single_threaded_blas():
             result = forecast.forecast_series(
@@ -471,13 +476,14 @@ def _row(unit: str, metric: str, history: pd.DataFrame, result, targets: dict, d
 
 
 def table(store, units: Sequence[str], metric: str, progress_cb: Callable[[int, int], None] | None = None,
-          workers: int = 2, cache_dir: Path | None = None) -> pd.DataFrame:
+          workers: int = 2, cache_dir: Path | None = None, demo: bool | None = None) -> pd.DataFrame:
     """One row per unit (TABLE_COLUMNS), in `units` order. Cached in memory and on disk, keyed by the datasets'
     fingerprint (their values and targets), VERSION (the code), the metric and the units; forecasts come from their
     own cache, and the missing ones are computed with the rows on `workers` processes."""
     cache_dir = Path(cache_dir or CACHE_DIR)
     units = list(units)
-    key = hashlib.sha1("|".join([_fingerprint(store), VERSION, metric, ",".join(units)]).encode()).hexdigest()[:24]
+    key = hashlib.sha1("|".join([_fingerprint(store), VERSION, metric, ",".join(units), f"demo={demo}"]).encode()
+                       ).hexdigest()[:24]
     path = cache_dir / f"table-{key}.pkl"
     with _LOCK:
         cached = _TABLES.get(f"{cache_dir}|{key}")
@@ -488,7 +494,7 @@ def table(store, units: Sequence[str], metric: str, progress_cb: Callable[[int, 
                 _TABLES[f"{cache_dir}|{key}"] = cached
     if isinstance(cached, pd.DataFrame):
         return cached.copy()
-    panel = series_panel(store, units, metric)
+    panel = series_panel(store, units, metric, demo)
     jobs = _series_jobs(store, units, metric, panel)
     have = _cached(cache_dir, metric, {u: j[0] for u, j in jobs.items()})
     den_metric = metrics.get(metric).denominator

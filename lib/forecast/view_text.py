@@ -35,17 +35,8 @@ def target_text(target: Target | None, lang: str) -> str:
 
 
 def unit_name(uid: str, lang: str, with_parent: bool = True) -> str:
-    """'Việt Nam (toàn quốc)', 'Tỉnh Nghệ An', 'Thành phố Vinh (Nghệ An)' (the province only with `with_parent`)."""
-    if uid == admin.NATIONAL_ID:
-        return t("common.national", lang)
-    u = admin.units()
-    if uid not in u.index:
-        return uid
-    level = u.at[uid, "level"]
-    name = admin.display_name(uid, with_parent=with_parent and level in ("district", "commune"))
-    if level == "province_2025":
-        return f"{name} ({t('level.suffix.province_2025', lang)})"
-    return name
+    """'Toàn quốc', 'Tỉnh Nghệ An', 'Thành phố Vinh (Nghệ An)' (the province only with `with_parent`)."""
+    return admin.label(uid, lang, with_parent=with_parent, full=True)
 
 
 def target_origin(target: Target | None, lang: str) -> str:

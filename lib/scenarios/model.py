@@ -251,13 +251,20 @@ class Inputs:
     def last_year(self) -> int | None:
         return self.coverage[-1][0] if self.coverage else None
 
+    @property
+    def demo(self) -> bool:
+        """The coverage series is demo: every value and sentence made from it must say so."""
+        return "demo" in self.statuses
+
     def baseline_target(self, year: int) -> Target | None:
         return dict(self.baseline_targets).get(year)
 
 
-def inputs_from_store(store, unit: str, metric: str, years=TARGET_YEARS) -> Inputs:
+def inputs_from_store(store, unit: str, metric: str, years=TARGET_YEARS, demo: bool | None = None) -> Inputs:
+    """The unit's coverage series by lib.store's status rule (its real values when it has any, never patched with
+    demo; else demo values while the view's demo switch shows them) and its denominator estimates."""
     m = metrics.get(metric)
-    s = store.series(unit, metric).dropna(subset=["value"])
+    s = store.series(unit, metric, demo).dropna(subset=["value"])
     den = store.series(unit, m.denominator).dropna(subset=["value"])
     return Inputs(unit=unit, metric=metric,
                   coverage=tuple((int(y), float(v)) for y, v in zip(s["year"], s["value"])),
@@ -496,22 +503,28 @@ def _met_text(o: Outcome, lang: str) -> str:
 
 
 def _gap_text(o: Outcome, lang: str) -> str:
-    if o.gap is None:
-        return "–"
-    if o.gap <= 0:
-        return t("scenarios.gap_none", lang, above=fmt.points(-o.gap, lang, 2, signed=False))
-    return fmt.points(o.gap, lang, 2, signed=False)
+    """The one gap wording (lib.gap): 'còn thiếu 1,0 điểm %' / 'vượt 0,2 điểm %' / 'đạt'."""
+    from lib import gap
+
+    return gap.gap_text(gap.gap(o.value, o.target), lang)
 
 
 def _persons(v, lang):
     return "–" if v is None else fmt.persons(v, lang)
 
 
-def _value_text(o: Outcome, lang: str) -> str:
+def _value_text(o: Outcome, lang: str, demo: bool = False) -> str:
     if o.value is None:
         return "–"
-    basis = t(f"scenarios.basis.{o.basis}", lang)
+    # A demo value is never called "observed" (thực tế).
+    basis = t("status.demo", lang) if demo and o.basis == "observed" else t(f"scenarios.basis.{o.basis}", lang)
     return f"{_pct(o.value, lang)} ({basis})"
+
+
+def _demo(text: str, lang: str) -> str:
+    from lib.provenance import value_text
+
+    return text if text in ("", "–") else value_text(text, "demo", lang)
 
 
 def result_rows(result: Result, lang: str) -> list[dict]:
@@ -524,9 +537,10 @@ def result_rows(result: Result, lang: str) -> list[dict]:
                               t("scenarios.col_scenario", lang))
     for year in TARGET_YEARS:
         ob, os_ = b.outcomes[year], s.outcomes[year]
+        demo = result.inputs.demo
         items = [
             ("row_target", target_text(ob.target, lang), target_text(os_.target, lang)),
-            ("row_value", _value_text(ob, lang), _value_text(os_, lang)),
+            ("row_value", _value_text(ob, lang, demo), _value_text(os_, lang, demo)),
             ("row_met", _met_text(ob, lang), _met_text(os_, lang)),
             ("row_gap", _gap_text(ob, lang), _gap_text(os_, lang)),
             ("row_p_meet", _prob(ob.p_meet, lang), _prob(os_.p_meet, lang)),
@@ -534,11 +548,16 @@ def result_rows(result: Result, lang: str) -> list[dict]:
         if year > (result.last_year or 0):
             items += [("row_needed", _persons(ob.needed_per_year, lang), _persons(os_.needed_per_year, lang)),
                       ("row_planned", _persons(ob.planned_per_year, lang), _persons(os_.planned_per_year, lang))]
+        if demo:  # every figure made from a demo series says so in itself
+            items = [(k, vb if k == "row_target" else _demo(vb, lang), vs if k == "row_target" else _demo(vs, lang))
+                     for k, vb, vs in items]
         for key, vb, vs in items:
             rows.append({col_what: t(f"scenarios.{key}", lang, year=year), col_b: vb, col_s: vs,
                          t("scenarios.col_changed", lang): "●" if vb != vs else ""})
+    recent = _persons(result.recent_per_year, lang)
+    recent = _demo(recent, lang) if result.inputs.demo else recent
     rows.append({col_what: t("scenarios.row_recent", lang, k=RECENT_YEARS),
-                 col_b: _persons(result.recent_per_year, lang), col_s: _persons(result.recent_per_year, lang),
+                 col_b: recent, col_s: recent,
                  t("scenarios.col_changed", lang): ""})
     return rows
 
@@ -548,8 +567,9 @@ def chart(result: Result, lang: str, height: int = 320) -> dict:
     scenario median paths with their 80 % bands, and the targets of both (diamonds; a range as a bar)."""
     from lib import charts
 
-    lab_obs, lab_b, lab_s = (t("scenarios.series_observed", lang), t("scenarios.series_baseline", lang),
-                             t("scenarios.series_scenario", lang))
+    demo = result.inputs.demo
+    lab_obs, lab_b, lab_s = (t("status.demo" if demo else "scenarios.series_observed", lang),
+                             t("scenarios.series_baseline", lang), t("scenarios.series_scenario", lang))
     values = [{"year": int(y), "value": float(v), "series": lab_obs, "text": _pct(v, lang)}
               for y, v in result.inputs.coverage if y >= 2015]
     bands = []
@@ -573,7 +593,7 @@ def chart(result: Result, lang: str, height: int = 320) -> dict:
                                 "series": label, "label": target_text(target, lang)})
     colour = {"field": "series", "type": "nominal", "title": None,
               "scale": {"domain": [lab_obs, lab_b, lab_s],
-                        "range": [charts.STATUS_COLOURS["reported"], "#7f8c8d", "#d35400"]},
+                        "range": [charts.STATUS_COLOURS["demo" if demo else "reported"], "#7f8c8d", "#d35400"]},
               "legend": {"orient": "top", "title": None, "labelLimit": 240}}
     quiet = {**colour, "legend": None}  # one legend (the lines'), not faded copies from bands and targets
     x = {"field": "year", "type": "quantitative", "title": None, "scale": {"domain": [2015, HORIZON], "nice": False},
@@ -601,8 +621,11 @@ def chart(result: Result, lang: str, height: int = 320) -> dict:
              "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}, "y2": {"field": "value_max"},
                           "color": quiet, "tooltip": ttip}},
         ]
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "height": height, "layer": layers,
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "height": height, "layer": layers,
             "config": {"locale": {"number": fmt.d3_locale(lang)}, "font": charts.FONT, "view": {"strokeWidth": 0}}}
+    if demo:  # the picture says demo in itself (also when exported)
+        spec["title"] = charts.demo_title("", lang)
+    return spec
 
 
 # ---------------------------------------------------------------------------------------------------------------------

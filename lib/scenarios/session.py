@@ -313,12 +313,12 @@ class ScenarioSession:
             return
         self.flash("success", "scenarios.msg.restored", name=saved.name, version=saved.version)
 
-    def compare(self, store, a: str, b: str):
-        """Two saved scenarios and their results: (scenario a, scenario b, result a, result b). Raises NotFound or
-        ScenarioFormatError when one cannot be read."""
+    def compare(self, store, a: str, b: str, demo: bool | None = None):
+        """Two saved scenarios and their results: (scenario a, scenario b, result a, result b); `demo` is the view's
+        demo switch. Raises NotFound or ScenarioFormatError when one cannot be read."""
         sa, sb = (sc.Scenario.from_dict(self.db.load(n).payload) for n in (a, b))
-        ra = sc.compute(sc.inputs_from_store(store, sa.unit, sa.metric), sa)
-        rb = sc.compute(sc.inputs_from_store(store, sb.unit, sb.metric), sb)
+        ra = sc.compute(sc.inputs_from_store(store, sa.unit, sa.metric, demo=demo), sa)
+        rb = sc.compute(sc.inputs_from_store(store, sb.unit, sb.metric, demo=demo), sb)
         return sa, sb, ra, rb
 
     # -- messages -------------------------------------------------------------------------------------------------

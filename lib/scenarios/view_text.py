@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from lib import fmt, metrics
+from lib.gap import gap, gap_text
 from lib.i18n import t
+from lib.provenance import value_text
 from lib.scenarios import model as sc
 
 
@@ -34,28 +36,32 @@ def _delta(a, b, scale, formatter):
     return formatter((b - a) * scale)
 
 
-def result_cards(result: sc.Result, lang: str, year: int = 2030) -> list[dict]:
+def result_cards(result: sc.Result, lang: str, year: int = 2030, demo: bool = False) -> list[dict]:
     """The cards above the results (chance of meeting the target, coverage, gap, participants needed a year): the
     scenario's value, its change against the baseline (None when unchanged) and the baseline in the help text.
-    Arguments for st.metric: label, value, delta, delta_color, help."""
+    Every figure from a demo series says demo in itself (`demo`). Arguments for st.metric: label, value, delta,
+    delta_color, help."""
     o_b, o_s = result.baseline.outcomes[year], result.variant.outcomes[year]
+
+    def said(text: str) -> str:
+        return value_text(text, "demo", lang) if demo and text != "–" else text
+
     signed_persons = lambda d: ("+" if d > 0 else "-") + fmt.persons(abs(d), lang)  # noqa: E731
     return [
         {"label": t("scenarios.card_p_meet", lang, year=year),
-         "value": "–" if o_s.p_meet is None else fmt.pct(100 * o_s.p_meet, lang, 0),
+         "value": said("–" if o_s.p_meet is None else fmt.pct(100 * o_s.p_meet, lang, 0)),
          "delta": _delta(o_b.p_meet, o_s.p_meet, 100, lambda d: fmt.points(d, lang, 0)), "delta_color": "normal",
          "help": t("scenarios.card_baseline", lang,
                    value="–" if o_b.p_meet is None else fmt.pct(100 * o_b.p_meet, lang, 0))},
-        {"label": t("scenarios.card_value", lang, year=year), "value": fmt.pct(o_s.value, lang, 1),
+        {"label": t("scenarios.card_value", lang, year=year), "value": said(fmt.pct(o_s.value, lang, 1)),
          "delta": _delta(o_b.value, o_s.value, 1, lambda d: fmt.points(d, lang, 2)), "delta_color": "normal",
          "help": t("scenarios.card_baseline", lang, value=fmt.pct(o_b.value, lang, 1))},
         {"label": t("scenarios.card_gap", lang, year=year),
-         "value": "–" if o_s.gap is None else (t("scenarios.met", lang) if o_s.gap <= 0
-                                              else fmt.points(o_s.gap, lang, 2, signed=False)),
+         "value": said(gap_text(gap(o_s.value, o_s.target), lang)),
          "delta": _delta(o_b.gap, o_s.gap, 1, lambda d: fmt.points(d, lang, 2)), "delta_color": "inverse",
          "help": t("scenarios.card_baseline", lang, value=fmt.points(o_b.gap, lang, 2))},
         {"label": t("scenarios.card_needed", lang, year=year),
-         "value": "–" if o_s.needed_per_year is None else fmt.persons(o_s.needed_per_year, lang),
+         "value": said("–" if o_s.needed_per_year is None else fmt.persons(o_s.needed_per_year, lang)),
          "delta": _delta(o_b.needed_per_year, o_s.needed_per_year, 1, signed_persons), "delta_color": "inverse",
          "help": t("scenarios.card_recent", lang, value="–" if result.recent_per_year is None
                    else fmt.persons(result.recent_per_year, lang))},

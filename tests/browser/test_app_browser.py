@@ -34,10 +34,24 @@ def test_overview_shows_values_targets_and_the_demo_notice(watched, app_url):
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "95,15%" in body  # published HI coverage 2025, Vietnamese decimal comma
     assert "Mục tiêu 2025" in body and "Mục tiêu 2030" in body
-    assert "minh họa" in body  # the demo banner
+    # The nation's published series are never patched with demo: SI has no 2025 figure, and no demo shows.
+    assert "không có số liệu" in body and "[minh họa]" not in body
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     charts.nth(3).wait_for(timeout=30000)
     assert charts.count() == 4  # one trend per indicator
+
+
+def test_demo_values_are_marked_in_the_value_and_the_switch_hides_them(watched, app_url):
+    page = watched.page
+    page.goto(f"{app_url}/?lang=vi&area=province:02&year=2024")  # Hà Giang: nothing published
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("[minh họa]").first.wait_for(timeout=60000)
+    assert "dữ liệu minh họa" in main.inner_text()  # the banner, beside the marked values
+    page.goto(f"{app_url}/?lang=vi&area=province:02&year=2024&demo=0")
+    settle(page)
+    main.get_by_text("không có số liệu").first.wait_for(timeout=60000)
+    assert "[minh họa]" not in main.inner_text()
 
 
 def test_language_switch_keeps_the_view(watched, app_url):
