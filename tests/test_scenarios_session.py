@@ -310,11 +310,19 @@ def test_duplicate_to_a_taken_name_writes_nothing(db):
 def test_compare_two_saved_scenarios_with_the_bundled_data(db):
     from lib.store import bundled_store
 
+    bundled = bundled_store()
+    nation = "national:VN"  # the published national HI series is long enough to forecast
+    inputs = sc.inputs_from_store(bundled, nation, METRIC)
     state = {}
-    saved_draft(state, db, "Trend")
-    session(state, db).new()
-    saved_draft(state, db, "Fast", kind="coverage_growth", points_per_year=2.0)
-    sa, sb, ra, rb = session(state, db).compare(bundled_store(), "Trend", "Fast")
+
+    def s():
+        return ScenarioSession(state, db, nation, METRIC, inputs)
+
+    assert s().save("Trend", "Lan")
+    s().new()
+    s().set_growth(kind="coverage_growth", points_per_year=2.0)
+    assert s().save("Fast", "Lan")
+    sa, sb, ra, rb = s().compare(bundled, "Trend", "Fast")
     assert (sa.growth.kind, sb.growth.kind) == ("trend", "coverage_growth")
     assert rb.variant.outcomes[2030].value > ra.variant.outcomes[2030].value  # 2 points a year more
     assert [name for name, _, _ in sc.settings_diff(sa, sb)] == ["growth.kind", "growth.points_per_year"]
