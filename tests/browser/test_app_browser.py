@@ -34,8 +34,9 @@ def test_overview_shows_values_targets_and_the_demo_notice(watched, app_url):
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "95,15%" in body  # published HI coverage 2025, Vietnamese decimal comma
     assert "Mục tiêu 2025" in body and "Mục tiêu 2030" in body
-    # The nation's published series are never patched with demo: SI has no 2025 figure, and no demo shows.
-    assert "không có số liệu" in body and "[minh họa]" not in body
+    # Every national 2025 rate is published (data/reference/additions.csv: SI 45.1 %): none carries the demo mark.
+    main.get_by_text("45,10%").first.wait_for(timeout=60000)
+    assert "45,10%" in main.inner_text() and "[minh họa]" not in body
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     charts.nth(3).wait_for(timeout=30000)
     assert charts.count() == 4  # one trend per indicator
