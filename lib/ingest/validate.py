@@ -393,11 +393,10 @@ class _Validator:
         filled = cells.map(lambda c: not _blank(c))
         texts = cells.map(lambda c: _clean(c) if isinstance(c, str) else "")
         if style.style is None:  # nothing in the file settles the separators: a cell like 9.300 is not guessed
-            ambiguous = texts.apply(lambda s: s.str.match(_AMBIGUOUS)).astype(bool)
+            ambiguous = texts.map(_ambiguous).astype(bool)
             contradicting = pd.DataFrame(False, index=cells.index, columns=cells.columns)
         else:
-            other = _EN_ONLY if style.style == "vi" else _VI_ONLY
-            contradicting = texts.apply(lambda s: s.str.match(other)).astype(bool)
+            contradicting = texts.map(_only("en" if style.style == "vi" else "vi")).astype(bool)
             ambiguous = pd.DataFrame(False, index=cells.index, columns=cells.columns)
         nonfinite = values.apply(lambda s: np.isinf(s.to_numpy(float))).astype(bool)
         for col in cells.columns:
@@ -697,12 +696,29 @@ class NumberStyle:
     example: str
 
 
-_VI_ONLY = re.compile(r"^-?\d{1,3}(\.\d{3}){2,}(,\d+)?$|^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,(\d{1,2}|\d{4,})$"
-                      r"|^-?0,\d+$")
-_EN_ONLY = re.compile(r"^-?\d{1,3}(,\d{3}){2,}(\.\d+)?$|^-?\d{1,3}(,\d{3})+\.\d+$|^-?\d+\.(\d{1,2}|\d{4,})$"
-                      r"|^-?0\.\d+$")
-# One separator followed by exactly three digits: 9.300 is 9300 in Vietnamese and 9.3 in English.
-_AMBIGUOUS = re.compile(r"^-?[1-9]\d{0,2}[.,]\d{3}$")
+# How a number may be written: Vietnamese 1.234.567,89 and English 1,234,567.89 (groups of three after a first group
+# of one to three digits that does not start with 0), or digits with a decimal part. A cell that fits one convention
+# only settles the file's; one that fits both with different readings (9.300: 9300 or 9.3) is ambiguous.
+_FITS = {
+    "vi": re.compile(r"^-?([1-9]\d{0,2}(\.\d{3})+|\d+)(,\d+)?$"),
+    "en": re.compile(r"^-?([1-9]\d{0,2}(,\d{3})+|\d+)(\.\d+)?$"),
+}
+_PLAIN = re.compile(r"^-?\d+$")
+
+
+def _fits(text: str, style: str) -> bool:
+    return bool(_FITS[style].match(text))
+
+
+def _only(style: str):
+    other = "en" if style == "vi" else "vi"
+    return lambda text: _fits(text, style) and not _fits(text, other)
+
+
+def _ambiguous(text: str) -> bool:
+    return _fits(text, "vi") and _fits(text, "en") and not _PLAIN.match(text)
+
+
 _EXAMPLES = {"vi": "93,35 · 1.234.567", "en": "93.35 · 1,234,567"}
 
 
@@ -715,10 +731,11 @@ def _number_style(cells: pd.DataFrame, delimiter: str | None) -> NumberStyle:
     majority wins; the other cells are errors). The delimiter does not settle it: Vietnamese spreadsheets export
     comma- and tab-separated files too."""
     n_vi = n_en = 0
+    vi_only, en_only = _only("vi"), _only("en")
     for col in cells.columns:
         text = cells[col].map(lambda c: _clean(c) if isinstance(c, str) else "")
-        n_vi += int(text.str.match(_VI_ONLY).sum())
-        n_en += int(text.str.match(_EN_ONLY).sum())
+        n_vi += int(text.map(vi_only).sum())
+        n_en += int(text.map(en_only).sum())
     default = "vi" if delimiter == ";" else "en"
     if n_vi == n_en == 0:
         return NumberStyle(None, default, _EXAMPLES[default])
@@ -740,12 +757,12 @@ def _parse_numbers(series: pd.Series, style: str) -> pd.Series:
         text = _clean(v)
         if not text:
             return np.nan
+        if not _fits(text, style):
+            return np.nan
         if style == "vi":
             text = text.replace(".", "").replace(",", ".")
         else:
             text = text.replace(",", "")
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            return np.nan
         try:
             return float(text)  # a 400-digit number is inf: reported as not finite
         except OverflowError:
