@@ -42,7 +42,7 @@ def read(name: str, data: bytes) -> RawTable:
     try:
         return _read(name, data)
     except Exception as err:  # noqa: BLE001 - the boundary: no exception from a file reaches the user
-        log.exception("reading %r failed", name)
+        log.info("reading %r failed", name, exc_info=True)  # for developers; never on a user's screen
         return RawTable(name, None, problems=[Problem(name, None, None, "unreadable",
                                                       {"error": type(err).__name__})])
 
