@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 
 import pandas as pd
 import streamlit as st
@@ -391,20 +392,40 @@ def demo_banner(shown_statuses, lg: str) -> None:
 
 
 def text(value) -> str:
-    """User-supplied text made safe for markdown: HTML escaped and markdown characters neutralised."""
-    escaped = html.escape(str(value), quote=False)
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-!|~$" else ch for ch in escaped)
+    """User-supplied text made safe for Streamlit markdown (captions, help tooltips, messages): shown exactly as
+    written, never as markup. HTML is escaped; every markdown character is backslash-escaped, including those of
+    links and images ([]()!<>), autolinks (: . @ stop http://…, www.… and e-mail addresses from becoming links),
+    emphasis, headings, lists, tables, maths ($), Streamlit's :colour[…] and :material/…: directives; line breaks
+    become spaces (a line of === or --- would make a heading)."""
+    # Streamlit also rewrites text after parsing, where a backslash no longer counts: ":material_name:" becomes an
+    # icon, ":streamlit:" its logo, www.… and name@host links. An invisible word joiner (U+2060) after each colon
+    # and "@", and between "www" and its dot, keeps those as written.
+    out = _md_escape(html.escape(" ".join(str(value).split()), quote=False))
+    out = out.replace("\\:", "\\:\u2060").replace("\\@", "\\@\u2060")
+    return _WWW.sub("\\1\u2060\\.", out)
+
+
+_WWW = re.compile(r"(www)\\\.", re.IGNORECASE)
+
+
+# "/" too: Streamlit turns ":material/name:" into an icon before parsing, so an escaped colon alone does not stop it.
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-!|~$:.@=<>^%/")
+
+
+def _md_escape(escaped: str) -> str:
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in escaped)
 
 
 def source_link(source: str) -> str:
-    """Markdown for a source: its site as a link when it is a web address, else the text, made safe."""
-    from lib.provenance import first_url, short
+    """Markdown for a source: its site as a link when it holds a checked web address (http/https, see
+    provenance.first_url), else its text, made safe. The link is the only markup: it is built here."""
+    from lib.provenance import domain, first_url, short
 
     url = first_url(source)
-    label = text(short(source))
-    if url and url.startswith(("http://", "https://")):
-        return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
-    return label
+    if url:
+        target = url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+        return f"[{text(domain(url))}]({target})"
+    return text(short(source))
 
 
 def show_table(df: pd.DataFrame, **kwargs) -> None:

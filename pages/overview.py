@@ -40,7 +40,7 @@ presenting = ui.presenting()
 
 def kpi_card(kpi: overview.Kpi) -> None:
     with st.container(border=True):
-        help_text = f"{status_label(kpi.status, lang) if kpi.status else ''} · {describe(kpi.source, lang)}"
+        help_text = f"{status_label(kpi.status, lang) if kpi.status else ''} · {ui.text(describe(kpi.source, lang))}"
         st.metric(kpi.metric.name(lang), fmt.pct(kpi.value, lang, 2),
                   delta=fmt.points(kpi.change, lang) if kpi.change is not None else None,
                   help=help_text, border=False)
