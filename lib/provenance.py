@@ -7,7 +7,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from lib import metrics
 from lib.i18n import t
 
-URL = re.compile(r"https?://\S+")
+URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
 def describe(source: str, lang: str) -> str:
