@@ -200,3 +200,10 @@ def test_a_file_over_the_size_limit_is_refused_with_a_problem():
 
     r = check("huge.csv", b"x" * (readers.MAX_BYTES + 1))
     assert [p.code for p in r.problems] == ["too_large"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(encoding):
+    r = check("u16.txt", "province\tyear\thi_coverage_pct\nNghệ An\t2024\t93,6\n".encode(encoding))
+    assert r.ok, [p.line() for p in r.problems]
+    assert values(r, "hi_coverage_pct") == [93.6]

@@ -74,6 +74,17 @@ def _decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
             return data.decode("utf-16"), []
         except UnicodeDecodeError:
             pass
+    else:
+        # UTF-16 without a byte-order mark: the zero byte of every ASCII character, all at even or all at odd places.
+        head = data[:4000]
+        if len(head) >= 8 and head.count(0) >= len(head) // 3:
+            odd, even = head[1::2].count(0), head[0::2].count(0)
+            encoding = "utf-16-le" if odd > 3 * even else "utf-16-be" if even > 3 * odd else None
+            if encoding:
+                try:
+                    return data.decode(encoding), []
+                except UnicodeDecodeError:
+                    pass
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as err:
