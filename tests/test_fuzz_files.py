@@ -62,7 +62,19 @@ def _csv_bytes(df: pd.DataFrame, delimiter: str, encoding: str, line_end: str, q
     return text.encode(encoding, errors="replace")  # a legacy code page: what Excel writes, or "?"
 
 
+_XLSX: dict = {}
+
+
 def _xlsx_bytes(df: pd.DataFrame) -> bytes:
+    """The table as .xlsx, the same bytes for the same table (a workbook holds the time it was written: without this,
+    Hypothesis sees a file of another length when it replays an example)."""
+    key = (tuple(map(str, df.columns)), tuple(map(repr, df.itertuples(index=False, name=None))))
+    if key not in _XLSX:
+        _XLSX[key] = _write_xlsx(df)
+    return _XLSX[key]
+
+
+def _write_xlsx(df: pd.DataFrame) -> bytes:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     # Excel cannot hold control characters, nor more than 32,767 characters in a cell.
