@@ -305,6 +305,7 @@ def table(df: pd.DataFrame, name: str, csv: pd.DataFrame | None = None, key: str
     st.dataframe returns (the selection when `on_select` is given)."""
     from lib import export
 
+    df = _checked_links(df, kwargs)
     result = st.dataframe(df, hide_index=True, width="stretch", key=key, **kwargs)
     if not presenting():
         data = csv if csv is not None else df
@@ -313,6 +314,30 @@ def table(df: pd.DataFrame, name: str, csv: pd.DataFrame | None = None, key: str
                            icon=":material/download:", key=f"_csv_{key or name}", type="tertiary",
                            help=t("export.csv_help", lang()))
     return result
+
+
+# A link column shows the site of each address ("bhxh.gov.vn"), as the app's other links do.
+_DOMAIN_TEXT = r"^https?://(?:www\.)?([^/:?#]+)"
+
+
+def _checked_links(df: pd.DataFrame, kwargs: dict) -> pd.DataFrame:
+    """Link columns hold only checked http/https addresses (provenance.first_url; anything else is left empty) and
+    show them as their site: the only clickable links in a table are the app's own."""
+    from lib.provenance import first_url
+
+    config = kwargs.get("column_config") or {}
+    links = [c for c, v in config.items() if isinstance(v, dict) and (v.get("type_config") or {}).get("type") == "link"
+             and c in df.columns]
+    if not links:
+        return df
+    df = df.copy()
+    for c in links:
+        df[c] = [first_url(v) if isinstance(v, str) else None for v in df[c]]
+        type_config = dict(config[c]["type_config"])
+        type_config["display_text"] = type_config.get("display_text") or _DOMAIN_TEXT
+        config[c] = {**config[c], "type_config": type_config}
+    kwargs["column_config"] = config
+    return df
 
 
 def chart(chart_obj, name: str, lg: str | None = None, key: str | None = None, downloads: bool = True, **kwargs):
@@ -393,23 +418,21 @@ def demo_banner(shown_statuses, lg: str) -> None:
 
 def text(value) -> str:
     """User-supplied text made safe for Streamlit markdown (captions, help tooltips, messages): shown exactly as
-    written, never as markup. HTML is escaped; every markdown character is backslash-escaped, including those of
-    links and images ([]()!<>), autolinks (: . @ stop http://…, www.… and e-mail addresses from becoming links),
-    emphasis, headings, lists, tables, maths ($), Streamlit's :colour[…] and :material/…: directives; line breaks
-    become spaces (a line of === or --- would make a heading)."""
-    # Streamlit also rewrites text after parsing, where a backslash no longer counts: ":material_name:" becomes an
-    # icon, ":streamlit:" its logo, www.… and name@host links. An invisible word joiner (U+2060) after each colon
-    # and "@", and between "www" and its dot, keeps those as written.
+    written, never as markup. HTML is escaped; the characters of links and images ([]()!), emphasis, code, headings,
+    lists, tables, maths ($) and Streamlit's :colour[…] directives are backslash-escaped, as is a leading "1." (a
+    list); line breaks become spaces (a line of === or --- under text would make a heading)."""
     out = _md_escape(html.escape(" ".join(str(value).split()), quote=False))
-    out = out.replace("\\:", "\\:\u2060").replace("\\@", "\\@\u2060")
-    return _WWW.sub("\\1\u2060\\.", out)
+    out = _LIST.sub(r"\1\\.", out)
+    # Streamlit rewrites text after parsing too, where a backslash no longer counts: ":material/name:" becomes an
+    # icon, ":streamlit:" its logo, and http://…, www.… and name@host become links. An invisible word joiner
+    # (U+2060) after each colon and "@", and between "www" and its dot, keeps those as written.
+    out = out.replace(":", ":\u2060").replace("@", "@\u2060")
+    return _WWW.sub("\\1\u2060.", out)
 
 
-_WWW = re.compile(r"(www)\\\.", re.IGNORECASE)
-
-
-# "/" too: Streamlit turns ":material/name:" into an icon before parsing, so an escaped colon alone does not stop it.
-_MD_SPECIAL = frozenset("\\`*_{}[]()#+-!|~$:.@=<>^%/")
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-!|~$<>")
+_LIST = re.compile(r"^(\d+)\.")
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
 
 
 def _md_escape(escaped: str) -> str:

@@ -21,20 +21,22 @@ def test_escaped_text_reads_exactly_as_written(s):
     assert shown(ui.text(s)) == " ".join(s.split())
 
 
-@given(st.text(alphabet=st.sampled_from(list("\\`*_{}[]()#+-!|~$:.@=<>^%/ab w\n"))))
+@given(st.text(alphabet=st.sampled_from(list("\\`*_{}[]()#+-!|~$:.@=<>^%/ab w1\n"))))
 def test_no_markdown_character_is_left_unescaped(s):
     out = ui.text(s)
     assert "<" not in out and ">" not in out and "\n" not in out
     unescaped = re.sub(r"\\.", "", out)  # drop every escaped character
-    assert not set(unescaped) & set("`*_{}[]()#+-!|~$:.@=^/"), out
+    assert not set(unescaped) & set("`*_{}[]()#+-!|~$"), out
+    assert not re.match(r"\d+\.", unescaped), out  # an ordered list
+    assert not re.search(r"[:@](?!\u2060)", out), out  # Streamlit's icons and autolinks start at : and @
 
 
 def test_streamlit_rewrites_are_broken_by_an_invisible_joiner():
     out = ui.text(":material_pets: :streamlit: www.evil.invalid mail@evil.invalid http://evil.invalid")
-    assert not re.search(r":material_\w+:", out.replace("\\", ""))  # the joiner sits after the colon
-    assert not re.search(r"www\.", out.replace("\\", ""), re.IGNORECASE)
-    assert not re.search(r"@[\w-]", out.replace("\\", ""))
-    assert "http://" not in out.replace("\\", "")
+    assert not re.search(r":material_\w+:", out)  # the joiner sits after the colon
+    assert not re.search(r"www\.", out, re.IGNORECASE)
+    assert not re.search(r"@[\w-]", out)
+    assert "http://" not in out
 
 
 def test_first_url_accepts_only_checked_web_addresses():
@@ -51,6 +53,6 @@ def test_first_url_accepts_only_checked_web_addresses():
 
 def test_a_source_link_is_the_sites_name_linked_to_the_checked_address():
     link = ui.source_link("![x](http://evil.invalid/a.png) **b**")
-    assert re.fullmatch(r"\[evil\\\.invalid\]\(http://evil\.invalid/a\.png\)", link), link
+    assert link == "[evil.invalid](http://evil.invalid/a.png)", link
     assert ui.source_link("[click](javascript:alert(1))") == ui.text("[click](javascript:alert(1))")
     assert "](" not in ui.source_link("Báo cáo (không có đường dẫn)")
