@@ -27,7 +27,7 @@ def test_no_markdown_character_is_left_unescaped(s):
     assert "<" not in out and ">" not in out and "\n" not in out
     unescaped = re.sub(r"\\.", "", out)  # drop every escaped character
     assert not set(unescaped) & set("`*_{}[]()#+-!|~$"), out
-    assert not re.match(r"\d+\.", unescaped), out  # an ordered list
+    assert not re.match(r"\d+[.)]", out), out  # an ordered list
     assert not re.search(r"[:@](?!\u2060)", out), out  # Streamlit's icons and autolinks start at : and @
 
 
