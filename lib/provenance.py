@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from lib import metrics
 from lib.i18n import t
 
-URL = re.compile(r"https?://\S+")
+URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
 def describe(source: str, lang: str) -> str:
@@ -27,17 +28,40 @@ def describe(source: str, lang: str) -> str:
     return source
 
 
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*"
+                   r"(:\d{1,5})?$")
+
+
 def first_url(source: str) -> str | None:
+    """The first web address in a source, checked and made safe to put in a link: http or https, a plain host name
+    (no user name, no spaces or markup characters), the rest percent-encoded. None when there is none or it is not
+    such an address (javascript:, data:, a host with markup in it)."""
     m = URL.search(str(source or ""))
-    return m.group(0).rstrip(").,;'\"") if m else None
+    if not m:
+        return None
+    try:
+        parts = urlsplit(m.group(0).rstrip(").,;'\"]>"))
+    except ValueError:
+        return None
+    host = parts.netloc.lower()
+    if parts.scheme.lower() not in ("http", "https") or not _HOST.match(host):
+        return None
+    safe = "/%:@!$&'*+,;=-._~"
+    return urlunsplit((parts.scheme.lower(), host, quote(parts.path, safe=safe), quote(parts.query, safe=safe + "?"),
+                       quote(parts.fragment, safe=safe + "?")))
+
+
+def domain(url: str) -> str:
+    """The site of a checked web address, as shown for a link: 'bhxh.gov.vn'."""
+    host = urlsplit(url).netloc.split(":")[0]
+    return host[4:] if host.startswith("www.") else host
 
 
 def short(source: str, limit: int = 60) -> str:
     """A source in a few words: the site of a URL, else the text cut short."""
     url = first_url(source)
     if url:
-        host = url.split("/")[2]
-        return host[4:] if host.startswith("www.") else host
+        return domain(url)
     text = str(source or "")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

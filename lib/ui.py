@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 
 import pandas as pd
 import streamlit as st
@@ -366,6 +367,7 @@ def table(df: pd.DataFrame, name: str, csv: pd.DataFrame | None = None, key: str
     st.dataframe returns (the selection when `on_select` is given)."""
     from lib import export
 
+    df = _checked_links(df, kwargs)
     result = st.dataframe(df, hide_index=True, width="stretch", key=key, **kwargs)
     if not presenting():
         data = csv if csv is not None else df
@@ -374,6 +376,30 @@ def table(df: pd.DataFrame, name: str, csv: pd.DataFrame | None = None, key: str
                            icon=":material/download:", key=f"_csv_{key or name}", type="tertiary",
                            help=t("export.csv_help", lang()))
     return result
+
+
+# A link column shows the site of each address ("bhxh.gov.vn"), as the app's other links do.
+_DOMAIN_TEXT = r"^https?://(?:www\.)?([^/:?#]+)"
+
+
+def _checked_links(df: pd.DataFrame, kwargs: dict) -> pd.DataFrame:
+    """Link columns hold only checked http/https addresses (provenance.first_url; anything else is left empty) and
+    show them as their site: the only clickable links in a table are the app's own."""
+    from lib.provenance import first_url
+
+    config = kwargs.get("column_config") or {}
+    links = [c for c, v in config.items() if isinstance(v, dict) and (v.get("type_config") or {}).get("type") == "link"
+             and c in df.columns]
+    if not links:
+        return df
+    df = df.copy()
+    for c in links:
+        df[c] = [first_url(v) if isinstance(v, str) else None for v in df[c]]
+        type_config = dict(config[c]["type_config"])
+        type_config["display_text"] = type_config.get("display_text") or _DOMAIN_TEXT
+        config[c] = {**config[c], "type_config": type_config}
+    kwargs["column_config"] = config
+    return df
 
 
 def chart(chart_obj, name: str, lg: str | None = None, key: str | None = None, downloads: bool = True, **kwargs):
@@ -454,20 +480,38 @@ def demo_banner(shown_statuses, lg: str) -> None:
 
 
 def text(value) -> str:
-    """User-supplied text made safe for markdown: HTML escaped and markdown characters neutralised."""
-    escaped = html.escape(str(value), quote=False)
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-!|~$" else ch for ch in escaped)
+    """User-supplied text made safe for Streamlit markdown (captions, help tooltips, messages): shown exactly as
+    written, never as markup. HTML is escaped; the characters of links and images ([]()!), emphasis, code, headings,
+    lists, tables, maths ($) and Streamlit's :colour[…] directives are backslash-escaped, as is a leading "1." (a
+    list); line breaks become spaces (a line of === or --- under text would make a heading)."""
+    out = _md_escape(html.escape(" ".join(str(value).split()), quote=False))
+    out = _LIST.sub(r"\1\\.", out)
+    # Streamlit rewrites text after parsing too, where a backslash no longer counts: ":material/name:" becomes an
+    # icon, ":streamlit:" its logo, and http://…, www.… and name@host become links. An invisible word joiner
+    # (U+2060) after each colon and "@", and between "www" and its dot, keeps those as written.
+    out = out.replace(":", ":\u2060").replace("@", "@\u2060")
+    return _WWW.sub("\\1\u2060.", out)
+
+
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-!|~$<>")
+_LIST = re.compile(r"^(\d+)\.")
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
+
+
+def _md_escape(escaped: str) -> str:
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in escaped)
 
 
 def source_link(source: str) -> str:
-    """Markdown for a source: its site as a link when it is a web address, else the text, made safe."""
-    from lib.provenance import first_url, short
+    """Markdown for a source: its site as a link when it holds a checked web address (http/https, see
+    provenance.first_url), else its text, made safe. The link is the only markup: it is built here."""
+    from lib.provenance import domain, first_url, short
 
     url = first_url(source)
-    label = text(short(source))
-    if url and url.startswith(("http://", "https://")):
-        return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
-    return label
+    if url:
+        target = url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+        return f"[{text(domain(url))}]({target})"
+    return text(short(source))
 
 
 def show_table(df: pd.DataFrame, **kwargs) -> None:

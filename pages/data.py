@@ -162,7 +162,7 @@ with tab_sets:
     uploads = st.session_state.get(ui.UPLOADS_KEY, [])
     for i, d in enumerate(list(uploads)):
         c1, c2 = st.columns([4, 1])
-        c1.write(t("data.uploaded_item", lang, name=d.name, n=len(d.observations) + len(d.targets)))
+        c1.write(t("data.uploaded_item", lang, name=ui.text(d.name), n=len(d.observations) + len(d.targets)))
         if c2.button(t("data.remove", lang), key=f"remove_{i}_{d.name}"):
             st.session_state[ui.UPLOADS_KEY] = [x for x in uploads if x is not d]
             st.rerun()
@@ -197,10 +197,10 @@ with tab_upload:
     for result in st.session_state.get("upload_results", []):
         if result.ok:
             n = len(result.dataset.observations) + len(result.dataset.targets)
-            st.success(t("data.loaded", lang, name=result.file, n=n, warnings=len(result.warnings)),
+            st.success(t("data.loaded", lang, name=ui.text(result.file), n=n, warnings=len(result.warnings)),
                        icon=":material/check_circle:")
         else:
-            st.error(t("data.not_loaded", lang, name=result.file, errors=len(result.errors),
+            st.error(t("data.not_loaded", lang, name=ui.text(result.file), errors=len(result.errors),
                        warnings=len(result.warnings)), icon=":material/error:")
         if result.problems:
             shown = result.problems[:MAX_SHOWN]

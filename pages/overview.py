@@ -41,7 +41,7 @@ presenting = ui.presenting()
 
 def kpi_card(kpi: overview.Kpi) -> None:
     with st.container(border=True):
-        help_text = f"{status_label(kpi.status, lang) if kpi.status else ''} · {describe(kpi.source, lang)}"
+        help_text = f"{status_label(kpi.status, lang) if kpi.status else ''} · {ui.text(describe(kpi.source, lang))}"
         value = figure.rate_text(kpi, lang) if kpi.value is not None else t("honest.no_data", lang)
         st.metric(kpi.metric.name(lang), value,
                   delta=fmt.points(kpi.change, lang) if kpi.change is not None else None,

@@ -193,7 +193,7 @@ def test_every_message_the_upload_can_give_is_in_both_catalogs():
 
     import lib.geo.upload as upload
 
-    keys = set(__import__("re").findall(r'"(map\.upload\.[a-z_]+)"', inspect.getsource(upload)))
+    keys = set(__import__("re").findall(r'"((?:map\.upload|geo_upload)\.[a-z_]+)"', inspect.getsource(upload)))
     assert len(keys) > 20
     for key in keys:
         assert has(key, "vi") and has(key, "en"), key
@@ -209,3 +209,68 @@ def test_the_map_draws_uploaded_boundaries_instead_of_the_bundled_ones():
     assert set(scope.uids) == {"province:01", "province:40", "province:79"}
     assert maps.geometries("province", uploads) is result.upload.geometries
     assert len(maps.scope("district", admin.NATIONAL_ID, uploads).uids) == 696  # other levels keep ours
+
+
+# -- issue 12: any feature name, empty geometry, wrong CRS or a very large file gives a problem report ----------------
+
+@pytest.mark.parametrize("odd", ["-", "", " ", "…", "—", "?", "0", "<b>x</b>", "![x](http://example.invalid/a.png)",
+                                 "x" * 5000, "Tỉnh", "\u200b"])
+def test_any_feature_name_is_reported_as_unmatched_not_raised(odd):
+    frame = _frame("province", ten=NAME)
+    frame.loc[0, "ten"] = odd
+    result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
+    assert result.ok, [(p.key, p.params) for p in result.problems]
+    assert len(result.upload.layer) == len(frame) - 1
+    assert result.unmatched["row"].tolist() == [1]
+    assert "map.upload.unmatched" in _keys(result)
+
+
+def test_a_file_whose_names_are_all_dashes_is_refused_with_a_problem():
+    frame = _frame("province", ten=lambda uid: "-")
+    result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
+    assert not result.ok and result.problems[-1].key == "map.upload.no_key_column"
+
+
+def test_empty_geometries_are_named_and_the_rest_loads():
+    frame = _frame("province", ten=NAME)
+    geoms = frame.geometry.to_numpy().copy()
+    geoms[2] = shapely.Polygon()
+    geoms[3] = None
+    frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=4326))
+    result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
+    assert result.ok
+    assert sorted(p.row for p in result.problems if p.key == "map.upload.no_geometry") == [3, 4]
+
+
+def test_all_geometries_empty_is_a_problem():
+    frame = gpd.GeoDataFrame({"ten": ["Hà Nội", "Nghệ An"]}, geometry=[shapely.Polygon(), None], crs=4326)
+    result = read_boundaries("rong.geojson", _bytes(frame, "GeoJSON"))
+    assert not result.ok and result.problems[-1].key == "map.upload.no_features"
+
+
+@pytest.mark.parametrize("declared", [4326, 3857, 32648])
+def test_a_wrong_crs_is_a_problem(declared):
+    # Metres (UTM 48N) declared as lon/lat, or lon/lat declared as metres: the shapes land outside Vietnam.
+    frame = _frame("province_2025", ten=NAME)
+    wrong = frame.to_crs(32648).set_crs(declared, allow_override=True) if declared == 4326 else \
+        frame.set_crs(declared, allow_override=True)
+    result = read_boundaries("sai_crs.gpkg", _bytes(wrong, "GPKG"))
+    assert not result.ok and result.problems[-1].key in ("map.upload.not_vietnam", "map.upload.bad_crs")
+
+
+def test_a_50_mb_file_is_refused_with_a_problem_before_it_is_parsed():
+    data = b'{"type": "FeatureCollection", "features": [' + b" " * 50_000_000 + b"]}"
+    result = read_boundaries("lon.geojson", data)
+    assert not result.ok and _keys(result) == ["geo_upload.too_large"]
+    assert "50" in __import__("lib.i18n", fromlist=["t"]).t("geo_upload.too_large", "en", **result.problems[0].params)
+
+
+@pytest.mark.parametrize("data", [b"\x00" * 100, b'{"type": "Feature"}', b'{"type": "FeatureCollection"}',
+                                  b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ten":"-"},'
+                                  b'"geometry":{"type":"Polygon","coordinates":[[[105,20],[106,20],[106,NaN],[105,20]]]}}]}',
+                                  b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ten":1e999},'
+                                  b'"geometry":{"type":"Polygon","coordinates":[[[105,20],[106,20],[106,21],[105,20]]]}}]}'])
+def test_damaged_geojson_gives_a_problem(data):
+    result = read_boundaries("hong.geojson", data)
+    assert result.problems and (not result.ok or result.upload is not None)
+    assert all(has(p.key, "vi") and has(p.key, "en") for p in result.problems)

@@ -9,6 +9,7 @@ of the level the file has no boundary for.
 """
 from __future__ import annotations
 
+import logging
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -26,7 +27,11 @@ from lib.text import name_variants
 
 LEVELS = ("province", "district", "province_2025", "commune")
 SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".zip": "zipped shapefile"}
-MAX_UNZIPPED_BYTES = 500_000_000
+# Larger files are refused with a problem: reading, repairing and matching a 50 MB GeoJSON takes minutes and over a
+# gigabyte of memory on the server, and the map could only draw it simplified (VERTEX_BUDGET) anyway.
+MAX_UPLOAD_BYTES = 30_000_000
+MAX_UNZIPPED_BYTES = 60_000_000
+log = logging.getLogger(__name__)
 # Points a level may keep for the browser (about 40 bytes each in the map's JSON); larger files are simplified.
 VERTEX_BUDGET = {"province": 40_000, "province_2025": 40_000, "district": 60_000, "commune": 120_000}
 VIETNAM_BBOX = (101.0, 6.0, 118.5, 24.5)  # mainland and both archipelagos, with a margin
@@ -85,8 +90,19 @@ class _Refused(Exception):
 # -- reading -----------------------------------------------------------------------------------------------------------
 def read_boundaries(name: str, data: bytes, level: str | None = None) -> UploadResult:
     """Read, repair, match and report. `level` is one of LEVELS, or None to detect it from the key column."""
+    try:
+        return _read_boundaries(name, data, level)
+    except Exception as exc:  # noqa: BLE001 - the boundary: no exception from a file reaches the user
+        log.info("reading boundaries %r failed", name, exc_info=True)
+        return UploadResult(name, None, [Problem("error", "geo_upload.failed", {"error": type(exc).__name__})])
+
+
+def _read_boundaries(name: str, data: bytes, level: str | None) -> UploadResult:
     problems: list[Problem] = []
     try:
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise _Refused("geo_upload.too_large", mb=round(len(data) / 1_000_000),
+                           limit=MAX_UPLOAD_BYTES // 1_000_000)
         frame = _read_frame(name, data, problems)
         frame = _clean(frame, problems)
         column, level, parent_column = _key_column(frame, level, problems)
@@ -152,6 +168,8 @@ def _extract_shapefile(data: bytes, folder: Path, problems: list[Problem]) -> Pa
         entries = [i for i in archive.infolist() if not i.is_dir() and "__MACOSX" not in i.filename]
         if sum(i.file_size for i in entries) > MAX_UNZIPPED_BYTES:
             raise _Refused("map.upload.zip_too_big", mb=MAX_UNZIPPED_BYTES // 1_000_000)
+        if len(entries) > 1000:
+            raise _Refused("map.upload.zip_too_big", mb=MAX_UNZIPPED_BYTES // 1_000_000)
         shps = sorted(i.filename for i in entries if i.filename.lower().endswith(".shp"))
         if not shps:
             listing = ", ".join(PurePosixPath(i.filename).name for i in entries[:12]) or "–"
@@ -188,6 +206,14 @@ def _clean(frame: gpd.GeoDataFrame, problems: list[Problem]) -> gpd.GeoDataFrame
     frame = frame[~empty]
     if frame.empty:
         raise _Refused("map.upload.no_features")
+    # Coordinates that are not numbers (NaN, infinite) make no shape: dropped and named like empty ones.
+    bounds = frame.geometry.bounds.to_numpy(float)
+    broken = ~np.isfinite(bounds).all(axis=1)
+    for row in frame.loc[broken, "_row"]:
+        problems.append(Problem("warning", "map.upload.no_geometry", row=int(row)))
+    frame = frame[~broken]
+    if frame.empty:
+        raise _Refused("map.upload.no_features")
     if frame.crs is None:
         x0, y0, x1, y1 = frame.total_bounds
         if -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90:
@@ -204,7 +230,7 @@ def _clean(frame: gpd.GeoDataFrame, problems: list[Problem]) -> gpd.GeoDataFrame
         problems.append(Problem("info", "map.upload.reprojected", {"crs": source}))
     x0, y0, x1, y1 = frame.total_bounds
     vx0, vy0, vx1, vy1 = VIETNAM_BBOX
-    if x1 < vx0 or x0 > vx1 or y1 < vy0 or y0 > vy1:
+    if not np.isfinite([x0, y0, x1, y1]).all() or x1 < vx0 or x0 > vx1 or y1 < vy0 or y0 > vy1:
         raise _Refused("map.upload.not_vietnam", bounds=f"{x0:.2f}, {y0:.2f}, {x1:.2f}, {y1:.2f}")
     geoms = frame.geometry.to_numpy()
     invalid = ~shapely.is_valid(geoms)
@@ -277,6 +303,13 @@ def _level_keys(level: str) -> tuple[frozenset, frozenset]:
         keys.update(k for _, k in name_variants(short))
         keys.update(k for _, k in name_variants(full))
     return frozenset(keys), frozenset(units["code"])
+
+
+def _resolve(level: str, text: str | None, parent: str | None = None) -> admin.Match:
+    """admin.resolve, for any text a file may hold: a name with no letter or digit ("-", "…") matches nothing."""
+    if not text or (not name_variants(text) and not text.replace(" ", "").removesuffix(".0").isdigit()):
+        return admin.Match(text or "", problem="unknown")
+    return admin.resolve(level, text, parent)
 
 
 def _as_text(value) -> str | None:
@@ -357,12 +390,12 @@ def _match(frame: gpd.GeoDataFrame, column: str, level: str, parent_column: str 
         if parent_column:
             ptext = _as_text(parent_value)
             if ptext not in parents:
-                m = admin.resolve(PARENT[level], ptext) if ptext else None
+                m = _resolve(PARENT[level], ptext) if ptext else None
                 parents[ptext] = m.uid if m is not None and m.ok else None
             parent = parents[ptext]
-        match = admin.resolve(level, text, parent) if text else admin.Match("", problem="unknown")
+        match = _resolve(level, text, parent)
         if not match.ok and parent is not None:
-            match = admin.resolve(level, text)
+            match = _resolve(level, text)
         if match.ok:
             uids.append(match.uid)
             continue

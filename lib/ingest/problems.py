@@ -6,6 +6,44 @@ from dataclasses import dataclass, field
 from lib.i18n import t
 
 
+class Localised:
+    """A message parameter written in the reader's language when the message is shown (numbers, periods)."""
+
+    def text(self, lang: str) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Num(Localised):
+    """A number in a message: 1.234.567,5 in Vietnamese, 1,234,567.5 in English (lib.fmt); `pct` adds '%'."""
+    value: float
+    decimals: int | None = None  # None: as many as the number has (up to 6), no trailing zeros
+    pct: bool = False
+
+    def text(self, lang: str) -> str:
+        from lib import fmt
+
+        if self.decimals is None:
+            out = fmt.trimmed(self.value, lang, 6)
+        else:
+            out = fmt.number(self.value, lang, self.decimals)
+        return out + ("%" if self.pct else "")
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+@dataclass(frozen=True)
+class PeriodText(Localised):
+    year: int
+    code: str
+
+    def text(self, lang: str) -> str:
+        from lib import periods
+
+        return periods.label(self.year, self.code, lang)
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -16,7 +54,8 @@ class Problem:
     severity: str = "error"  # error (nothing from the file is loaded) | warning (loaded; worth a look)
 
     def message(self, lang: str = "en") -> str:
-        return t(f"problem.{self.code}", lang, **self.params)
+        params = {k: (v.text(lang) if isinstance(v, Localised) else v) for k, v in self.params.items()}
+        return t(f"problem.{self.code}", lang, **params)
 
     def line(self, lang: str = "en") -> str:
         """`FILE:ROW:COLUMN: message`, the command-line form (empty row or column when not about one)."""

@@ -10,6 +10,9 @@ Units are named by `province` / `district` / `commune` (names or GSO codes), by 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import logging
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -18,10 +21,12 @@ import pandas as pd
 
 from lib import admin, metrics, periods
 from lib.model import Dataset, normalise_observations, normalise_targets
-from lib.ingest.problems import Problem
+from lib.ingest.problems import Num, PeriodText, Problem
 from lib.ingest.readers import ROW, RawTable, read
 from lib.targets import TARGET_KINDS
-from lib.text import ascii_fold, looks_like_formula
+from lib.text import ascii_fold, looks_like_formula, name_variants
+
+log = logging.getLogger(__name__)
 
 # Header (folded, letters and digits only) -> canonical column.
 _ALIASES = {
@@ -81,17 +86,26 @@ class ValidationResult:
 
 def validate_bytes(name: str, data: bytes, denominators: pd.DataFrame | None = None,
                    today: dt.date | None = None) -> ValidationResult:
+    """Read and check one file. Never raises: whatever the bytes, the answer is a result with its problems."""
     return validate_table(read(name, data), denominators, today)
 
 
 def validate_table(raw: RawTable, denominators: pd.DataFrame | None = None,
                    today: dt.date | None = None) -> ValidationResult:
-    """Check a read file and, when it has no errors, turn it into a Dataset (status "uploaded")."""
+    """Check a read file and, when it has no errors, turn it into a Dataset (status "uploaded"). Never raises: an
+    unexpected failure is a problem of the file (code `unreadable`), and nothing from the file is loaded."""
     result = ValidationResult(raw.name, list(raw.problems))
     if raw.table is None:
         return result
-    v = _Validator(raw, result, denominators, today)
-    v.run()
+    try:
+        v = _Validator(raw, result, denominators, today)
+        v.run()
+    except Exception as err:  # noqa: BLE001 - the boundary: no exception from a file reaches the user
+        log.info("checking %r failed", raw.name, exc_info=True)  # for developers; never on a user's screen
+        result.dataset = None
+        result.problems.append(Problem(raw.name, None, None, "unreadable", {"error": type(err).__name__}))
+    if result.errors:
+        result.dataset = None
     result.problems.sort(key=lambda p: (p.row or 0, p.column or "", p.code))
     return result
 
@@ -114,6 +128,9 @@ class _Validator:
         unknown = []
         for col in self.table.columns:
             if col == ROW:
+                continue
+            if col in self.raw.repeated:  # the same header twice: which one holds the figures is unknowable
+                self.add(1, self.raw.repeated[col], "repeated_column", column_name=repr(self.raw.repeated[col]))
                 continue
             key = header_key(col)
             if key in _HEADER and _HEADER[key] not in self.columns:
@@ -210,7 +227,7 @@ class _Validator:
                 out.append(cache[key]), ok.append(True)
                 continue
             try:
-                year = _int_cell(years[i])
+                year = _year_cell(years[i])
             except ValueError:
                 self.add(row, self.columns["year"], "bad_year", value=_show(years[i]))
                 out.append(None), ok.append(False)
@@ -237,7 +254,7 @@ class _Validator:
                 continue
             if not periods.in_range(p, self.today) and not is_targets:
                 last_year, last_month = periods.latest_allowed(self.today)
-                self.add(row, self.columns["year"], "period_out_of_range", period=periods.label(p.year, p.code, "en"),
+                self.add(row, self.columns["year"], "period_out_of_range", period=PeriodText(p.year, p.code),
                          first=periods.FIRST_YEAR, last=f"{last_month:02d}/{last_year}")
                 out.append(None), ok.append(False)
                 continue
@@ -332,6 +349,9 @@ class _Validator:
         return None, None, "no_unit", {}
 
     def _match(self, level, name, parent, column):
+        if not name_variants(name) and not str(name).replace(" ", "").removesuffix(".0").isdigit():
+            # No letter or digit ("-", "…"): no unit can match it.
+            return None, column, "no_unit_name", {"value": _show(name)}
         m = admin.resolve(level, name, parent)
         if m.ok:
             return m.uid, None, None, {}
@@ -354,17 +374,44 @@ class _Validator:
             "candidates": admin.describe_candidates(candidates) or "–"}
 
     # -- values ---------------------------------------------------------------------------------------------------
-    def numbers(self, cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Parse numeric cells with the file's number style. Returns (values, bad-cell mask)."""
-        style = _number_style(cells, self.raw.delimiter)
-        values = cells.apply(lambda s: _parse_numbers(s, style.style))
+    def file_style(self) -> NumberStyle:
+        """The number format of the whole file, from every value cell that can be read only one way."""
+        if getattr(self, "_style", None) is None:
+            cols = list(self.metric_columns.values()) + [self.columns[c] for c in ("value", "value_max")
+                                                          if c in self.columns]
+            self._style = _number_style(self.table[cols], self.raw.delimiter)
+        return self._style
+
+    def numbers(self, cells: pd.DataFrame, headers: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Parse numeric cells with the file's number style. Returns (values, bad-cell mask): bad cells are not
+        numbers, or are written in the other style than the file's; ambiguous and non-finite numbers are reported
+        here (an error each) and come back as missing values, not as bad cells."""
+        style = self.style = self.file_style()
+        headers = headers or {}
+        parse_as = style.style or style.default
+        values = cells.apply(lambda s: _parse_numbers(s, parse_as))
         filled = cells.map(lambda c: not _blank(c))
-        bad = values.isna() & filled
+        texts = cells.map(lambda c: _clean(c) if isinstance(c, str) else "")
+        if style.style is None:  # nothing in the file settles the separators: a cell like 9.300 is not guessed
+            ambiguous = texts.map(_ambiguous).astype(bool)
+            contradicting = pd.DataFrame(False, index=cells.index, columns=cells.columns)
+        else:
+            contradicting = texts.map(_only("en" if style.style == "vi" else "vi")).astype(bool)
+            ambiguous = pd.DataFrame(False, index=cells.index, columns=cells.columns)
+        nonfinite = values.apply(lambda s: np.isinf(s.to_numpy(float))).astype(bool)
         for col in cells.columns:
-            for idx in style.contradicting.get(col, []):
-                bad.at[idx, col] = True
-                values.at[idx, col] = np.nan
-        self.style = style
+            header = headers.get(col, col)
+            for idx in cells.index[ambiguous[col].to_numpy(bool)]:
+                text = texts.at[idx, col]
+                sign = -1 if text.startswith("-") else 1
+                digits = text.lstrip("-")
+                self.add(int(self.table.at[idx, ROW]), header, "ambiguous_number", value=_show(cells.at[idx, col]),
+                         big=("-" if sign < 0 else "") + digits.replace(".", "").replace(",", ""),
+                         small=Num(sign * float(digits.replace(",", "."))))
+            for idx in cells.index[nonfinite[col].to_numpy(bool)]:
+                self.add(int(self.table.at[idx, ROW]), header, "not_finite", value=_show(cells.at[idx, col]))
+        values = values.mask(contradicting | ambiguous | nonfinite)
+        bad = (values.isna() & filled & ~ambiguous & ~nonfinite) | contradicting
         return values, bad
 
     def observations(self, units: pd.Series, period: pd.Series, rows: pd.Series) -> pd.DataFrame | None:
@@ -373,7 +420,7 @@ class _Validator:
             metric_cells = self.col("metric")[rows].str.strip()
             known = set(metrics.stored_ids())
             raw_values = t[[self.columns["value"]]].rename(columns={self.columns["value"]: "value"})
-            values, bad = self.numbers(raw_values)
+            values, bad = self.numbers(raw_values, {"value": self.columns["value"]})
             long = pd.DataFrame({"idx": t.index, "metric": metric_cells.values, "value": values["value"].values,
                                  "bad": bad["value"].values, "column": self.columns["value"]})
             for idx in t.index[~metric_cells.isin(known)]:
@@ -438,7 +485,7 @@ class _Validator:
         rate = long[(kind == "rate") & ((long["value"] < 0) | (long["value"] > ceiling))]
         for r in rate.itertuples():
             self.add(int(r.row), r.column, "rate_out_of_range", value=_show(r.raw),
-                     ceiling=f"{cat[r.metric].ceiling or 100:g}")
+                     ceiling=Num(cat[r.metric].ceiling or 100))
         return long.index.isin(neg.index) | long.index.isin(rate.index)
 
     def check_duplicates(self, long: pd.DataFrame, key: list[str]):
@@ -464,7 +511,7 @@ class _Validator:
             joined = num.merge(den, on=key, how="left")
             for r in joined[joined["den"].notna() & (joined["value"] > joined["den"])].itertuples():
                 self.add(int(r.row), r.column, "above_denominator", value=_show(r.raw), metric=numerator,
-                         denominator=denominator, limit=f"{r.den:,.0f}")
+                         denominator=denominator, limit=Num(r.den, 0))
             if self.denominators is None or denominator not in ("population", "labour_force"):
                 continue
             missing = joined[joined["den"].isna()]
@@ -473,7 +520,7 @@ class _Validator:
             for r, e in zip(missing.itertuples(), est):
                 if not np.isnan(e) and r.value > 1.1 * e:
                     self.add(int(r.row), r.column, "above_estimate", "warning", value=_show(r.raw),
-                             metric=numerator, denominator=denominator, limit=f"{e:,.0f}")
+                             metric=numerator, denominator=denominator, limit=Num(e, 0))
 
     # -- targets --------------------------------------------------------------------------------------------------
     def targets(self, units: pd.Series, period: pd.Series, rows: pd.Series) -> pd.DataFrame | None:
@@ -484,7 +531,7 @@ class _Validator:
         if "value_max" in self.columns:
             value_cols["value_max"] = self.columns["value_max"]
         raw = pd.DataFrame({k: t[v] for k, v in value_cols.items() if v})
-        values, bad = self.numbers(raw)
+        values, bad = self.numbers(raw, {k: v for k, v in value_cols.items() if v})
         kinds = self.col("kind")[rows].str.strip().str.lower() if "kind" in self.columns \
             else pd.Series("point", t.index)
         kinds = kinds.replace({"": "point", "diem": "point", "san": "floor", "khoang": "range"})
@@ -498,10 +545,17 @@ class _Validator:
                 self.add(row, self.columns["metric"], "unknown_target_metric", value=_show(metric),
                          known=", ".join(sorted(rates)))
                 continue
-            if bad.at[idx, "value"] or pd.isna(values.at[idx, "value"]):
-                self.add(row, self.columns["value"], "not_a_number", value=_show(raw.at[idx, "value"]),
+            if pd.isna(values.at[idx, "value"]):
+                if bad.at[idx, "value"] or _blank(raw.at[idx, "value"]):  # else reported by numbers()
+                    self.add(row, self.columns["value"], "not_a_number", value=_show(raw.at[idx, "value"]),
+                             expected=self.style.example)
+                continue
+            if "value_max" in bad and bad.at[idx, "value_max"]:  # whatever the kind: a bound that is not a number
+                self.add(row, self.columns["value_max"], "not_a_number", value=_show(raw.at[idx, "value_max"]),
                          expected=self.style.example)
                 continue
+            if "value_max" in values and pd.isna(values.at[idx, "value_max"]) and not _blank(raw.at[idx, "value_max"]):
+                continue  # ambiguous or not finite: reported by numbers()
             kind = kinds.at[idx]
             if kind not in TARGET_KINDS:
                 self.add(row, self.columns.get("kind"), "bad_target_kind", value=_show(kind))
@@ -511,8 +565,8 @@ class _Validator:
                 pd.notna(values.at[idx, "value_max"]) else np.nan
             ceiling = metrics.get(metric).ceiling or 100
             if not 0 <= value <= ceiling or (not np.isnan(value_max) and not value <= value_max <= ceiling):
-                self.add(row, self.columns["value"], "bad_target_value", value=f"{value:g}",
-                         value_max="" if np.isnan(value_max) else f"{value_max:g}")
+                self.add(row, self.columns["value"], "bad_target_value", value=Num(value),
+                         value_max="" if np.isnan(value_max) else Num(value_max))
                 continue
             if kind == "range" and np.isnan(value_max):
                 self.add(row, self.columns.get("value_max") or self.columns.get("kind"), "range_needs_max")
@@ -552,10 +606,25 @@ def _blank(v) -> bool:
     return _cell_text(v).strip() == ""
 
 
-def _show(v, limit: int = 60) -> str:
-    """A cell as text for a message: quoted, shortened, never interpreted."""
+def _show(v, limit: int = 60):
+    """A cell as text for a message: quoted, shortened, never interpreted; a number cell (Excel, Parquet) in the
+    reader's number format."""
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
+        try:
+            if math.isfinite(float(v)):
+                return Num(float(v))
+        except OverflowError:
+            pass
     text = _cell_text(v).replace("\n", " ")
     return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _year_cell(v) -> int:
+    """A year as written: four digits (a two-digit year is not guessed)."""
+    year = _int_cell(v)
+    if not 1000 <= year <= 9999:
+        raise ValueError(v)
+    return year
 
 
 def _int_cell(v) -> int:
@@ -622,13 +691,35 @@ def _former_name(level: str, name: str, parent: str | None) -> str | None:
 
 @dataclass
 class NumberStyle:
-    style: str  # "vi" (1.234.567,89) or "en" (1,234,567.89)
-    contradicting: dict  # column -> row indexes whose cells only fit the other style
+    style: str | None  # "vi" (1.234.567,89) or "en" (1,234,567.89); None when no cell in the file settles it
+    default: str  # how cells that read the same either way are parsed when style is None
     example: str
 
 
-_VI_ONLY = re.compile(r"^-?\d{1,3}(\.\d{3}){2,}(,\d+)?$|^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,(\d{1,2}|\d{4,})$")
-_EN_ONLY = re.compile(r"^-?\d{1,3}(,\d{3}){2,}(\.\d+)?$|^-?\d{1,3}(,\d{3})+\.\d+$|^-?\d+\.(\d{1,2}|\d{4,})$")
+# How a number may be written: Vietnamese 1.234.567,89 and English 1,234,567.89 (groups of three after a first group
+# of one to three digits that does not start with 0), or digits with a decimal part. A cell that fits one convention
+# only settles the file's; one that fits both with different readings (9.300: 9300 or 9.3) is ambiguous.
+_FITS = {
+    "vi": re.compile(r"^-?([1-9]\d{0,2}(\.\d{3})+|\d+)(,\d+)?$"),
+    "en": re.compile(r"^-?([1-9]\d{0,2}(,\d{3})+|\d+)(\.\d+)?$"),
+}
+_PLAIN = re.compile(r"^-?\d+$")
+
+
+def _fits(text: str, style: str) -> bool:
+    return bool(_FITS[style].match(text))
+
+
+def _only(style: str):
+    other = "en" if style == "vi" else "vi"
+    return lambda text: _fits(text, style) and not _fits(text, other)
+
+
+def _ambiguous(text: str) -> bool:
+    return _fits(text, "vi") and _fits(text, "en") and not _PLAIN.match(text)
+
+
+_EXAMPLES = {"vi": "93,35 · 1.234.567", "en": "93.35 · 1,234,567"}
 
 
 def _clean(text: str) -> str:
@@ -636,33 +727,45 @@ def _clean(text: str) -> str:
 
 
 def _number_style(cells: pd.DataFrame, delimiter: str | None) -> NumberStyle:
-    """Vietnamese or English number format for this file, from the cells that can only be read one way."""
-    vi_hits, en_hits = {}, {}
+    """Vietnamese or English number format for this file, from the cells that can only be read one way (the
+    majority wins; the other cells are errors). The delimiter does not settle it: Vietnamese spreadsheets export
+    comma- and tab-separated files too."""
+    n_vi = n_en = 0
+    vi_only, en_only = _only("vi"), _only("en")
     for col in cells.columns:
         text = cells[col].map(lambda c: _clean(c) if isinstance(c, str) else "")
-        vi_hits[col] = text.index[text.str.match(_VI_ONLY)].tolist()
-        en_hits[col] = text.index[text.str.match(_EN_ONLY)].tolist()
-    n_vi, n_en = sum(map(len, vi_hits.values())), sum(map(len, en_hits.values()))
-    if n_vi > n_en or (n_vi == n_en == 0 and delimiter == ";"):
-        return NumberStyle("vi", en_hits, "93,35 · 1.234.567")
-    return NumberStyle("en", vi_hits, "93.35 · 1,234,567")
+        n_vi += int(text.map(vi_only).sum())
+        n_en += int(text.map(en_only).sum())
+    default = "vi" if delimiter == ";" else "en"
+    if n_vi == n_en == 0:
+        return NumberStyle(None, default, _EXAMPLES[default])
+    style = "vi" if n_vi > n_en or (n_vi == n_en and default == "vi") else "en"
+    return NumberStyle(style, style, _EXAMPLES[style])
 
 
 def _parse_numbers(series: pd.Series, style: str) -> pd.Series:
     def one(v):
-        if isinstance(v, bool):
+        if isinstance(v, (bool, np.bool_)):
             return np.nan
-        if isinstance(v, (int, float, np.integer, np.floating)):
-            return float(v)
-        text = _clean(str(v))
+        if isinstance(v, (int, float, np.integer, np.floating, decimal.Decimal)):
+            try:
+                return float(v)  # inf stays inf: reported as not finite
+            except (OverflowError, ValueError):
+                return math.inf
+        if not isinstance(v, str):  # dates, times, lists, bytes: not numbers
+            return np.nan
+        text = _clean(v)
         if not text:
+            return np.nan
+        if not _fits(text, style):
             return np.nan
         if style == "vi":
             text = text.replace(".", "").replace(",", ".")
         else:
             text = text.replace(",", "")
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            return np.nan
-        return float(text)
+        try:
+            return float(text)  # a 400-digit number is inf: reported as not finite
+        except OverflowError:
+            return math.inf
 
     return series.map(one).astype(float)
