@@ -19,6 +19,20 @@ import sys
 from pathlib import Path
 
 
+def _read(path: Path, lang: str) -> bytes | None:
+    """A file's bytes, or None after printing FILE:::message (missing, a folder, no permission): never a traceback."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        message = "không tìm thấy tệp" if lang == "vi" else "file not found"
+    except IsADirectoryError:
+        message = "đây là thư mục, không phải tệp" if lang == "vi" else "this is a folder, not a file"
+    except OSError as err:
+        message = (f"không đọc được tệp ({err.strerror})" if lang == "vi" else f"cannot read the file ({err.strerror})")
+    print(f"{path}:::{message}")
+    return None
+
+
 def _validate(args) -> int:
     from lib.ingest.validate import validate_bytes
 
@@ -28,11 +42,10 @@ def _validate(args) -> int:
     failed = False
     for name in args.files:
         path = Path(name)
-        if not path.exists():
-            print(f"{name}:::{'không tìm thấy tệp' if args.lang == 'vi' else 'file not found'}")
+        data = _read(path, args.lang)
+        if data is None:
             failed = True
             continue
-        data = path.read_bytes()
         from lib.ingest import report as report_mod
 
         if report_mod.is_template(str(path), data):
@@ -79,11 +92,10 @@ def _import(args) -> int:
     frames, failed = [], False
     for name in args.files:
         path = Path(name)
-        if not path.exists():
-            print(f"{name}:::{'không tìm thấy tệp' if args.lang == 'vi' else 'file not found'}")
+        data = _read(path, args.lang)
+        if data is None:
             failed = True
             continue
-        data = path.read_bytes()
         if report_mod.is_template(str(path), data):
             result = validate_bytes(str(path), data, denominators)
             for problem in result.problems:

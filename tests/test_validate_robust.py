@@ -207,3 +207,17 @@ def test_utf16_without_a_byte_order_mark_is_read(encoding):
     r = check("u16.txt", "province\tyear\thi_coverage_pct\nNghệ An\t2024\t93,6\n".encode(encoding))
     assert r.ok, [p.line() for p in r.problems]
     assert values(r, "hi_coverage_pct") == [93.6]
+
+
+def test_the_command_line_reports_a_folder_or_a_missing_file_without_a_traceback(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-m", "lib.cli", "validate", str(tmp_path), str(tmp_path / "nope.csv")],
+                         cwd=root, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1
+    assert f"{tmp_path}:::this is a folder, not a file" in out.stdout
+    assert f"{tmp_path / 'nope.csv'}:::file not found" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr

@@ -594,8 +594,9 @@ def _parse_column(cells: list, vi: bool) -> list:
         return cells
     style = "vi" if vi else "en"
     sample = texts[:_STYLE_SAMPLE]
-    n_vi = sum(1 for x in sample if validate_mod._VI_ONLY.match(validate_mod._clean(x)))
-    n_en = sum(1 for x in sample if validate_mod._EN_ONLY.match(validate_mod._clean(x)))
+    vi_only, en_only = validate_mod._only("vi"), validate_mod._only("en")  # the one rule of lib.ingest.validate
+    n_vi = sum(1 for x in sample if vi_only(validate_mod._clean(x)))
+    n_en = sum(1 for x in sample if en_only(validate_mod._clean(x)))
     if n_en > n_vi:
         style = "en"
     elif n_vi > n_en:
