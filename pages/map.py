@@ -72,11 +72,8 @@ def on_play(years: list[int]) -> None:
     st.rerun()  # the map fragment is re-made with (or without) its timer
 
 
-def on_search() -> None:
-    uid = st.session_state.get("_map_search")
-    if not uid:
-        return
-    st.session_state["_map_search"] = None
+def on_search(uid: str) -> None:
+    st.session_state["_map_q"] = ""
     changes = maps.search_changes(uid)
     view = ui.view()
     st.session_state[ZOOM_KEY] = (changes.get("level", view.level), changes.get("area", view.area), uid)
@@ -123,11 +120,20 @@ def draw_controls(view, metric, mode):
 
 
 def draw_search(scope_):
-    options = maps.search_options(scope_, uploads)
-    st.session_state.setdefault("_map_search", None)
-    st.selectbox(t("map.search", lang), options, index=None, format_func=maps.search_label,
-                 placeholder=t("map.search_placeholder", lang), help=t("map.search_help", lang),
-                 key="_map_search", on_change=on_search)
+    """A name typed with or without diacritics; the first matches as buttons (a few hundred bytes per rerun, where a
+    list of every district or commune would be re-sent with each click on the map); messages in the user's language."""
+    query = st.text_input(t("map.search", lang), key="_map_q", placeholder=t("map.search_placeholder", lang),
+                          help=t("map.search_help", lang))
+    if not query.strip():
+        return
+    hits = maps.search(query, maps.search_options(scope_, uploads))
+    if not hits:
+        st.caption(t("map.search_none", lang, query=ui.text(query.strip())))
+    for uid in hits[:maps.SEARCH_SHOWN]:
+        st.button(maps.search_label(uid), key=f"_map_hit_{uid}", type="tertiary", icon=":material/place:",
+                  on_click=on_search, args=(uid,))
+    if len(hits) > maps.SEARCH_SHOWN:
+        st.caption(t("map.search_more", lang, n=len(hits) - maps.SEARCH_SHOWN))
 
 
 def draw_timeline(years: list[int], year: int, playing: bool):

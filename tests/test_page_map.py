@@ -202,13 +202,13 @@ def test_a_link_reopens_the_view_with_the_selected_unit_outlined():
 def test_search_zooms_to_a_district_and_opens_its_province():
     at = open_map(year="2024")
     national_zoom = deck(at)["initialViewState"]["zoom"]
-    options = maps.search_options(maps.scope("province", admin.NATIONAL_ID))
-    at.selectbox(key="_map_search").select_index(options.index("province:66")).run()
+    at.text_input(key="_map_q").input("dak lak").run()
+    at.button(key="_map_hit_province:66").click().run()
     assert at.session_state["unit"] == "province:66" and at.session_state["level"] == "province"
     at.session_state["level"] = "district"
     at.run()
-    options = maps.search_options(maps.scope("district", admin.NATIONAL_ID))
-    at.selectbox(key="_map_search").select_index(options.index("district:652")).run()  # Huyện M'Đrắk
+    at.text_input(key="_map_q").input("m'drak").run()
+    at.button(key="_map_hit_district:652").click().run()  # Huyện M'Đrắk
     assert not at.exception
     assert (at.session_state["level"], at.session_state["area"], at.session_state["unit"]) == \
         ("district", "province:66", "district:652")
@@ -266,8 +266,8 @@ def test_your_boundaries_are_drawn_instead_of_the_bundled_layer():
 def test_presenting_shows_the_map_without_controls():
     at = open_map(present="1", year="2024")
     assert len(uids(at)) == 63
-    keys = {w.key for w in at.get("button_group")} | {w.key for w in at.selectbox}
-    assert "_map_level" not in keys and "_map_search" not in keys
+    keys = {w.key for w in at.get("button_group")} | {w.key for w in at.text_input}
+    assert "_map_level" not in keys and "_map_q" not in keys
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -279,5 +279,8 @@ def test_names_typed_without_diacritics_are_found_in_the_area_picker_and_the_map
         assert hits and all(name.lower() in o for o in hits), (typed, hits)
     assert home.selectbox(key="_w_area").placeholder == t("filter.area_search", lang)
     at = open_map(lang=lang, level="commune", area="province_2025:40")  # Phường Cửa Lò (2025)
-    found = [o.lower() for o in at.selectbox(key="_map_search").options if "cua lo" in o.lower()]
-    assert found and "cửa lò" in found[0]
+    at.text_input(key="_map_q").input("cua lo").run()
+    found = [b.label for b in at.button if b.key and b.key.startswith("_map_hit_")]
+    assert found and "Cửa Lò" in found[0]
+    at.text_input(key="_map_q").input("xyz khong co").run()
+    assert t("map.search_none", lang, query="xyz khong co") in texts(at)

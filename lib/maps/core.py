@@ -766,6 +766,24 @@ def search_labels(level: str) -> dict[str, str]:
     return out
 
 
+SEARCH_SHOWN = 8  # matches listed under the search box
+
+
+def search(query: str, uids) -> list[str]:
+    """Units whose label holds every word typed, compared without diacritics or case ("thanh hoa", "cua lo",
+    "Nghệ An"); names that start with the first word first."""
+    words = ascii_fold(query).lower().split()
+    if not words:
+        return []
+    hits = []
+    for uid in uids:
+        label = ascii_fold(search_label(uid)).lower()
+        if all(w in label for w in words):
+            plain = ascii_fold(admin.units().at[uid, "short_name"]).lower() if uid in admin.units().index else label
+            hits.append((0 if plain.startswith(words[0]) else 1, label, uid))
+    return [uid for _, _, uid in sorted(hits)]
+
+
 def search_label(uid: str) -> str:
     return search_labels(uid.split(":")[0]).get(uid, uid)
 
