@@ -1,7 +1,7 @@
 """The map in a real browser, against references drawn in the same run (issue 13, item 3).
 
 Views, each loaded cold (a new browser context) `--runs` times, interleaved, timed from navigation until the map's
-element shows polygons (over 4 % of its pixels clearly differ from its background, judged on screenshots taken in a
+element shows polygons (over 1.5 % of its pixels clearly differ from its background, judged on screenshots taken in a
 loop; the floor: until its empty canvas is there):
   floor  a Streamlit page with an empty pydeck chart
   naive  708 district polygons at full precision through pydeck (the naive recipe)
@@ -106,7 +106,7 @@ def drawn_share(png: bytes) -> float:
     raw = img.tobytes()
     background = max(img.getcolors(200 * 150), key=lambda c: c[0])[1]
     differ = sum(1 for k in range(0, len(raw), 3)
-                 if abs(raw[k] - background[0]) + abs(raw[k + 1] - background[1]) + abs(raw[k + 2] - background[2]) > 45)
+                 if sum(abs(raw[k + c] - background[c]) for c in range(3)) > 45)
     return differ / (200 * 150)
 
 
@@ -119,7 +119,7 @@ def target(page):
     return None
 
 
-def wait_drawn(page, t0: float, need_colour: bool, timeout: float = 90) -> float:
+def wait_drawn(page, t0: float, need_colour: bool, timeout: float = 150) -> float:
     while time.perf_counter() - t0 < timeout:
         loc = target(page)
         if loc is not None:
@@ -127,7 +127,7 @@ def wait_drawn(page, t0: float, need_colour: bool, timeout: float = 90) -> float
                 if not need_colour:
                     if loc.locator("canvas").count() or loc.evaluate("e => !!e.querySelector('canvas')"):
                         return time.perf_counter() - t0
-                elif drawn_share(loc.screenshot(timeout=5000)) > 0.04:
+                elif drawn_share(loc.screenshot(timeout=5000)) > 0.015:
                     return time.perf_counter() - t0
             except Exception:  # noqa: BLE001 - element replaced while measuring; try again
                 pass

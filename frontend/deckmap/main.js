@@ -187,6 +187,7 @@
         },
         layers: layers(),
       }));
+      window.__deckmapDeck = deckgl;  // for tests: pick, view
     }
   }
 

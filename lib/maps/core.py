@@ -529,7 +529,10 @@ def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: i
                 target_lines[key] = t("map.tip.no_target", lang, year=target_year) if target is None else \
                     t("map.tip.target", lang, year=target_year, target=target_text(target, lang),
                       origin=target_origin(target, lang))
-            tip_target.append(target_lines[key])
+            line = target_lines[key]
+            if mode == "value" and target is not None and not pd.isna(gap):
+                line += " — " + gap_text(Gap(float(gap)), lang)  # the one gap convention (lib/maps/gap.py)
+            tip_target.append(line)
         if (status, source) not in source_lines:
             source_lines[(status, source)] = " · ".join(
                 x for x in (source_text(status, source, lang),

@@ -51,7 +51,7 @@ def test_the_map_its_legend_timeline_title_and_source_fit_without_scrolling(scre
     iframe = page.locator('iframe[title*="deckmap"]').first
     assert inside(iframe, height), "the map (with its timeline) goes below the screen"
     assert frame.locator("#play").is_visible() and frame.locator("#year").is_visible()
-    legend = page.locator('[data-testid="stMarkdownContainer"]', has=page.locator("svg")).first
+    legend = page.locator('[data-testid="stMarkdownContainer"]', has=page.locator("svg rect")).first
     assert inside(legend, height), "the legend is below the screen"
     source = page.locator('[data-testid="stCaptionContainer"]', has_text="geoBoundaries").first
     assert inside(source, height), "the source line is below the screen"
