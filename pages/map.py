@@ -27,7 +27,7 @@ PLAY_STEP_KEY = "map_play_step"  # time of the last step while playing
 BASEMAP_KEY = "map_base_map"
 ZOOM_KEY = "map_zoom"  # (level, area, uid) of the last name search: the map zooms to it while that view lasts
 PICK_KEY = "map_pick"  # (chart key, signature) of the map selection already applied
-PRESENT_RESERVE = 70  # pixels under the map in presenter mode: its attribution and source lines
+PRESENT_RESERVE = 110  # pixels under the map in presenter mode: its source line (boundaries and figures)
 PLAY_SECONDS = 1.5
 MODE_STATE = "panel"  # the view state's "which view of the page" parameter carries the colour mode in the URL
 
@@ -332,7 +332,8 @@ def map_view():
                 st.caption(note_text(note))
         if presenting:  # the one source line of a presented view: the figures' sources and the boundaries'
             published = data.frame.loc[data.frame["status"].astype(str).isin(["reported", "uploaded"]), "source"]
-            ui.source_line(list(dict.fromkeys(published.astype(str)))[:3], lang, data.statuses, note=ATTRIBUTION)
+            boundaries = ATTRIBUTION.split(";")[0]  # the approximate communes have their own note on that map
+            ui.source_line(list(dict.fromkeys(published.astype(str)))[:2], lang, data.statuses, note=boundaries)
         else:
             st.caption(f"{ATTRIBUTION}. " + (t("map.settings.base_map_on", lang) if base_map
                                               else t("map.attribution_note", lang)))
