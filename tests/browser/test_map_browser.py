@@ -32,12 +32,15 @@ MAP_FRAME = 'iframe[title*="deckmap"]'
 
 def _map_frame(page):
     """The map component's frame (a page of its own: frontend/deckmap)."""
-    page.locator(MAP_FRAME).first.wait_for(timeout=60000)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "deckmap" in frame.url:
-                return frame
+        page.locator(MAP_FRAME).first.wait_for(timeout=60000)
+        try:  # the frame of the map element shown now (a drill-down draws a new one)
+            frame = page.locator(MAP_FRAME).first.element_handle(timeout=5000).content_frame()
+        except Exception:  # noqa: BLE001 - replaced while asked
+            frame = None
+        if frame is not None and "deckmap" in frame.url:
+            return frame
         page.wait_for_timeout(100)
     raise AssertionError("no map frame")
 

@@ -29,11 +29,11 @@ def inside(locator, height: int) -> bool:
 
 
 def map_frame(page):
-    page.locator('iframe[title*="deckmap"]').first.wait_for(timeout=90_000)
     for _ in range(300):
-        for frame in page.frames:
-            if "deckmap" in frame.url:
-                return frame
+        page.locator('iframe[title*="deckmap"]').first.wait_for(timeout=90_000)
+        frame = page.locator('iframe[title*="deckmap"]').first.element_handle().content_frame()
+        if frame is not None and "deckmap" in frame.url:
+            return frame
         page.wait_for_timeout(100)
     raise AssertionError("no map frame")
 
