@@ -466,7 +466,7 @@ def people(store: Store, scope_: Scope, metric: metrics.Metric, year: int, demo:
 
 
 def people_text(row, metric: metrics.Metric, lang: str) -> str:
-    """'Người tham gia 2.970.132 / dân số 3.503.885 (ước tính)': the rate's two counts, the denominator named."""
+    """'Người tham gia 2.970.132 / dân số 3.503.885 (ước tính)': the rate's two counts, its denominator named."""
     if not gap_allowed(metric) or metric.numerator is None or pd.isna(row["participants"]):
         return ""
     text = t("map.tip.participants", lang, n=fmt.persons(row["participants"], lang))

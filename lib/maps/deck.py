@@ -49,7 +49,8 @@ def _geo_layer(layer_id: str, url: str, **kwargs) -> pdk.Layer:
 
 
 def build_spec(scope_: core.Scope, lang: str, *, uploads: dict | None = None, zoom_to: str | None = None,
-               width: int = core.MAP_WIDTH, height: int = core.MAP_HEIGHT, show_labels: bool = True) -> core.CompactDeck:
+               width: int = core.MAP_WIDTH, height: int = core.MAP_HEIGHT,
+               show_labels: bool = True) -> core.CompactDeck:
     """The Deck of a map view (no base map: nothing is fetched from the web)."""
     url = geo_url(scope_.level, scope_.uids, uploads)
     deck_layers = []
