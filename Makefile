@@ -14,8 +14,10 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # Builds derived data (demo panel, denominators, boundary layers) into ignored folders; skipped when up to date.
+# Also vendors deck.gl for the map (npm pack, at set-up only; nothing is fetched at run time).
 build: $(VENV)/.installed
 	$(PY) -m lib.bundled.build
+	$(PY) -m lib.maps.vendor
 
 run: build
 	$(PY) -m streamlit run app.py --server.port $(PORT)
@@ -32,4 +34,4 @@ lock:
 	      /tmp/vnsi-lock/bin/pip freeze) > requirements.txt
 
 clean:
-	rm -rf $(VENV) data/build geo/build geo/cache
+	rm -rf $(VENV) data/build geo/build geo/cache frontend/deckmap/vendor frontend/deckmap/cache

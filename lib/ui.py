@@ -16,6 +16,8 @@ from __future__ import annotations
 import functools
 import html
 import re
+import json
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +25,7 @@ import streamlit as st
 from lib import admin, metrics, store as store_mod, urlstate
 from lib.i18n import LANGS, t
 from lib.model import Dataset
+from lib.text import ascii_fold
 
 UPLOADS_KEY = "uploads"  # session: list of uploaded Dataset objects
 
@@ -184,7 +187,8 @@ def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
         bound(st.selectbox, "metric", t("filter.metric", lg), choices,
               format_func=lambda s: metrics.by_short(s).name(lg))
         bound(st.selectbox, "year", t("filter.year", lg), years)
-        bound(st.selectbox, "area", t("filter.area", lg), areas, format_func=lambda uid: area_label(uid, lg))
+        bound(st.selectbox, "area", t("filter.area", lg), areas, format_func=lambda uid: area_search_label(uid, lg),
+              placeholder=t("filter.area_search", lg))
         demo_switch(store)
 
 
@@ -219,6 +223,16 @@ def _area_options() -> tuple[str, ...]:
 def area_label(uid: str, lg: str) -> str:
     """'Toàn quốc', 'Nghệ An (tỉnh)', 'Hải Phòng (tỉnh mới 2025)' (lib.admin.label)."""
     return admin.label(uid, lg, with_level=True)
+
+
+def area_search_label(uid: str, lg: str) -> str:
+    """The area picker's option: the label, plus the name without diacritics when it has any, so that typing
+    "thanh hoa" finds Thanh Hóa (the picker's search matches the text shown)."""
+    label = area_label(uid, lg)
+    if uid == admin.NATIONAL_ID:
+        return label + (" · Toan quoc" if lg == "vi" else " · Toàn quốc · Toan quoc")
+    plain = ascii_fold(admin.units().at[uid, "short_name"])
+    return label if plain == admin.units().at[uid, "short_name"] else f"{label} · {plain}"
 
 
 def unit_label(uid: str, lg: str) -> str:
@@ -258,6 +272,46 @@ def link_box(page: str, where=None) -> None:
                         on_change="rerun"):
             st.caption(t("present.link_help", lg))
             st.code(current_link(page), language=None, wrap_lines=True)
+        copy_link_button(page)
+
+
+_COPY_HTML = """<!doctype html><html><head><meta charset="utf-8"><style>
+body{margin:0;font-family:"Source Sans Pro","Noto Sans",sans-serif}
+button{width:100%;height:38px;border:1px solid #0b5cad;border-radius:8px;background:#0b5cad;color:#fff;font-size:15px;
+cursor:pointer}button.done{background:#1e7b34;border-color:#1e7b34}button:focus-visible{outline:3px solid #f0b429}
+</style></head><body><button id="b" type="button" data-testid="copy-link"></button><script>
+const L = __LABELS__, fallback = __LINK__, b = document.getElementById("b");
+b.textContent = L.copy;
+function viaTextarea(text) {
+  const a = document.createElement("textarea"); a.value = text; document.body.appendChild(a); a.select();
+  const ok = document.execCommand("copy"); a.remove(); return ok;
+}
+b.addEventListener("click", async () => {
+  let url = fallback;
+  try { url = window.parent.location.href || fallback; } catch (e) { /* another origin: the link made by Python */ }
+  let ok = false;
+  try { await navigator.clipboard.writeText(url); ok = true; } catch (e) { ok = viaTextarea(url); }
+  b.textContent = ok ? L.done : L.fail; b.className = ok ? "done" : "";
+  b.setAttribute("data-copied", ok ? url : "");
+  setTimeout(() => { b.textContent = L.copy; b.className = ""; }, 4000);
+});
+</script></body></html>"""
+
+
+def _script_json(value) -> str:
+    """JSON safe inside a <script> element (a link may carry a user's scenario name)."""
+    return json.dumps(value, ensure_ascii=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def copy_link_button(page: str, width: int | None = None) -> None:
+    """One button that copies the link of the view as the browser shows it now (its address is kept in step with
+    the view) and says it did ("Đã chép liên kết")."""
+    lg = lang()
+    labels = {"copy": t("present.copy", lg), "done": "✓ " + t("present.copied", lg),
+              "fail": t("present.copy_failed", lg)}
+    html_doc = _COPY_HTML.replace("__LABELS__", _script_json(labels)).replace("__LINK__",
+                                                                               _script_json(current_link(page)))
+    st.iframe(html_doc, height=40, width=width or "stretch")
 
 
 # -- presenter mode ---------------------------------------------------------------------------------------------------
@@ -316,6 +370,7 @@ def presenter_corner(page: str) -> None:
     """The discreet corner control in presenter mode: the link to this view and the exit."""
     lg = lang()
     with st.container(key="present_corner", horizontal=True, width="content", gap="small"):
+        copy_link_button(page, width=190)
         with st.popover(t("present.link", lg), icon=":material/link:", key="_present_link", on_change="rerun"):
             st.caption(t("present.link_help", lg))
             st.code(current_link(page), language=None, wrap_lines=True)
@@ -516,3 +571,17 @@ def source_link(source: str) -> str:
 
 def show_table(df: pd.DataFrame, **kwargs) -> None:
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+
+
+# -- the map component (frontend/deckmap; lib/maps/deck.py describes what it draws) -----------------------------------
+_DECKMAP = []
+
+
+def deck_map(args: dict, key: str, on_change=None):
+    """Draw the map component with `args` (lib.maps.deck.component_args); returns its last event (a dict) or None."""
+    if not _DECKMAP:
+        from streamlit.components.v1 import declare_component
+
+        _DECKMAP.append(declare_component("deckmap", path=str(Path(__file__).resolve().parents[1] / "frontend"
+                                                                / "deckmap")))
+    return _DECKMAP[0](**args, key=key, default=None, on_change=on_change)

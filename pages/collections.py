@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import collections as coll, fmt, metrics, ui, urlstate
+from lib.maps import core as maps
 from lib.maps import vega as vlmaps
 from lib.i18n import t
 from lib.provenance import first_url, status_label
@@ -128,7 +129,7 @@ def map_view(rank: pd.DataFrame, title: list, stem: str) -> None:
         sel.level, values, title=title, legend_title=metric.short_name(lang),
         scheme="blues" if metric.direction > 0 else "orangered", highlight=sel.focus,
         keep=set(sel.units) if sel.level == "district" else None, height=390 if presenting else 600,
-        selectable=not presenting,
+        selectable=not presenting, scale=maps.level_scale(store, sel.level, metric),
         tooltip_titles={"name": t("collections.col.unit", lang), "value": t("chart.value", lang),
                         "status": t("chart.status", lang)})
     if presenting:

@@ -10,7 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from lib import admin, charts, fmt, overview, periods, ui
+from lib.maps import assets as map_assets
 from lib.maps import core as maps
+from lib.maps import deck as map_deck
+from lib.maps import gap as map_gap  # TODO(gap): lib.gap when it lands
+from lib.maps import timeline as map_timeline
 from lib.geo import ATTRIBUTION
 from lib.geo.upload import read_boundaries
 from lib.i18n import t
@@ -23,6 +27,7 @@ PLAY_STEP_KEY = "map_play_step"  # time of the last step while playing
 BASEMAP_KEY = "map_base_map"
 ZOOM_KEY = "map_zoom"  # (level, area, uid) of the last name search: the map zooms to it while that view lasts
 PICK_KEY = "map_pick"  # (chart key, signature) of the map selection already applied
+PRESENT_RESERVE = 110  # pixels under the map in presenter mode: its source line (boundaries and figures)
 PLAY_SECONDS = 1.5
 MODE_STATE = "panel"  # the view state's "which view of the page" parameter carries the colour mode in the URL
 
@@ -67,15 +72,26 @@ def on_play(years: list[int]) -> None:
     st.rerun()  # the map fragment is re-made with (or without) its timer
 
 
-def on_search() -> None:
-    uid = st.session_state.get("_map_search")
-    if not uid:
-        return
-    st.session_state["_map_search"] = None
+def on_search(uid: str) -> None:
+    st.session_state["_map_q"] = ""
     changes = maps.search_changes(uid)
     view = ui.view()
     st.session_state[ZOOM_KEY] = (changes.get("level", view.level), changes.get("area", view.area), uid)
     apply_changes(changes)
+
+
+def on_map_event(key: str, uids: tuple) -> None:
+    """An event from the map component: a click selects a unit; a year chosen on its timeline (a step, or where
+    play stopped) becomes the view's year."""
+    value = st.session_state.get(key) or {}
+    if not isinstance(value, dict) or (key, value.get("n")) == st.session_state.get(PICK_KEY):
+        return
+    st.session_state[PICK_KEY] = (key, value.get("n"))
+    if value.get("event") == "click" and value.get("uid") in uids:
+        st.session_state["unit"] = value["uid"]
+    elif value.get("event") == "year" and isinstance(value.get("year"), int):
+        # only the map's fragment reruns (a few kilobytes); the sidebar's year follows on the next full run
+        st.session_state["year"] = value["year"]
 
 
 def on_pick(key: str, uids: tuple, area: str) -> None:
@@ -104,11 +120,20 @@ def draw_controls(view, metric, mode):
 
 
 def draw_search(scope_):
-    options = maps.search_options(scope_, uploads)
-    st.session_state.setdefault("_map_search", None)
-    st.selectbox(t("map.search", lang), options, index=None, format_func=maps.search_label,
-                 placeholder=t("map.search_placeholder", lang), help=t("map.search_help", lang),
-                 key="_map_search", on_change=on_search)
+    """A name typed with or without diacritics; the first matches as buttons (a few hundred bytes per rerun, where a
+    list of every district or commune would be re-sent with each click on the map); messages in the user's language."""
+    query = st.text_input(t("map.search", lang), key="_map_q", placeholder=t("map.search_placeholder", lang),
+                          help=t("map.search_help", lang))
+    if not query.strip():
+        return
+    hits = maps.search(query, maps.search_options(scope_, uploads))
+    if not hits:
+        st.caption(t("map.search_none", lang, query=ui.text(query.strip())))
+    for uid in hits[:maps.SEARCH_SHOWN]:
+        st.button(maps.search_label(uid), key=f"_map_hit_{uid}", type="tertiary", icon=":material/place:",
+                  on_click=on_search, args=(uid,))
+    if len(hits) > maps.SEARCH_SHOWN:
+        st.caption(t("map.search_more", lang, n=len(hits) - maps.SEARCH_SHOWN))
 
 
 def draw_timeline(years: list[int], year: int, playing: bool):
@@ -126,25 +151,26 @@ def draw_timeline(years: list[int], year: int, playing: bool):
 
 def draw_map_legend(data: maps.MapData, metric, mode: str, year: int, scope_: maps.Scope):
     title = maps.legend_title(metric, mode, year, lang)
+    demo = int((data.frame["status"].astype(str) == "demo").sum())
     if data.blank_communes:
-        draw_legend(maps.legend_rows(data.scale, [data.backdrop], lang), title, None)
+        draw_legend(maps.legend_rows(data.scale, [data.backdrop], lang, demo_count=demo), title, None)
         st.caption(t("map.legend.commune_backdrop", lang, name=admin.display_name(scope_.area)))
     else:
-        draw_legend(maps.legend_rows(data.scale, data.frame["shown"], lang), title,
-                    (data.years[0], data.years[-1]) if data.years else None)
+        draw_legend(maps.legend_rows(data.scale, data.frame["shown"], lang, demo_count=demo), title,
+                    maps.scale_note(data.scale, data.years, lang))
 
 
-def draw_legend(rows: list, title: str, first_last: tuple[int, int] | None):
+def draw_legend(rows: list, title: str, note: str | None):
     # Swatches are our own palette colours; labels are our own formatted numbers: escaped all the same.
     items = "".join(
         f'<span style="display:inline-flex;align-items:center;gap:5px;margin:2px 14px 2px 0;white-space:nowrap">'
-        f'{maps.swatch_svg(r.colour)}<span>{html.escape(r.label)}</span>'
+        f'{maps.swatch_svg(r.colour, dashed=r.demo)}<span>{html.escape(r.label)}</span>'
         f'<span style="color:#5f6b7a">({r.count})</span></span>' for r in rows)
     st.markdown(f'<div style="font-size:0.92rem;line-height:1.5"><div style="font-weight:600;margin-bottom:2px">'
                 f'{html.escape(title)}</div><div style="display:flex;flex-wrap:wrap">{items}</div></div>',
                 unsafe_allow_html=True)
-    if first_last:
-        st.caption(t("map.legend.bins_note", lang, first=first_last[0], last=first_last[1]))
+    if note:
+        st.caption(note)
 
 
 def note_text(note: maps.Note) -> str:
@@ -157,12 +183,7 @@ def target_line(p: maps.Panel, target_year: int) -> str:
     if target is None:
         return t("map.panel.no_target", lang, year=target_year)
     gap = p.gap(target_year)
-    if gap is None:
-        gap_text = "–"
-    elif gap >= 0:
-        gap_text = t("map.panel.gap_reached", lang)
-    else:
-        gap_text = t("map.panel.gap_below", lang, gap=fmt.points(-gap, lang, signed=False))
+    gap_text = map_gap.gap_text(None if gap is None else map_gap.Gap(gap), lang)
     return t("map.panel.target", lang, year=target_year, target=ui.text(maps.target_text(target, lang)),
              gap=gap_text, origin=ui.text(maps.target_origin(target, lang)))
 
@@ -191,6 +212,9 @@ def draw_panel(view, metric, year: int, p: maps.Panel):
         else:  # demo values and estimates: say what they are, not the chain of inputs
             source = ui.text(t("source.demo", lang) if p.status == "demo" else describe(p.source, lang))
         st.caption(t("map.panel.status", lang, status=t(f"status.{p.status}", lang), source=source))
+    counts = maps.unit_people_text(store, uid, metric, year, lang, bool(getattr(view, "demo", True)))
+    if counts:
+        st.caption(ui.text(counts))
     for ty in maps.TARGET_YEARS if maps.gap_allowed(metric) else ():
         st.markdown(target_line(p, ty))
     if p.latest_published is not None:
@@ -254,16 +278,25 @@ def map_view():
     scope_ = maps.scope(view.level, view.area, uploads)
     years = maps.timeline_years(store, scope_, metric)
     year = view.year if view.year is not None else years[-1]
-    if playing:
+    base_map = bool(st.session_state.get(BASEMAP_KEY, False))
+    component = map_assets.available() and not base_map  # the base map (web tiles) needs the pydeck chart
+    if playing and not component:
         year = play_step(years, year)
-    data = maps.map_data(store, scope_, metric, year, mode)
-    props = maps.feature_properties(data, metric, mode, year, lang, scope_)
+    show_demo = bool(getattr(view, "demo", True))  # the view state's demo switch (issue 10); on by default
+    data = maps.map_data(store, scope_, metric, year, mode, show_demo)
     zoom = st.session_state.get(ZOOM_KEY)
     zoom_to = zoom[2] if zoom and zoom[:2] == (view.level, view.area) else None
     highlight = view.unit if view.unit and view.unit != maps.NATIONAL else None
-    base_map = bool(st.session_state.get(BASEMAP_KEY, False))
-    deck = maps.build_deck(scope_, props, metric, uploads=uploads, highlight=highlight, zoom_to=zoom_to,
-                           base_map=base_map)
+    if component:
+        spec = map_deck.build_spec(scope_, lang, uploads=uploads, zoom_to=zoom_to)
+        data_url = map_timeline.data_url(store, scope_, metric, mode, lang, show_demo, uploads)
+        map_args = map_deck.component_args(scope_, spec, data_url, year, highlight, lang,
+                                           bounds=map_deck.view_bounds(scope_, uploads, zoom_to),
+                                           fit=ui.presenting(), reserve=PRESENT_RESERVE)
+    else:
+        props = maps.feature_properties(data, metric, mode, year, lang, scope_)
+        deck = maps.build_deck(scope_, props, metric, uploads=uploads, highlight=highlight, zoom_to=zoom_to,
+                               base_map=base_map)
     notes = maps.map_notes(store, scope_, metric, year, data.frame, uploads)
 
     presenting = ui.presenting()
@@ -280,18 +313,30 @@ def map_view():
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         key = maps.chart_key(scope_, uploads)
-        event = st.pydeck_chart(deck, on_select=functools.partial(on_pick, key, scope_.uids, scope_.area),
-                                selection_mode="single-object", key=key, height=maps.MAP_HEIGHT)
-        apply_unseen_pick(event, key, scope_)
-        if len(years) > 1:
-            draw_timeline(sorted(set(years) | {year}), year, playing)
+        if component:  # geometry travels once; the timeline and play run in the browser
+            ckey = key + "_c"
+            value = ui.deck_map(map_args, key=ckey, on_change=functools.partial(on_map_event, ckey, scope_.uids))
+            if isinstance(value, dict) and (ckey, value.get("n")) != st.session_state.get(PICK_KEY):
+                on_map_event(ckey, scope_.uids)  # an event the callback did not see (set by a test, or restored)
+                st.rerun()
+        else:
+            event = st.pydeck_chart(deck, on_select=functools.partial(on_pick, key, scope_.uids, scope_.area),
+                                    selection_mode="single-object", key=key, height=maps.MAP_HEIGHT)
+            apply_unseen_pick(event, key, scope_)
+            if len(years) > 1:
+                draw_timeline(sorted(set(years) | {year}), year, playing)
         if not presenting:
             draw_map_legend(data, metric, mode, year, scope_)
         for note in notes:
             if note.kind == "info":
                 st.caption(note_text(note))
-        st.caption(f"{ATTRIBUTION}. " + (t("map.settings.base_map_on", lang) if base_map
-                                          else t("map.attribution_note", lang)))
+        if presenting:  # the one source line of a presented view: the figures' sources and the boundaries'
+            published = data.frame.loc[data.frame["status"].astype(str).isin(["reported", "uploaded"]), "source"]
+            boundaries = ATTRIBUTION.split(";")[0]  # the approximate communes have their own note on that map
+            ui.source_line(list(dict.fromkeys(published.astype(str)))[:2], lang, data.statuses, note=boundaries)
+        else:
+            st.caption(f"{ATTRIBUTION}. " + (t("map.settings.base_map_on", lang) if base_map
+                                              else t("map.attribution_note", lang)))
     with panel_col:
         if presenting:  # beside the map, where a shared screen still shows it
             draw_map_legend(data, metric, mode, year, scope_)

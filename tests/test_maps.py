@@ -91,13 +91,13 @@ def test_2025_provinces_show_the_legacy_provinces_summed(store):
     assert "sum:province" in frame.at["province_2025:79", "source"]
 
 
-def test_gap_is_value_minus_target_negative_below(store):
+def test_gap_is_target_minus_value_positive_when_short(store):
     s = maps.scope("province", NATIONAL)
     frame = maps.unit_frame(store, s, HI, 2022, "gap_2025")
     target = store.target("province:40", HI.id, 2025)
     assert target is not None and target.value == 95.0  # Nghệ An's own 2025 HI target
-    assert frame.at["province:40", "gap"] == pytest.approx(frame.at["province:40", "value"] - 95.0)
-    assert frame.at["province:40", "gap"] < 0  # 2022 was below the 2025 target
+    assert frame.at["province:40", "gap"] == pytest.approx(95.0 - frame.at["province:40", "value"])
+    assert frame.at["province:40", "gap"] > 0  # 2022 was short of the 2025 target
     assert (frame["shown"] == frame["gap"]).all()
 
 
@@ -172,17 +172,18 @@ def test_arrears_use_reds_darker_as_arrears_rise(store):
     assert all(a > b for a, b in zip(lum, lum[1:]))
 
 
-def test_gap_colours_are_red_below_the_target_and_blue_at_or_above(store):
+def test_gap_colours_are_red_short_of_the_target_and_blue_on_or_above_it(store):
+    # the gap is target − value: positive is short of the target
     scale = maps.scale_for(SI, "gap_2025", maps.all_years_shown(store, "province", SI, "gap_2025"))
     assert scale.kind == "diverging" and scale.centre == 0.0 and scale.points
-    for value in (-25, -12, -0.1):
+    for value in (25, 12, 0.1):
         r, _, b = _rgb(scale.colour_of([value])[0])
         assert r > b, value
-    for value in (0.0, 3.0, 30.0):
+    for value in (0.0, -3.0, -30.0):
         r, _, b = _rgb(scale.colour_of([value])[0])
         assert b > r, value
     # further from the target is darker on both sides
-    assert maps.luminance(scale.colour_of([-30])[0]) < maps.luminance(scale.colour_of([-0.1])[0])
+    assert maps.luminance(scale.colour_of([30])[0]) < maps.luminance(scale.colour_of([0.1])[0])
 
 
 def test_collections_against_plan_diverge_around_100_percent(store):
@@ -425,7 +426,7 @@ def test_a_year_without_data_at_the_level_is_named(store):
 def test_the_panel_has_both_targets_and_the_gap(store):
     p = maps.panel(store, "province:40", SI, 2024)
     assert set(p.targets) == {2025, 2030}
-    assert p.gap(2030) == pytest.approx(p.value - p.targets[2030].value)
+    assert p.gap(2030) == pytest.approx(p.targets[2030].value - p.value)
     assert p.drill == maps.drill_changes("province:40")
     assert maps.panel(store, "province:40", ARREARS, 2024).targets == {}
 

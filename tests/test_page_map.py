@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import admin, ui
+from lib.maps import assets
 from lib.maps import core as maps
 from lib.geo import build as geo_build
 from lib.geo import layers
@@ -32,18 +33,50 @@ def open_map(**params) -> AppTest:
     return open_app("pages/map.py", timeout=60, **params)
 
 
+def component(at) -> dict:
+    """The map component's arguments (what the browser gets on this run)."""
+    charts = at.get("component_instance")
+    assert len(charts) == 1 and not at.get("deck_gl_json_chart")
+    return json.loads(charts[0].proto.json_args)
+
+
 def deck(at) -> dict:
-    charts = at.get("deck_gl_json_chart")
-    assert len(charts) == 1
-    return json.loads(charts[0].proto.json)
+    return json.loads(component(at)["spec"])
 
 
 def layer(at, layer_id: str) -> dict | None:
     return next((x for x in deck(at)["layers"] if x["id"] == layer_id), None)
 
 
+def served(url: str) -> dict:
+    """A file the component fetches (as the browser would get it)."""
+    assert not url.startswith(("http:", "https:", "/")), url
+    return json.loads(assets.path_of(url).read_text(encoding="utf-8"))
+
+
 def features(at) -> list[dict]:
-    return layer(at, maps.UNITS_LAYER)["data"]["features"]
+    """The units drawn in the year shown, as the browser puts them together: the geometry file's features with the
+    view data's fill (RGBA), demo flag and tooltip lines for that year."""
+    args = component(at)
+    geo, data, year = served(layer(at, maps.UNITS_LAYER)["data"]), served(args["data"]), str(args["year"])
+    out = []
+    for f in geo["features"]:
+        i = f["properties"]["i"]
+        k = data["cls"][year][i]
+        out.append({"properties": {"uid": f["properties"]["uid"], "fill": data["palette"][k] if k >= 0 else
+                                   data["no_data"], "demo": bool(data["demo"][year][i]), "tips": [
+                                       data["strings"][s] for s in data["tips"][year][i] if s >= 0]}})
+    return out
+
+
+def store_values(metric_short: str, level: str, year: int) -> dict[str, float]:
+    """Year-end values straight from the bundled store's table (not through the map's code)."""
+    from lib import metrics
+    from lib.store import bundled_store
+    r = bundled_store().resolved
+    sel = r[(r["metric"] == metrics.by_short(metric_short).id) & (r["period"] == "FY") & (r["level"] == level)
+            & (r["year"] == year)]
+    return dict(zip(sel["unit"].astype(str), sel["value"].astype(float)))
 
 
 def uids(at) -> set[str]:
@@ -79,7 +112,7 @@ def test_every_level_draws_its_units_offline_with_legend_attribution_and_demo_no
     at = open_map(**params)
     assert uids(at) == EXPECTED[level]
     spec = deck(at)
-    assert spec["mapStyle"] == "__MAP_STYLE__" and "cartocdn" not in at.get("deck_gl_json_chart")[0].proto.json
+    assert spec["mapStyle"] == "__MAP_STYLE__" and "cartocdn" not in json.dumps(component(at))
     assert layer(at, maps.UNITS_LAYER)["pickable"] is True
     shown = texts(at)
     assert "geoBoundaries" in shown and "CC BY-SA 4.0" in shown
@@ -89,46 +122,57 @@ def test_every_level_draws_its_units_offline_with_legend_attribution_and_demo_no
         assert t("map.note.no_commune_data", lang) in shown and t("map.note.approximate", lang) in shown
     else:  # the legend counts every unit drawn, 'no data' included
         legend = next(m.value for m in at.markdown if "<svg" in m.value)
-        counts = [int(n) for n in re.findall(r"\((\d+)\)</span></span>", legend)]
-        assert sum(counts) == len(EXPECTED[level])
-        assert t("map.legend.no_data", lang) in legend
+        rows = legend.split("</span></span>")
+        counts = [int(n) for row in rows if t("map.legend.demo", lang) not in row
+                  for n in re.findall(r"\((\d+)\)$", row)]
+        assert sum(counts) == len(EXPECTED[level])  # classes and 'no data'; the demo row overlaps them
+        assert t("map.legend.no_data", lang) in legend and t("map.legend.demo", lang) in legend
 
 
 @pytest.mark.parametrize("metric", ["hi", "si", "arrears_ratio"])
 def test_colours_follow_the_values(metric):
     at = open_map(metric=metric, year="2022", level="district")
-    valued = sorted((f["properties"]["value"], hex_of(f["properties"]["fill"])) for f in features(at)
-                    if f["properties"]["value"] is not None)
-    assert len(valued) > 600
-    lum = [maps.luminance(colour) for _, colour in valued]
-    assert all(a >= b - 1e-12 for a, b in zip(lum, lum[1:])), "a higher value never gets a lighter colour"
-    assert len(set(colour for _, colour in valued)) >= 3
-    if metric == "arrears_ratio":  # lower is better: reds
-        assert all(maps.rgba(c)[0] >= maps.rgba(c)[2] for _, c in valued)
-    missing = [f for f in features(at) if f["properties"]["value"] is None]
+    values = store_values(metric, "district", 2022)
+    drawn = features(at)
+    for demo in (True, False):  # demo units are muted: compare colours among units drawn alike
+        valued = sorted((values[f["properties"]["uid"]], hex_of(f["properties"]["fill"])) for f in drawn
+                        if f["properties"]["uid"] in values and f["properties"]["demo"] == demo)
+        lum = [maps.luminance(colour) for _, colour in valued]
+        assert all(a >= b - 1e-12 for a, b in zip(lum, lum[1:])), "a higher value never gets a lighter colour"
+        if demo:
+            assert len(valued) > 600 and len(set(colour for _, colour in valued)) >= 4
+        if metric == "arrears_ratio":  # lower is better: reds
+            assert all(maps.rgba(c)[0] >= maps.rgba(c)[2] for _, c in valued)
+    missing = [f for f in drawn if f["properties"]["uid"] not in values]
     assert all(hex_of(f["properties"]["fill"]) == maps.NO_DATA for f in missing)
 
 
-def test_the_gap_to_target_is_red_below_and_blue_at_or_above():
+def test_the_gap_to_target_is_red_short_of_it_and_blue_above_it():
     at = open_map(metric="si", year="2024", panel="gap_2030")
-    values = [(f["properties"]["value"], maps.rgba(hex_of(f["properties"]["fill"]))) for f in features(at)]
-    assert any(v < 0 for v, _ in values)
-    for value, (r, _, b, _) in values:
-        assert (r > b) if value < 0 else (b > r), value
+    values = store_values("si", "province", 2024)
+    drawn = features(at)
+    short = [f for f in drawn if any(("còn thiếu" in x) for x in f["properties"]["tips"])]
+    above = [f for f in drawn if any(("vượt" in x) for x in f["properties"]["tips"])]
+    assert short, "some provinces are short of the 2030 SI target"
+    for f in short:
+        r, _, b, _ = f["properties"]["fill"]
+        assert r > b, f["properties"]["uid"]
+    for f in above:
+        r, _, b, _ = f["properties"]["fill"]
+        assert b > r, f["properties"]["uid"]
+    assert len(values) == 63
     assert "2030" in next(m.value for m in at.markdown if "<svg" in m.value)
 
 
 def test_a_click_on_a_province_opens_its_panel_drills_into_its_districts_and_comes_back():
     at = open_map(lang="vi", year="2024")
-    key = maps.chart_key(maps.scope("province", admin.NATIONAL_ID))
-    order = [f["properties"]["uid"] for f in features(at)]
-    at.session_state[key] = {"selection": {"indices": {"units": [order.index("province:40")]},
-                                           "objects": {"units": [{"properties": {"uid": "province:40"}}]}}}
+    key = maps.chart_key(maps.scope("province", admin.NATIONAL_ID)) + "_c"
+    at.session_state[key] = {"event": "click", "uid": "province:40", "n": 1}  # what the component sends
     at.run()
     assert not at.exception
     assert at.session_state["unit"] == "province:40"
     assert [s.value for s in at.subheader] == ["Tỉnh Nghệ An"]
-    assert layer(at, "highlight")["data"]["features"][0]["properties"]["uid"] == "province:40"
+    assert component(at)["highlight"] == "province:40"
 
     at.button(key="_map_drill").click().run()
     assert not at.exception
@@ -141,13 +185,13 @@ def test_a_click_on_a_province_opens_its_panel_drills_into_its_districts_and_com
     assert not at.exception
     assert (at.session_state["level"], at.session_state["area"]) == ("province", admin.NATIONAL_ID)
     assert len(uids(at)) == 63
-    assert layer(at, "highlight")["data"]["features"][0]["properties"]["uid"] == "province:40"
+    assert component(at)["highlight"] == "province:40"
 
 
 def test_a_link_reopens_the_view_with_the_selected_unit_outlined():
     at = open_map(level="district", area="province:40", unit="district:412", metric="si", year="2024", lang="en")
     assert uids(at) == set(admin.children("province:40"))
-    assert layer(at, "highlight")["data"]["features"][0]["properties"]["uid"] == "district:412"
+    assert component(at)["highlight"] == "district:412"
     assert [s.value for s in at.subheader] == ["Thành phố Vinh"]
     assert [b.label for b in at.button if b.key and b.key.startswith("_map_crumb_")] == \
         ["Viet Nam", "› Nghệ An", "› Vinh"]
@@ -158,13 +202,13 @@ def test_a_link_reopens_the_view_with_the_selected_unit_outlined():
 def test_search_zooms_to_a_district_and_opens_its_province():
     at = open_map(year="2024")
     national_zoom = deck(at)["initialViewState"]["zoom"]
-    options = maps.search_options(maps.scope("province", admin.NATIONAL_ID))
-    at.selectbox(key="_map_search").select_index(options.index("province:66")).run()
+    at.text_input(key="_map_q").input("dak lak").run()
+    at.button(key="_map_hit_province:66").click().run()
     assert at.session_state["unit"] == "province:66" and at.session_state["level"] == "province"
     at.session_state["level"] = "district"
     at.run()
-    options = maps.search_options(maps.scope("district", admin.NATIONAL_ID))
-    at.selectbox(key="_map_search").select_index(options.index("district:652")).run()  # Huyện M'Đrắk
+    at.text_input(key="_map_q").input("m'drak").run()
+    at.button(key="_map_hit_district:652").click().run()  # Huyện M'Đrắk
     assert not at.exception
     assert (at.session_state["level"], at.session_state["area"], at.session_state["unit"]) == \
         ("district", "province:66", "district:652")
@@ -174,12 +218,19 @@ def test_search_zooms_to_a_district_and_opens_its_province():
     assert x0 < view["longitude"] < x1 and y0 < view["latitude"] < y1
 
 
-def test_the_year_slider_and_play_move_the_shared_year():
+def test_a_year_chosen_on_the_maps_timeline_becomes_the_shared_year_and_sends_no_geometry():
     at = open_map(year="2020")
-    at.select_slider(key="_map_year").set_value(2017).run()
+    before = component(at)
+    data = served(before["data"])
+    assert set(range(2016, 2025)) <= set(data["years"])  # every year travels once, for the timeline and play
+    key = maps.chart_key(maps.scope("province", admin.NATIONAL_ID)) + "_c"
+    at.session_state[key] = {"event": "year", "year": 2017, "n": 1}
+    at.run()
     assert not at.exception and at.session_state["year"] == 2017
-    at.button(key="_map_play").click().run()
-    assert not at.exception and at.session_state["map_playing"] is True
+    after = component(at)
+    assert after["year"] == 2017
+    assert {k for k in after if after[k] != before[k]} == {"year"}  # same geometry and data files
+    assert len(json.dumps(after).encode()) < 12_000
 
 
 def test_collections_show_values_only_with_reds_for_arrears():
@@ -196,8 +247,8 @@ def test_your_district_figures_are_drawn_on_the_district_map():
     at = open_app("pages/map.py", timeout=60, session={ui.UPLOADS_KEY: [Dataset("huyen.csv", "uploaded", mine)]},
                   level="district", area="province:40", year="2024")
     vinh = next(f["properties"] for f in features(at) if f["properties"]["uid"] == "district:412")
-    assert vinh["value"] == pytest.approx(66.6)
-    assert vinh["tip_source"].startswith(t("status.uploaded", "vi"))
+    assert "66,6%" in vinh["tips"][0] and not vinh["demo"]
+    assert vinh["tips"][-1].startswith(t("status.uploaded", "vi"))
 
 
 def test_your_boundaries_are_drawn_instead_of_the_bundled_layer():
@@ -215,5 +266,21 @@ def test_your_boundaries_are_drawn_instead_of_the_bundled_layer():
 def test_presenting_shows_the_map_without_controls():
     at = open_map(present="1", year="2024")
     assert len(uids(at)) == 63
-    keys = {w.key for w in at.get("button_group")} | {w.key for w in at.selectbox}
-    assert "_map_level" not in keys and "_map_search" not in keys
+    keys = {w.key for w in at.get("button_group")} | {w.key for w in at.text_input}
+    assert "_map_level" not in keys and "_map_q" not in keys
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_names_typed_without_diacritics_are_found_in_the_area_picker_and_the_map_search(lang):
+    home = open_app(lang=lang)  # the sidebar's filters, as on every page
+    areas = [o.lower() for o in home.selectbox(key="_w_area").options]
+    for typed, name in (("thanh hoa", "Thanh Hóa"), ("nghe an", "Nghệ An"), ("ho chi minh", "Hồ Chí Minh")):
+        hits = [o for o in areas if typed in o]
+        assert hits and all(name.lower() in o for o in hits), (typed, hits)
+    assert home.selectbox(key="_w_area").placeholder == t("filter.area_search", lang)
+    at = open_map(lang=lang, level="commune", area="province_2025:40")  # Phường Cửa Lò (2025)
+    at.text_input(key="_map_q").input("cua lo").run()
+    found = [b.label for b in at.button if b.key and b.key.startswith("_map_hit_")]
+    assert found and "Cửa Lò" in found[0]
+    at.text_input(key="_map_q").input("xyz khong co").run()
+    assert t("map.search_none", lang, query="xyz khong co") in texts(at)

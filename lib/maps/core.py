@@ -29,6 +29,10 @@ from lib.provenance import short, status_label
 from lib.store import Store
 from lib.targets import Target
 from lib.text import ascii_fold
+from lib.maps.gap import Gap, gap_text  # TODO(gap): lib.gap when it lands
+from lib.maps.scale import (CENTRES, MAX_CLASSES, NICE_STEPS, NO_DATA, ORRD, RDBU_ABOVE, RDBU_BELOW,  # noqa: F401
+                            YLGNBU, Scale, diverging_edges, quantile_edges, scale_for as _scale_for,
+                            sequential_edges)
 
 NATIONAL = admin.NATIONAL_ID
 MAP_LEVELS = urlstate.MAP_LEVELS
@@ -40,13 +44,6 @@ UNITS_LAYER = "units"  # the pickable layer; a click's selection is keyed by thi
 MAP_HEIGHT = 520  # pixels; the initial zoom is fitted to this height and an assumed width
 MAP_WIDTH = 460  # the narrowest the map column gets (1280-pixel screen, sidebar open)
 
-# ColorBrewer palettes (colour-blind safe), light to dark.
-YLGNBU = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58")
-ORRD = ("#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#b30000", "#7f0000")
-# RdBu halves, nearest the centre first: below the target in reds, at or above it in blues.
-RDBU_BELOW = ("#fddbc7", "#f4a582", "#d6604d", "#b2182b", "#67001f")
-RDBU_ABOVE = ("#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061")
-NO_DATA = "#bdbdbd"  # not in any palette: units without a value are grey, and the legend names them
 COMMUNE_ALPHA = 110  # communes without data of their own show their province's colour, faded
 COMMUNE_LINE = (96, 104, 116, 200)
 BASE_FILL = (238, 240, 243, 255)  # provinces around a drilled province
@@ -54,13 +51,9 @@ BASE_LINE = (160, 168, 180, 255)
 BORDER_LINE = (70, 76, 86, 255)  # province borders over district or commune cells
 UNIT_LINE = (255, 255, 255, 230)
 HIGHLIGHT_LINE = (17, 17, 17, 255)
-MAX_CLASSES = 8  # YlGnBu and OrRd have 9 shades; the lightest is left for the background
 # pydeck turns every string argument into a JavaScript expression ("pixels" -> "@@=pixels", which deck.gl reads as an
 # undefined variable and draws spiky lines): literal strings must be wrapped.
 PIXELS = pdk.types.String("pixels")
-NICE_STEPS = tuple(m * 10.0 ** p for p in range(-2, 4) for m in (1, 2, 2.5, 5))
-# Collections against plan are read against 100 % (the plan met), not against zero.
-CENTRES = {"revenue_plan_pct": 100.0}
 
 
 # -- boundaries -------------------------------------------------------------------------------------------------------
@@ -186,6 +179,12 @@ def level_values(store: Store, level: str, metric_id: str) -> pd.DataFrame:
     return _memo(store, ("values", level, metric_id), compute)
 
 
+def shown_values(store: Store, level: str, metric_id: str, demo: bool = True) -> pd.DataFrame:
+    """`level_values`, without the demo rows when the demo switch is off."""
+    values = level_values(store, level, metric_id)
+    return values if demo else values[values["status"] != "demo"]
+
+
 def years_with_data(store: Store, level: str, metric_id: str) -> list[int]:
     return sorted(int(y) for y in level_values(store, level, metric_id)["year"].unique())
 
@@ -202,11 +201,15 @@ def unit_targets(store: Store, uids, metric_id: str, year: int) -> dict[str, Tar
     return {uid: store.target(uid, metric_id, year) for uid in uids}
 
 
-def unit_frame(store: Store, scope_: Scope, metric: metrics.Metric, year: int, mode: str) -> pd.DataFrame:
+def unit_frame(store: Store, scope_: Scope, metric: metrics.Metric, year: int, mode: str,
+               demo: bool = True) -> pd.DataFrame:
     """One row per unit drawn (in drawing order): value, status, source, derived, target (a Target or None), gap
-    (value − target, negative below it) and `shown` (what the colour encodes: the value, or the gap)."""
+    (target − value in points, the team's one convention: positive = short of it, lib/maps/gap.py) and `shown`
+    (what the colour encodes: the value, or the gap).
+
+    With `demo` off (the view state's demo switch), demo values are not shown: those units have no value."""
     mode = effective_mode(metric, mode)
-    values = level_values(store, scope_.level, metric.id)
+    values = shown_values(store, scope_.level, metric.id, demo)
     values = values[values["year"] == year].set_index("unit")
     frame = values.reindex(list(scope_.uids))[["value", "status", "source", "derived"]]
     frame.index.name = "uid"
@@ -218,121 +221,37 @@ def unit_frame(store: Store, scope_: Scope, metric: metrics.Metric, year: int, m
     frame["target_year"] = target_year
     frame["target"] = pd.Series(targets, dtype=object).reindex(frame.index)
     target_value = frame["target"].map(lambda tg: np.nan if tg is None else tg.value).astype(float)
-    frame["gap"] = frame["value"] - target_value
+    frame["gap"] = target_value - frame["value"]
     frame["shown"] = frame["gap"] if mode != "value" else frame["value"]
     return frame
 
 
-def all_years_shown(store: Store, level: str, metric: metrics.Metric, mode: str) -> np.ndarray:
+def all_years_shown(store: Store, level: str, metric: metrics.Metric, mode: str, demo: bool = True) -> np.ndarray:
     """What the colour encodes, for every unit of the level and every year: the bins are fitted to this, so that a
     colour means the same number in every year (the slider compares like with like)."""
     mode = effective_mode(metric, mode)
-    values = level_values(store, level, metric.id)
+    values = shown_values(store, level, metric.id, demo)
     if mode == "value" or values.empty:
         return values["value"].to_numpy(dtype=float)
     targets = unit_targets(store, values["unit"].unique(), metric.id, TARGET_YEAR[mode])
     target_value = values["unit"].map({uid: np.nan if tg is None else tg.value for uid, tg in targets.items()})
-    return (values["value"] - target_value.astype(float)).to_numpy(dtype=float)
+    return (target_value.astype(float) - values["value"]).to_numpy(dtype=float)
 
 
-# -- bins and colours -------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Scale:
-    """Classes of a choropleth: `edges` are the inner boundaries (ascending), class i holds edges[i-1] <= v <
-    edges[i]; the first and last classes are open. One colour per class, lowest values first."""
-
-    edges: tuple[float, ...]
-    colours: tuple[str, ...]
-    kind: str  # sequential | diverging
-    centre: float | None = None
-    points: bool = False  # the values are percentage-point gaps, not percentages
-    direction: int = 1  # +1 higher is better, -1 lower is better
-
-    def classify(self, values) -> np.ndarray:
-        """Class index of each value; -1 where there is no value."""
-        v = np.asarray(values, dtype=float)
-        out = np.searchsorted(np.asarray(self.edges, dtype=float), v, side="right")
-        return np.where(np.isnan(v), -1, out)
-
-    def colour_of(self, values) -> list[str]:
-        return [NO_DATA if k < 0 else self.colours[k] for k in self.classify(values)]
-
-    @property
-    def decimals(self) -> int:
-        for d in range(4):
-            if all(abs(round(e, d) - e) < 1e-9 for e in self.edges):
-                return d
-        return 3
+def scale_for(metric: metrics.Metric, mode: str, values_all_years, target: float | None = None,
+              breaks=None) -> Scale:
+    """The map's scale (lib.maps.scale, shared by every map) for the effective mode."""
+    return _scale_for(metric, effective_mode(metric, mode), values_all_years, target, breaks)
 
 
-def _finite(values) -> np.ndarray:
-    v = np.asarray(values, dtype=float)
-    return v[np.isfinite(v)]
-
-
-def _grid(lo: float, hi: float, step: float) -> list[float]:
-    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-    return [round(k * step, 6) for k in range(first, last + 1)]
-
-
-def sequential_edges(values, max_classes: int = MAX_CLASSES) -> tuple[float, ...]:
-    """Nice round edges (multiples of 1, 2, 2.5 or 5 × 10^k) spanning the 2nd to 98th percentile of the values,
-    as many classes as fit in `max_classes`."""
-    v = _finite(values)
-    if v.size == 0:
-        return (25.0, 50.0, 75.0)
-    lo, hi = np.percentile(v, [2, 98])
-    if hi - lo < 1e-9:
-        return (round(float(lo), 6),)
-    for step in NICE_STEPS:
-        edges = _grid(lo, hi, step)
-        if len(edges) + 1 <= max_classes:
-            if len(edges) >= 2 or step == NICE_STEPS[-1]:
-                return tuple(edges)
-    return tuple(_grid(lo, hi, NICE_STEPS[-1]))
-
-
-def diverging_edges(values, centre: float = 0.0, max_side: int = len(RDBU_BELOW)) -> tuple[float, ...]:
-    """Edges around `centre`, which is always one (below it one side of the scale, at or above it the other, so
-    'at or above target' is one colour family), doubling away from it: 2.5, 5, 10, 20 points. Most units sit near
-    their target, where a point matters; far from it, the order of magnitude is what a reader needs. The first step
-    is 1, 2.5 or 5 × 10^k, so that the edges reach the 2nd and 98th percentiles in `max_side` classes a side."""
-    v = _finite(values)
-    lo, hi = (float(x) - centre for x in np.percentile(v, [2, 98])) if v.size else (-10.0, 10.0)
-    far = max(-lo, hi, 1e-6)
-    doublings = 2 ** (max_side - 2)  # classes a side: [0, b), [b, 2b), ... and one open class beyond
-    bases = [m * 10.0 ** p for p in range(-2, 4) for m in (1, 2.5, 5)]
-    base = next((b for b in reversed(bases) if b * doublings <= far), bases[0])
-
-    def side(limit: float) -> list[float]:
-        edges, step = [], base
-        while step < limit - 1e-9 and len(edges) < max_side - 1:
-            edges.append(round(step, 6))
-            step *= 2
-        return edges
-    below = [round(centre - e, 6) for e in reversed(side(-lo))]
-    above = [round(centre + e, 6) for e in side(hi)]
-    return tuple(below + [centre] + above)
-
-
-def scale_for(metric: metrics.Metric, mode: str, values_all_years) -> Scale:
-    """The scale of a metric and mode, fitted to its values in every year at the level."""
-    mode = effective_mode(metric, mode)
-    if mode != "value" or metric.id in CENTRES:
-        centre = 0.0 if mode != "value" else CENTRES[metric.id]
-        edges = diverging_edges(values_all_years, centre)
-        k = edges.index(centre)
-        colours = [RDBU_BELOW[min(k - i, 4)] for i in range(k + 1)] + \
-                  [RDBU_ABOVE[min(i, 4)] for i in range(len(edges) - k)]
-        if metric.direction < 0:  # below the centre is good: blues below, reds above
-            colours = [RDBU_ABOVE[min(k - i, 4)] for i in range(k + 1)] + \
-                      [RDBU_BELOW[min(i, 4)] for i in range(len(edges) - k)]
-        return Scale(edges, tuple(colours), "diverging", centre, points=mode != "value", direction=metric.direction)
-    edges = sequential_edges(values_all_years)
-    palette = YLGNBU if metric.direction >= 0 else ORRD
-    n = len(edges) + 1
-    picks = np.round(np.linspace(1, len(palette) - 1, n)).astype(int) if n > 1 else [len(palette) // 2]
-    return Scale(edges, tuple(palette[i] for i in picks), "sequential", direction=metric.direction)
+def value_target(store: Store, metric: metrics.Metric, years: list[int]) -> float | None:
+    """The national target a value map of coverage is read against (a class boundary): that of the first target
+    year at or after the timeline's last year."""
+    if not gap_allowed(metric) or not years:
+        return None
+    target_year = next((y for y in TARGET_YEARS if y >= years[-1]), TARGET_YEARS[-1])
+    tg = store.target(NATIONAL, metric.id, target_year)
+    return None if tg is None else float(tg.value)
 
 
 @dataclass
@@ -367,17 +286,29 @@ def timeline_years(store: Store, scope_: Scope, metric: metrics.Metric) -> list[
     return years
 
 
-def map_data(store: Store, scope_: Scope, metric: metrics.Metric, year: int, mode: str) -> MapData:
-    frame = unit_frame(store, scope_, metric, year, mode)
+def map_data(store: Store, scope_: Scope, metric: metrics.Metric, year: int, mode: str,
+             demo: bool = True) -> MapData:
+    frame = unit_frame(store, scope_, metric, year, mode, demo)
     years = timeline_years(store, scope_, metric)
     if scope_.level == "commune" and frame["value"].isna().all():
         province = Scope("province_2025", "province_2025", NATIONAL, (scope_.area,))
-        own = unit_frame(store, province, metric, year, mode).iloc[0]
-        scale = scale_for(metric, mode, all_years_shown(store, "province_2025", metric, mode))
+        own = unit_frame(store, province, metric, year, mode, demo).iloc[0]
+        scale = _memo(store, ("scale", "province_2025", metric.id, mode, demo), lambda: scale_for(
+            metric, mode, all_years_shown(store, "province_2025", metric, mode, demo),
+            value_target(store, metric, years)))
         if pd.isna(own["shown"]):
             return MapData(frame, scale, years)
         return MapData(frame, scale, years, float(own["shown"]), str(own["status"]))
-    return MapData(frame, scale_for(metric, mode, all_years_shown(store, scope_.level, metric, mode)), years)
+    return MapData(frame, level_scale(store, scope_.level, metric, mode, demo), years)
+
+
+def level_scale(store: Store, level: str, metric: metrics.Metric, mode: str = "value", demo: bool = True) -> Scale:
+    """The scale of a metric at a level (every year pooled): the one the Map page and the Collections page's map
+    both colour with, so the same figure has the same colour on both."""
+    mode = effective_mode(metric, mode)
+    years = years_with_data(store, level, metric.id)
+    return _memo(store, ("scale", level, metric.id, mode, demo), lambda: scale_for(
+        metric, mode, all_years_shown(store, level, metric, mode, demo), value_target(store, metric, years)))
 
 
 def rgba(hex_colour: str, alpha: int = 255) -> list[int]:
@@ -401,6 +332,7 @@ class LegendRow:
     label: str
     count: int
     no_data: bool = False
+    demo: bool = False  # drawn muted with a dashed outline (demo values)
 
 
 def _edge_text(x: float, scale: Scale, lang: str) -> str:
@@ -417,19 +349,34 @@ def bin_labels(scale: Scale, lang: str) -> list[str]:
     number format."""
     unit = t("map.unit.points", lang) if scale.points else "%"
     e = [_edge_text(x, scale, lang) for x in scale.edges]
-    labels = [t("map.bin.below", lang, hi=e[0], unit=unit)]
-    labels += [t("map.bin.between", lang, lo=a, hi=b, unit=unit) for a, b in zip(e, e[1:])]
-    labels.append(t("map.bin.from", lang, lo=e[-1], unit=unit))
+    first, between, last = ("map.bin.up_to", "map.bin.above_to", "map.bin.above") if scale.closed_right else \
+        ("map.bin.below", "map.bin.between", "map.bin.from")
+    labels = [t(first, lang, hi=e[0], unit=unit)]
+    labels += [t(between, lang, lo=a, hi=b, unit=unit) for a, b in zip(e, e[1:])]
+    labels.append(t(last, lang, lo=e[-1], unit=unit))
     return labels
 
 
-def legend_rows(scale: Scale, shown, lang: str, no_data_label: str | None = None) -> list[LegendRow]:
-    """One row per class with the number of units drawn in it, then the 'no data' row."""
+def legend_rows(scale: Scale, shown, lang: str, no_data_label: str | None = None,
+                demo_count: int = 0) -> list[LegendRow]:
+    """One row per class with the number of units drawn in it, then the 'no data' row, then (when any is drawn)
+    the 'demo' row: demo units keep their class colour, muted, with a dashed outline."""
     classes = scale.classify(shown)
     rows = [LegendRow(c, label, int((classes == i).sum())) for i, (c, label) in
             enumerate(zip(scale.colours, bin_labels(scale, lang)))]
     rows.append(LegendRow(NO_DATA, no_data_label or t("map.legend.no_data", lang), int((classes < 0).sum()), True))
+    if demo_count:
+        rows.append(LegendRow("#c9d3df", t("map.legend.demo", lang), int(demo_count), demo=True))
     return rows
+
+
+def scale_note(scale: Scale, years: list[int], lang: str) -> str:
+    """How the classes were chosen, named under the legend (fixed across the timeline's years)."""
+    first, last = (years[0], years[-1]) if years else ("–", "–")
+    note = t(f"map.scale.{scale.method}", lang, first=first, last=last)
+    if scale.target is not None:
+        note += " " + t("map.scale.target_edge", lang, target=fmt.pct(scale.target, lang, 1))
+    return note
 
 
 def legend_title(metric: metrics.Metric, mode: str, year: int, lang: str) -> str:
@@ -440,13 +387,14 @@ def legend_title(metric: metrics.Metric, mode: str, year: int, lang: str) -> str
     return t("map.legend.gap", lang, metric=metric.name(lang), year=year, target_year=TARGET_YEAR[mode])
 
 
-def swatch_svg(colour: str, size: int = 14) -> str:
-    """A small square of a colour of our own palette (never user text), for the legend."""
+def swatch_svg(colour: str, size: int = 14, dashed: bool = False) -> str:
+    """A small square of a colour of our own palette (never user text), for the legend; `dashed`: the demo look."""
     if not (colour.startswith("#") and len(colour) == 7 and all(c in "0123456789abcdefABCDEF" for c in colour[1:])):
         raise ValueError(f"not a palette colour: {colour!r}")
+    stroke = 'stroke="#3c424c" stroke-width="1.4" stroke-dasharray="3 2"' if dashed else \
+        'stroke="#5f6b7a" stroke-width="1"'
     return (f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}" aria-hidden="true">'
-            f'<rect x="0.5" y="0.5" width="{size - 1}" height="{size - 1}" fill="{colour}" stroke="#5f6b7a" '
-            f'stroke-width="1"/></svg>')
+            f'<rect x="0.5" y="0.5" width="{size - 1}" height="{size - 1}" fill="{colour}" {stroke}/></svg>')
 
 
 # -- tooltip properties -----------------------------------------------------------------------------------------------
@@ -502,10 +450,53 @@ def unit_names(level: str) -> dict[str, str]:
     return {uid: f"{name} ({parent})" for uid, name, parent in zip(u.index, u["name"], parents)}
 
 
+def people(store: Store, scope_: Scope, metric: metrics.Metric, year: int, demo: bool = True) -> pd.DataFrame:
+    """Participants and the denominator the rate divides by (population or labour force), per unit drawn:
+    columns participants, denominator, denominator_status (NaN where not known, or demo while the switch is off)."""
+    out = pd.DataFrame(index=pd.Index(list(scope_.uids), name="uid"))
+    for column, metric_id in (("participants", metric.numerator), ("denominator", metric.denominator)):
+        if metric_id is None:
+            out[column], out[f"{column}_status"] = np.nan, None
+            continue
+        values = shown_values(store, scope_.level, metric_id, demo)
+        values = values[values["year"] == year].set_index("unit")
+        out[column] = values["value"].reindex(out.index).astype(float)
+        out[f"{column}_status"] = values["status"].reindex(out.index)
+    return out
+
+
+def people_text(row, metric: metrics.Metric, lang: str) -> str:
+    """'Người tham gia 2.970.132 / dân số 3.503.885 (ước tính)': the rate's two counts, its denominator named."""
+    if not gap_allowed(metric) or metric.numerator is None or pd.isna(row["participants"]):
+        return ""
+    text = t("map.tip.participants", lang, n=fmt.persons(row["participants"], lang))
+    if not pd.isna(row["denominator"]):
+        status = str(row["denominator_status"] or "")
+        text += " / " + t(f"map.tip.denominator.{metric.denominator}", lang, n=fmt.persons(row["denominator"], lang))
+        if status in ("estimate", "demo"):
+            text += f" ({status_label(status, lang).lower()})"
+    return text
+
+
+def unit_people_text(store: Store, uid: str, metric: metrics.Metric, year: int, lang: str,
+                     demo: bool = True) -> str:
+    """The panel's line of participants and denominator for one unit (as in its tooltip)."""
+    row = {}
+    for column, metric_id in (("participants", metric.numerator), ("denominator", metric.denominator)):
+        series = store.series(uid, metric_id) if metric_id else pd.DataFrame(columns=["year", "value", "status"])
+        now = series[series["year"] == year]
+        if len(now) and (demo or str(now["status"].iloc[0]) != "demo"):
+            row[column], row[f"{column}_status"] = float(now["value"].iloc[0]), str(now["status"].iloc[0])
+        else:
+            row[column], row[f"{column}_status"] = np.nan, None
+    return people_text(row, metric, lang)
+
+
 def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: int, lang: str,
-                       scope_: Scope) -> pd.DataFrame:
+                       scope_: Scope, counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Flat properties of each feature: uid, name (with diacritics), value (what the colour encodes), fill (RGBA of
-    its class), and the tooltip lines tip_value, tip_target, tip_source (plain text; see `tooltip_text`)."""
+    its class), and the tooltip lines tip_value, tip_people (participants and denominator, from `counts`: see
+    `people`), tip_target, tip_source (plain text; see `tooltip_text`)."""
     mode = effective_mode(metric, mode)
     frame, scale = data.frame, data.scale
     names = unit_names(scope_.level)
@@ -528,7 +519,7 @@ def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: i
             tip_value.append(t("map.tip.value", lang, metric=mname, year=year, value=fmt.pct(value, lang, 1)))
         else:
             tip_value.append(t("map.tip.gap", lang, metric=mname, year=year, value=fmt.pct(value, lang, 1),
-                               gap=fmt.points(gap, lang, 1)))
+                               gap=gap_text(Gap(float(gap)), lang)))
         if not gap_allowed(metric):
             tip_target.append("")
         else:
@@ -538,7 +529,10 @@ def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: i
                 target_lines[key] = t("map.tip.no_target", lang, year=target_year) if target is None else \
                     t("map.tip.target", lang, year=target_year, target=target_text(target, lang),
                       origin=target_origin(target, lang))
-            tip_target.append(target_lines[key])
+            line = target_lines[key]
+            if mode == "value" and target is not None and not pd.isna(gap):
+                line += " — " + gap_text(Gap(float(gap)), lang)  # the one gap convention (lib/maps/gap.py)
+            tip_target.append(line)
         if (status, source) not in source_lines:
             source_lines[(status, source)] = " · ".join(
                 x for x in (source_text(status, source, lang),
@@ -554,6 +548,8 @@ def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: i
         "tip_value": [tooltip_text(x) for x in tip_value],
         "tip_target": [tooltip_text(x) for x in tip_target],
         "tip_source": [tooltip_text(x) for x in tip_source],
+        "tip_people": [tooltip_text(people_text(row, metric, lang)) for row in counts.reindex(frame.index).to_dict(
+            "records")] if counts is not None else [""] * len(frame),
     }, index=frame.index)
     return props
 
@@ -773,6 +769,24 @@ def search_labels(level: str) -> dict[str, str]:
     return out
 
 
+SEARCH_SHOWN = 8  # matches listed under the search box
+
+
+def search(query: str, uids) -> list[str]:
+    """Units whose label holds every word typed, compared without diacritics or case ("thanh hoa", "cua lo",
+    "Nghệ An"); names that start with the first word first."""
+    words = ascii_fold(query).lower().split()
+    if not words:
+        return []
+    hits = []
+    for uid in uids:
+        label = ascii_fold(search_label(uid)).lower()
+        if all(w in label for w in words):
+            plain = ascii_fold(admin.units().at[uid, "short_name"]).lower() if uid in admin.units().index else label
+            hits.append((0 if plain.startswith(words[0]) else 1, label, uid))
+    return [uid for _, _, uid in sorted(hits)]
+
+
 def search_label(uid: str) -> str:
     return search_labels(uid.split(":")[0]).get(uid, uid)
 
@@ -872,11 +886,11 @@ class Panel:
     drill: dict | None
 
     def gap(self, target_year: int) -> float | None:
-        """value − target (negative: below it)."""
+        """target − value in points (positive: short of it; lib/maps/gap.py)."""
         tg = self.targets.get(target_year)
         if tg is None or self.value is None:
             return None
-        return self.value - tg.value
+        return tg.value - self.value
 
 
 def panel(store: Store, uid: str, metric: metrics.Metric, year: int) -> Panel:

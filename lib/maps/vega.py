@@ -12,9 +12,9 @@ import pandas as pd
 
 from lib import admin
 from lib.geo import LayerMissing, layers
+from lib.maps.scale import NO_DATA  # one no-data colour on every map
 
 DECIMALS = 3  # ~100 m: plenty for a map a few hundred pixels wide, and small to send
-NO_DATA = "#e3e7ec"
 SELECT_PARAM = "pick"
 
 
@@ -64,16 +64,22 @@ def _with(features, values: pd.DataFrame | None, keep=None) -> list[dict]:
 def choropleth(level: str, values: pd.DataFrame, *, title: str | list = "", legend_title: str = "",
                scheme: str = "blues", reverse: bool = False, highlight: str | None = None,
                keep=None, width: int | str = "container", height: int = 520, tooltip_titles: dict | None = None,
-               selectable: bool = False) -> dict:
+               selectable: bool = False, scale=None) -> dict:
     """A Vega-Lite spec (a dict: built without Altair, whose copies of ~90,000 coordinates would take most of a
     second) of the units of `level` coloured by `values["value"]` (indexed by uid; also name, value_text,
     status_label).
 
     Units without a value are grey. `highlight` (a uid) gets a thick outline; `keep` limits the units drawn (the
     districts of one province). With `selectable`, a click selects a unit (Streamlit returns its uid under
-    ``SELECT_PARAM``)."""
+    ``SELECT_PARAM``). `scale` (a lib.maps.scale.Scale, the one every map shares): its classes and colours
+    instead of a continuous `scheme`."""
     feats = _with(_features(level), values, keep)
     tips = tooltip_titles or {}
+    colour_scale = {"scheme": scheme, "reverse": reverse}
+    legend = {"orient": "right", "direction": "vertical", "gradientLength": 200, "titleLimit": 220}
+    if scale is not None:
+        colour_scale = {"type": "threshold", "domain": list(scale.edges), "range": list(scale.colours)}
+        legend = {"orient": "right", "direction": "vertical", "titleLimit": 220, "labelLimit": 200}
     shapes = {
         "data": {"values": feats},
         "transform": [{"calculate": "datum.properties.uid", "as": "uid"}],
@@ -81,9 +87,7 @@ def choropleth(level: str, values: pd.DataFrame, *, title: str | list = "", lege
         "encoding": {
             "color": {"condition": {"test": "isValid(datum.properties.value)", "field": "properties.value",
                                     "type": "quantitative", "title": legend_title or None,
-                                    "scale": {"scheme": scheme, "reverse": reverse},
-                                    "legend": {"orient": "right", "direction": "vertical", "gradientLength": 200,
-                                               "titleLimit": 220}},
+                                    "scale": colour_scale, "legend": legend},
                       "value": NO_DATA},
             "tooltip": [{"field": "properties.name", "type": "nominal", "title": tips.get("name", " ")},
                         {"field": "properties.value_text", "type": "nominal", "title": tips.get("value", " ")},

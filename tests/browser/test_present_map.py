@@ -1,0 +1,96 @@
+"""Presenter mode on a shared screen, 1280×720 and 1920×1080: the Map, Overview and Progress pages show their view
+whole without scrolling: title, the map or chart, its legend, the map's timeline and the source line. The link is
+copied with one button that says it did."""
+from __future__ import annotations
+
+import pytest
+
+from lib.i18n import t
+from tests.browser.conftest import Watched
+from tests.browser.helpers import settle
+
+pytestmark = pytest.mark.browser
+SCREENS = [(1280, 720), (1920, 1080)]
+
+
+@pytest.fixture(params=SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def screen(request, browser, app_url):
+    w, h = request.param
+    context = browser.new_context(viewport={"width": w, "height": h})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    yield Watched(page, app_url.split("/")[2]), h
+    context.close()
+
+
+def inside(locator, height: int) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height + 1
+
+
+def map_frame(page):
+    for _ in range(300):
+        page.locator('iframe[title*="deckmap"]').first.wait_for(timeout=90_000)
+        frame = page.locator('iframe[title*="deckmap"]').first.element_handle().content_frame()
+        if frame is not None and "deckmap" in frame.url:
+            return frame
+        page.wait_for_timeout(100)
+    raise AssertionError("no map frame")
+
+
+def test_the_map_its_legend_timeline_title_and_source_fit_without_scrolling(screen, app_url):
+    watched, height = screen
+    page = watched.page
+    page.goto(f"{app_url}/map?lang=vi&year=2024&metric=hi&present=1")
+    page.wait_for_selector("h1", timeout=90_000)
+    settle(page)
+    frame = map_frame(page)
+    frame.wait_for_function("window.__deckmapDrawn > 0", timeout=90_000)
+    settle(page)
+    assert inside(page.locator("h1").first, height)
+    iframe = page.locator('iframe[title*="deckmap"]').first
+    assert inside(iframe, height), "the map (with its timeline) goes below the screen"
+    assert frame.locator("#play").is_visible() and frame.locator("#year").is_visible()
+    legend = page.locator('[data-testid="stMarkdownContainer"]', has=page.locator("svg rect")).first
+    assert inside(legend, height), "the legend is below the screen"
+    source = page.locator('[data-testid="stCaptionContainer"]', has_text="geoBoundaries").first
+    assert inside(source, height), "the source line is below the screen"
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert watched.external == set(), f"requests left the machine: {watched.external}"
+
+
+@pytest.mark.parametrize("path,lang", [
+    ("?lang=vi&area=province:40&year=2023&metric=si", "vi"),
+    pytest.param("progress?lang=vi&area=province:40&year=2024&metric=hi", "vi", marks=pytest.mark.xfail(
+        reason="issue 13 item 6: at 1280×720 the Progress chart's year axis is still below the fold (not done)",
+        strict=False))])
+def test_overview_and_progress_fit_a_shared_screen(screen, app_url, path, lang):
+    watched, height = screen
+    page = watched.page
+    page.goto(f"{app_url}/{path}&present=1")
+    page.wait_for_selector("h1", timeout=90_000)
+    settle(page)
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] .marks', timeout=60_000)
+    assert inside(page.locator("h1").first, height)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    assert inside(chart, height), "the chart (with its year axis) goes below the screen"
+    source = page.locator('[data-testid="stCaptionContainer"]').filter(
+        has_text=t("present.source_line", lang, sources="").strip()[:5]).last
+    assert inside(source, height), "the source line is below the screen"
+
+
+def test_one_button_copies_the_link_and_says_so(screen, app_url):
+    watched, _ = screen
+    page = watched.page
+    page.goto(f"{app_url}/map?lang=vi&year=2022&metric=si")
+    page.wait_for_selector("h1", timeout=90_000)
+    settle(page)
+    button_frame = page.frame_locator('[data-testid="stSidebar"] iframe').first
+    button = button_frame.locator('[data-testid="copy-link"]')
+    button.wait_for(timeout=30_000)
+    assert button.inner_text() == t("present.copy", "vi")
+    button.click()
+    button_frame.locator('[data-testid="copy-link"]', has_text=t("present.copied", "vi")).wait_for(timeout=10_000)
+    copied = button.get_attribute("data-copied")
+    assert "year=2022" in copied and "metric=si" in copied and "/map" in copied
+    assert page.evaluate("navigator.clipboard.readText()") == copied

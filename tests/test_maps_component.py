@@ -1,0 +1,187 @@
+"""The map as the component gets it (lib/maps/deck.py, timeline.py, assets.py, labels.py), its one colour scale
+(lib/maps/scale.py) and the gap convention (lib/maps/gap.py)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from lib import admin, metrics
+from lib.geo import layers
+from lib.geo import build as geo_build
+from lib.maps import assets, core, deck, gap, labels, scale, timeline, vega
+from lib.store import bundled_store
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    geo_build.build(log=lambda *_: None)
+
+
+@pytest.fixture(scope="module")
+def store():
+    return bundled_store()
+
+
+def served(url: str):
+    return json.loads(assets.path_of(url).read_text(encoding="utf-8"))
+
+
+HI = core.metric_for("hi")
+NATIONAL = admin.NATIONAL_ID
+
+
+# -- geometry travels once --------------------------------------------------------------------------------------------
+def test_the_deck_carries_no_geometry_only_urls_of_files_served_with_the_component():
+    spec = json.loads(deck.build_spec(core.scope("district", NATIONAL), "vi").to_json())
+    text = json.dumps(spec)
+    assert "coordinates" not in text and len(text.encode()) < 10_000
+    units = next(x for x in spec["layers"] if x["id"] == deck.UNITS)
+    assert units["pickable"] is True and units["data"].startswith("cache/geo-")
+    geo = served(units["data"])
+    assert len(geo["features"]) == 696
+    assert [f["properties"]["i"] for f in geo["features"]] == list(range(696))
+    assert spec["mapStyle"] == "__MAP_STYLE__"
+
+
+def test_the_same_units_always_get_the_same_file_and_other_units_another():
+    a = deck.geo_url("province", core.scope("province", NATIONAL).uids)
+    b = deck.geo_url("province", core.scope("province", NATIONAL).uids)
+    c = deck.geo_url("district", core.scope("district", "province:40").uids)
+    assert a == b != c
+
+
+def test_a_year_step_changes_one_argument_and_the_arguments_stay_small(store):
+    sc = core.scope("district", NATIONAL)
+    spec = deck.build_spec(sc, "vi")
+    url = timeline.data_url(store, sc, HI, "value", "vi")
+    a = deck.component_args(sc, spec, url, 2023, None, "vi")
+    b = deck.component_args(sc, spec, url, 2024, None, "vi")
+    assert {k for k in a if a[k] != b[k]} == {"year"}
+    assert len(json.dumps(b).encode()) < 12_000
+
+
+def test_the_view_data_holds_every_year_with_one_palette_for_all_of_them(store):
+    sc = core.scope("province", NATIONAL)
+    data = served(timeline.data_url(store, sc, HI, "value", "vi"))
+    assert data["years"] == core.timeline_years(store, sc, HI)
+    assert len(data["names"]) == 63
+    for year in data["years"]:
+        assert len(data["cls"][str(year)]) == 63 and len(data["tips"][str(year)]) == 63
+    # the colours of a year are those its classes give, on the scale fitted to every year
+    sc_scale = core.level_scale(store, "province", HI)
+    frame = core.unit_frame(store, sc, HI, 2024, "value")
+    expected = [core.rgba(c, timeline.FILL_ALPHA) for c in sc_scale.colour_of(frame["shown"])]
+    demo = data["demo"]["2024"]
+    drawn = [data["palette"][k] for k in data["cls"]["2024"]]
+    for want, got, is_demo in zip(expected, drawn, demo):
+        assert got == (timeline.muted(want) if is_demo else want)
+
+
+def test_demo_units_are_muted_and_flagged_and_the_switch_hides_them(store):
+    sc = core.scope("province", NATIONAL)
+    shown = served(timeline.data_url(store, sc, HI, "value", "vi", demo=True))
+    assert sum(shown["demo"]["2024"]) > 0
+    demo_fills = {tuple(shown["palette"][k]) for k, d in zip(shown["cls"]["2024"], shown["demo"]["2024"]) if d}
+    assert all(f[3] == timeline.DEMO_ALPHA for f in demo_fills)
+    hidden = served(timeline.data_url(store, sc, HI, "value", "vi", demo=False))
+    assert sum(hidden["demo"]["2024"]) == 0
+    for k, was_demo in zip(hidden["cls"]["2024"], shown["demo"]["2024"]):
+        if was_demo:
+            assert k == -1  # drawn as no data
+
+
+# -- the one scale ---------------------------------------------------------------------------------------------------
+def test_quantile_classes_spread_the_latest_year_and_the_target_is_a_boundary(store):
+    sc = core.scope("province", NATIONAL)
+    data = core.map_data(store, sc, HI, 2024, "value")
+    assert data.scale.method == "quantile"
+    target = store.target(NATIONAL, HI.id, 2025).value
+    assert target in data.scale.edges and data.scale.target == target
+    counts = np.bincount(data.scale.classify(data.frame["shown"]), minlength=len(data.scale.colours))
+    assert (counts > 0).sum() >= 4, counts  # not two shades of one colour
+    assert counts.max() <= 40
+    # the same classes in every year of the timeline
+    assert core.map_data(store, sc, HI, 2016, "value").scale == data.scale
+
+
+def test_quantile_edges_split_values_into_similar_counts():
+    values = np.arange(0, 100, 0.5)
+    edges = scale.quantile_edges(values, classes=5)
+    counts = np.bincount(np.searchsorted(edges, values, side="right"))
+    assert len(edges) == 4 and counts.max() - counts.min() <= 4
+
+
+def test_the_users_own_breaks_are_used_and_named():
+    sc = scale.scale_for(HI, "value", [80, 90, 95], breaks=[85, 70, 92])
+    assert sc.edges == (70.0, 85.0, 92.0) and sc.method == "user"
+
+
+def test_the_legend_names_how_classes_were_chosen(store):
+    data = core.map_data(store, core.scope("province", NATIONAL), HI, 2024, "value")
+    note_vi = core.scale_note(data.scale, data.years, "vi")
+    note_en = core.scale_note(data.scale, data.years, "en")
+    assert "phân vị" in note_vi and "95,0%" in note_vi
+    assert "quantiles" in note_en and "95.0%" in note_en
+
+
+def test_the_collections_map_colours_with_the_map_pages_scale(store):
+    metric = metrics.get("revenue_plan_pct")
+    sc = core.level_scale(store, "province", metric)
+    spec = vega.choropleth("province", pd.DataFrame({"value": [101.0]}, index=["province:01"]), scale=sc)
+    colour = spec["layer"][0]["encoding"]["color"]["condition"]["scale"]
+    assert colour == {"type": "threshold", "domain": list(sc.edges), "range": list(sc.colours)}
+    frame = core.unit_frame(store, core.scope("province", NATIONAL), metric, 2024, "value")
+    assert core.map_data(store, core.scope("province", NATIONAL), metric, 2024, "value").scale == sc
+    assert len(frame) == 63
+
+
+# -- the gap convention ------------------------------------------------------------------------------------------------
+def test_the_gap_is_target_minus_value_worded_short_or_above():
+    assert gap.gap(94.0, 95.0).points == pytest.approx(1.0)
+    assert gap.gap_text(gap.gap(94.0, 95.0), "vi") == "còn thiếu 1,0 điểm %"
+    assert gap.gap_text(gap.gap(95.2, 95.0), "vi") == "vượt 0,2 điểm %"
+    assert gap.gap_text(gap.gap(95.2, 95.0), "en") == "0.2 points above"
+    assert gap.gap(None, 95.0) is None and gap.gap_text(None, "vi") == "–"
+
+
+def test_tooltips_word_the_gap_with_that_convention(store):
+    sc = core.scope("province", NATIONAL)
+    data = served(timeline.data_url(store, sc, HI, "gap_2025", "vi"))
+    lines = [data["strings"][s] for row in data["tips"]["2024"] for s in row if s >= 0]
+    assert any("còn thiếu" in x and "điểm %" in x for x in lines)
+    assert not any("chênh lệch -" in x for x in lines)
+
+
+# -- names on the map --------------------------------------------------------------------------------------------------
+def test_every_national_map_draws_and_names_hoang_sa_and_truong_sa():
+    for level in ("province", "province_2025", "district"):
+        spec = json.loads(deck.build_spec(core.scope(level, NATIONAL), "vi").to_json())
+        ids = [x["id"] for x in spec["layers"]]
+        assert "archipelagos" in ids and deck.ISLANDS in ids
+        names = [x["name"] for x in next(x for x in spec["layers"] if x["id"] == deck.ISLANDS)["data"]]
+        assert names == ["Q.đ. Hoàng Sa (Việt Nam)", "Q.đ. Trường Sa (Việt Nam)"]
+        geo = served(next(x for x in spec["layers"] if x["id"] == deck.UNITS)["data"])
+        xs = [pt[0] for f in geo["features"] for pt in np.array(_points(f["geometry"])).reshape(-1, 2)]
+        assert max(xs) > 115  # the Spratly islands are in the geometry drawn
+    spec = json.loads(deck.build_spec(core.scope("district", "province:40"), "vi").to_json())
+    assert deck.ISLANDS not in [x["id"] for x in spec["layers"]]  # a province's map
+
+
+def _points(geometry):
+    coords = geometry["coordinates"]
+    rings = coords if geometry["type"] == "Polygon" else [r for poly in coords for r in poly]
+    return [pt for ring in rings for pt in ring]
+
+
+def test_province_names_are_labelled_inside_their_province_biggest_first():
+    rows = labels.unit_labels("province", core.scope("province", NATIONAL).uids)
+    assert len(rows) == 63 and rows[0]["rank"] == 0
+    names = {r["name"] for r in rows}
+    assert {"Nghệ An", "Thanh Hóa", "Hà Nội"} <= names
+    gdf = layers.load_layer("province")
+    nghe_an = next(r for r in rows if r["name"] == "Nghệ An")
+    assert gdf.geometry["province:40"].contains(shapely.Point(*nghe_an["position"]))
