@@ -54,6 +54,14 @@ def gap(value, target) -> Gap | None:
     return Gap(points=points, met=met, kind=target.kind)
 
 
+def from_points(points) -> Gap | None:
+    """The gap of a value already computed as target − value (a map's precomputed column) against a point target."""
+    if _missing(points):
+        return None
+    points = float(points)
+    return Gap(points=points, met=points <= EPS, kind="point")
+
+
 def decimals_for(points: float) -> int:
     """One decimal, two when one would round a real difference to zero."""
     return 2 if 0 < abs(points) < 0.05 else 1

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from lib import admin, charts, fmt, overview, periods, ui
+from lib import gap as gaps
 from lib.maps import assets as map_assets
 from lib.maps import core as maps
 from lib.maps import deck as map_deck
-from lib.maps import gap as map_gap  # TODO(gap): lib.gap when it lands
 from lib.maps import timeline as map_timeline
 from lib.geo import ATTRIBUTION
 from lib.geo.upload import read_boundaries
@@ -182,8 +182,7 @@ def target_line(p: maps.Panel, target_year: int) -> str:
     target = p.targets.get(target_year)
     if target is None:
         return t("map.panel.no_target", lang, year=target_year)
-    gap = p.gap(target_year)
-    gap_text = map_gap.gap_text(None if gap is None else map_gap.Gap(gap), lang)
+    gap_text = gaps.gap_text(gaps.gap(p.value, target), lang)  # the one gap (lib/gap.py)
     return t("map.panel.target", lang, year=target_year, target=ui.text(maps.target_text(target, lang)),
              gap=gap_text, origin=ui.text(maps.target_origin(target, lang)))
 
@@ -212,7 +211,7 @@ def draw_panel(view, metric, year: int, p: maps.Panel):
         else:  # demo values and estimates: say what they are, not the chain of inputs
             source = ui.text(t("source.demo", lang) if p.status == "demo" else describe(p.source, lang))
         st.caption(t("map.panel.status", lang, status=t(f"status.{p.status}", lang), source=source))
-    counts = maps.unit_people_text(store, uid, metric, year, lang, bool(getattr(view, "demo", True)))
+    counts = maps.unit_people_text(store, uid, metric, year, lang, store.shows_demo(uid, view.demo))
     if counts:
         st.caption(ui.text(counts))
     for ty in maps.TARGET_YEARS if maps.gap_allowed(metric) else ():
@@ -282,7 +281,7 @@ def map_view():
     component = map_assets.available() and not base_map  # the base map (web tiles) needs the pydeck chart
     if playing and not component:
         year = play_step(years, year)
-    show_demo = bool(getattr(view, "demo", True))  # the view state's demo switch (issue 10); on by default
+    show_demo = store.shows_demo(scope_.level, view.demo)  # the demo switch: on by default, off where yours
     data = maps.map_data(store, scope_, metric, year, mode, show_demo)
     zoom = st.session_state.get(ZOOM_KEY)
     zoom_to = zoom[2] if zoom and zoom[:2] == (view.level, view.area) else None

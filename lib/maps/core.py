@@ -29,7 +29,7 @@ from lib.provenance import short, status_label
 from lib.store import Store
 from lib.targets import Target
 from lib.text import ascii_fold
-from lib.maps.gap import Gap, gap_text  # TODO(gap): lib.gap when it lands
+from lib.gap import from_points as gap_from_points, gap_text
 from lib.maps.scale import (CENTRES, MAX_CLASSES, NICE_STEPS, NO_DATA, ORRD, RDBU_ABOVE, RDBU_BELOW,  # noqa: F401
                             YLGNBU, Scale, diverging_edges, quantile_edges, scale_for as _scale_for,
                             sequential_edges)
@@ -170,8 +170,8 @@ def level_values(store: Store, level: str, metric_id: str) -> pd.DataFrame:
     """Year-end values of one metric for every unit of a level, every year: unit, year, value, status, source,
     derived (one row per unit and year)."""
     def compute():
-        r = store.resolved
-        sel = r[(r["metric"] == metric_id) & (r["period"] == "FY") & (r["level"] == level)]
+        r = store.year_end_all  # lib.store's status rule: a real series is never patched with demo
+        sel = r[(r["metric"] == metric_id) & (r["level"] == level)]
         out = sel[["unit", "year", "value", "status", "source", "derived"]].copy()
         for col in ("unit", "status"):
             out[col] = out[col].astype(str)
@@ -204,7 +204,7 @@ def unit_targets(store: Store, uids, metric_id: str, year: int) -> dict[str, Tar
 def unit_frame(store: Store, scope_: Scope, metric: metrics.Metric, year: int, mode: str,
                demo: bool = True) -> pd.DataFrame:
     """One row per unit drawn (in drawing order): value, status, source, derived, target (a Target or None), gap
-    (target − value in points, the team's one convention: positive = short of it, lib/maps/gap.py) and `shown`
+    (target − value in points, the team's one convention: positive = short of it, lib/gap.py) and `shown`
     (what the colour encodes: the value, or the gap).
 
     With `demo` off (the view state's demo switch), demo values are not shown: those units have no value."""
@@ -519,7 +519,7 @@ def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: i
             tip_value.append(t("map.tip.value", lang, metric=mname, year=year, value=fmt.pct(value, lang, 1)))
         else:
             tip_value.append(t("map.tip.gap", lang, metric=mname, year=year, value=fmt.pct(value, lang, 1),
-                               gap=gap_text(Gap(float(gap)), lang)))
+                               gap=gap_text(gap_from_points(gap), lang)))
         if not gap_allowed(metric):
             tip_target.append("")
         else:
@@ -531,7 +531,7 @@ def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: i
                       origin=target_origin(target, lang))
             line = target_lines[key]
             if mode == "value" and target is not None and not pd.isna(gap):
-                line += " — " + gap_text(Gap(float(gap)), lang)  # the one gap convention (lib/maps/gap.py)
+                line += " — " + gap_text(gap_from_points(gap), lang)  # the one gap convention (lib/gap.py)
             tip_target.append(line)
         if (status, source) not in source_lines:
             source_lines[(status, source)] = " · ".join(
@@ -886,7 +886,7 @@ class Panel:
     drill: dict | None
 
     def gap(self, target_year: int) -> float | None:
-        """target − value in points (positive: short of it; lib/maps/gap.py)."""
+        """target − value in points (positive: short of it; lib/gap.py)."""
         tg = self.targets.get(target_year)
         if tg is None or self.value is None:
             return None
