@@ -190,3 +190,17 @@ def test_province_names_are_labelled_inside_their_province_biggest_first():
     gdf = layers.load_layer("province")
     nghe_an = next(r for r in rows if r["name"] == "Nghệ An")
     assert gdf.geometry["province:40"].contains(shapely.Point(*nghe_an["position"]))
+
+
+def test_the_map_file_cache_stays_bounded_least_recently_used_first(tmp_path, monkeypatch):
+    import os
+    import time as _time
+
+    monkeypatch.setattr(assets, "CACHE", tmp_path)
+    for i in range(10):
+        f = tmp_path / f"view-{i}.json"
+        f.write_bytes(b"x" * 1000)
+        os.utime(f, (_time.time() - 100 + i, _time.time() - 100 + i))  # view-0 least recently used
+    assert assets.prune(max_bytes=20_000) == 0  # under the bound: nothing goes
+    assert assets.prune(max_bytes=5_000) == 6  # down to 80 % of 5 kB: the six oldest go
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == [f"view-{i}.json" for i in range(6, 10)]

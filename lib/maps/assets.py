@@ -16,8 +16,10 @@ from pathlib import Path
 from lib.maps.vendor import ROOT, vendored
 
 CACHE = ROOT / "cache"
+CACHE_MAX_BYTES = 300 * 1024 * 1024  # the folder is pruned to 80 % of this, least recently used files first
 _lock = threading.Lock()
-_written: dict[tuple, str] = {}  # key -> url of a file already written by this process
+_written: dict[tuple, str] = {}  # key -> url of a file already written by this process (bounded below)
+_WRITTEN_MAX = 5000
 
 
 def available() -> bool:
@@ -34,12 +36,39 @@ def write(kind: str, obj) -> str:
     body = _dump(obj)
     name = f"{kind}-{hashlib.sha256(body).hexdigest()[:32]}.json"
     path = CACHE / name
-    if not path.exists():
+    if path.exists():
+        os.utime(path)  # recently used: pruned last
+    else:
         CACHE.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
         tmp.write_bytes(body)
         tmp.replace(path)
+        prune()
     return f"cache/{name}"
+
+
+def prune(max_bytes: int | None = None) -> int:
+    """Keep the cache folder bounded: past `max_bytes`, delete the least recently used files down to 80 % of it.
+    A view whose file went is written again when next drawn (`cached` checks). Returns the files deleted."""
+    limit = CACHE_MAX_BYTES if max_bytes is None else max_bytes
+    try:
+        files = [(f.stat().st_mtime, f.stat().st_size, f) for f in CACHE.glob("*.json")]
+    except FileNotFoundError:
+        return 0
+    total = sum(size for _, size, _ in files)
+    if total <= limit:
+        return 0
+    deleted = 0
+    for _, size, f in sorted(files, key=lambda x: x[0]):
+        if total <= 0.8 * limit:
+            break
+        try:
+            f.unlink()
+            total -= size
+            deleted += 1
+        except FileNotFoundError:
+            pass
+    return deleted
 
 
 def cached(key: tuple, kind: str, make) -> str:
@@ -50,6 +79,8 @@ def cached(key: tuple, kind: str, make) -> str:
         return url
     url = write(kind, make())
     with _lock:
+        if len(_written) >= _WRITTEN_MAX:
+            _written.clear()
         _written[key] = url
     return url
 
