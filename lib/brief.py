@@ -97,8 +97,7 @@ def build(store, unit: str, year: int, metric: str, lang: str, today: date | Non
     statuses: set[str] = set()
     sources: list[str] = []
     rows: list[Row] = []
-    chosen = metrics.by_short(metric) if metric in metrics.headline_ids("coverage") + metrics.headline_ids(
-        "collections") else metrics.by_short("hi")
+    chosen = metrics.for_page(metric)  # the one rule for which indicator a view shows
     results, demo_forecasts = {}, {}
     for fig in overview.kpis(store, unit, year, demo):
         m = fig.metric

@@ -260,6 +260,7 @@ def _backtest(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from lib import metrics
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -288,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_geo)
     p = sub.add_parser("forecast", help="chances of meeting the 2025 and 2030 targets, one row per unit (CSV)")
     p.add_argument("--level", choices=("national", "province", "district"), required=True)
-    p.add_argument("--metric", choices=("hi", "si", "si_voluntary", "ui"), required=True)
+    p.add_argument("--metric", choices=metrics.headline_ids("coverage"), required=True)  # from the catalog
     p.add_argument("--out", required=True, help="FILE.csv")
     p.add_argument("--data", nargs="*", help="your own data or targets files, added to the bundled data")
     p.add_argument("--workers", type=int, default=2, help="processes for the forecasts (default 2)")

@@ -16,9 +16,8 @@ from lib import gap as gap_mod
 from lib import metrics
 from lib.i18n import t
 from lib.provenance import value_text
-from lib.targets import Target
+from lib.targets import TARGET_YEARS, Target
 
-TARGET_YEARS = (2025, 2030)
 REAL = ("reported", "uploaded", "estimate")
 
 

@@ -21,10 +21,9 @@ lang, view, store = ui.lang(), ui.view(), ui.get_store()
 st.title(t("page.scenarios", lang))
 
 # 1/ what the scenario is about: the sidebar's area and a coverage indicator -------------------------------------------
-metric = metrics.by_short(view.metric)
-if metric.id not in sc.coverage_metric_ids():
-    st.info(t("scenarios.coverage_only", lang, metric=metric.name(lang)), icon=":material/info:")
-    metric = metrics.by_short("hi")
+metric = metrics.for_page(view.metric, "coverage")  # the one rule: a coverage indicator, else HI
+if metric.short != view.metric:
+    st.info(t("scenarios.coverage_only", lang, metric=metrics.for_page(view.metric).name(lang)), icon=":material/info:")
 unit = view.area
 
 

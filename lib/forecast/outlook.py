@@ -39,15 +39,13 @@ from lib import admin, metrics
 from lib.forecast import models as forecast
 from lib.forecast import progress_methods as progress
 from lib.model import UNCERTAINTY
-from lib.targets import Target
+from lib.targets import HORIZON, TARGET_YEARS, Target
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = ROOT / "var" / "cache" / "outlook"
-TARGET_YEARS = (2025, 2030)
-HORIZON = 2030
 VERSION = f"{forecast.MODEL_VERSION}.outlook-2"
-COVERAGE_SHORTS = ("hi", "si", "si_voluntary", "ui")
-LEVELS = ("national", "province", "province_2025", "district")
+COVERAGE_SHORTS = tuple(metrics.headline_ids("coverage"))  # from the catalog
+LEVELS = ("national",) + admin.PROVINCE_LEVELS + ("district",)  # the levels forecasts are computed for
 IN_PROCESS_MAX = 24  # fewer missing forecasts than this: compute them here (a process pool costs ~1-2 s to start)
 TABLE_FILES_KEPT = 64
 ENTRIES_PER_UNIT = 2  # forecasts kept per unit and metric on disk (the current series and one other version)
@@ -60,7 +58,7 @@ BATCH_ENGINE = "closed_form"
 
 def coverage_metric(short: str) -> metrics.Metric:
     """The coverage metric for a short id (hi, si, si_voluntary, ui); anything else (a collections indicator) -> HI."""
-    return metrics.by_short(short if short in COVERAGE_SHORTS else "hi")
+    return metrics.for_page(short, "coverage")  # the one rule: a coverage indicator, else HI
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -97,7 +95,7 @@ def table_level(area: str, level: str) -> str:
     for a province, its districts; for a 2025 province, its legacy provinces or their districts."""
     area_level = area.split(":")[0]
     if area_level == "national":
-        return level if level in ("province", "province_2025", "district") else "province"
+        return level if level in LEVELS[1:] else "province"
     if area_level == "province_2025":
         return "province" if level == "province" else "district"
     return "district"

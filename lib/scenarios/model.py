@@ -41,13 +41,11 @@ import pandas as pd
 from lib import fmt, metrics
 from lib.forecast import progress_methods as progress
 from lib.i18n import t
-from lib.targets import TARGET_KINDS, Target
+from lib.targets import HORIZON, TARGET_KINDS, TARGET_YEARS, Target
 
 SCHEMA = "vnsi.scenario"
 SCHEMA_VERSION = 1
 GROWTH_KINDS = ("trend", "extra_participants", "coverage_growth", "campaign")
-TARGET_YEARS = (2025, 2030)
-HORIZON = 2030
 N_PATHS = 2000
 SEED = 20250701
 RECENT_YEARS = 3  # participants added lately: mean of the last 3 annual changes
