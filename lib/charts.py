@@ -62,7 +62,7 @@ def trend_with_targets(series: pd.DataFrame, targets: pd.DataFrame, lang: str, t
                                           "value": "circle"}}})
     if len(targets):
         tdata = [{"year": int(r.year), "value": float(r.value), "value_max": float(r.value_max), "kind": r.kind,
-                  "label": r.label, "document": r.document} for r in targets.itertuples()]
+                  "label": fmt.target_text(r, lang), "document": r.document} for r in targets.itertuples()]
         ttip = [{"field": "year", "type": "quantitative", "title": t("chart.year", lang), "format": "d"},
                 {"field": "label", "type": "nominal", "title": t("chart.target", lang)},
                 {"field": "document", "type": "nominal", "title": t("chart.document", lang)}]

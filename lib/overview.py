@@ -29,5 +29,5 @@ def targets_frame(store: Store, unit: str, metric: str, years=range(2015, 2031))
         # Another unit's annual targets would mislead on this unit's chart; inherited ones show for 2025/2030 only.
         if tg is not None and (tg.status in ("published", "uploaded") or y in TARGET_YEARS):
             rows.append(dict(year=y, value=tg.value, value_max=tg.value_max if tg.value_max is not None else tg.value,
-                             kind=tg.kind, label=tg.label(), document=tg.document, status=tg.status))
-    return pd.DataFrame(rows, columns=["year", "value", "value_max", "kind", "label", "document", "status"])
+                             kind=tg.kind, document=tg.document, status=tg.status))
+    return pd.DataFrame(rows, columns=["year", "value", "value_max", "kind", "document", "status"])

@@ -61,13 +61,6 @@ class Target:
     def threshold(self) -> float:
         return self.value
 
-    def label(self) -> str:
-        if self.kind == "range" and self.value_max is not None:
-            return f"{self.value:g}–{self.value_max:g}%"
-        if self.kind == "floor":
-            return f">{self.value:g}%"
-        return f"{self.value:g}%"
-
     def with_value(self, value: float, value_max: float | None = None, kind: str | None = None) -> "Target":
         """The same target with another value (an analyst's 'what if' for one view): status ``override``."""
         kind = kind or ("range" if value_max is not None else ("floor" if self.kind == "floor" else "point"))

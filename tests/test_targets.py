@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import admin, store
+from lib import admin, fmt, store
 from lib.bundled import denominators
 from lib.model import choose_targets, normalise_targets
 from lib.targets import Target, merge_weights, target_for
@@ -45,9 +45,9 @@ def test_ranges_and_floors_stay_what_they_are():
     chosen = table([("province:40", "si_coverage_pct", 2025, "range", 26.0, 27.0, "KH 81"), NATIONAL_HI])
     inherited = target_for(chosen, "district:412", "si_coverage_pct", 2025)
     assert (inherited.kind, inherited.value, inherited.value_max) == ("range", 26.0, 27.0)
-    assert inherited.label() == "26–27%" and inherited.met_by(26.0) and not inherited.met_by(25.99)
+    assert fmt.target_text(inherited, "vi") == "26–27%" and inherited.met_by(26.0) and not inherited.met_by(25.99)
     floor = target_for(chosen, "district:412", "hi_coverage_pct", 2030)
-    assert floor.kind == "floor" and floor.label() == ">95%"
+    assert floor.kind == "floor" and fmt.target_text(floor, "vi") == "trên 95%" and fmt.target_text(floor, "en") == "above 95%"
 
 
 def test_merged_province_weights_members_effective_targets_by_census_population():
