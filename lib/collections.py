@@ -14,6 +14,7 @@ dictionary lookup or one boolean mask over ~22,000 rows, well inside a 0.3 s rer
 from __future__ import annotations
 
 import calendar
+import weakref
 from dataclasses import dataclass
 
 import altair as alt
@@ -53,19 +54,21 @@ class Panel:
         return None if pos is None else self.wide.iloc[pos]
 
 
-_PANELS: dict[int, tuple[pd.DataFrame, Panel]] = {}
+_PANELS: dict[int, tuple[weakref.ref, Panel]] = {}  # id(resolved) -> (weak ref to it, its panel)
 
 
 def panel(store) -> Panel:
-    """The collections panel of a store (built once per resolved table, ~0.2 s)."""
+    """The collections panel of a store (built once per resolved table, ~0.2 s; forgotten with the table, so that a
+    session's upload set is not kept alive here after the session ends)."""
     resolved = store.resolved
     hit = _PANELS.get(id(resolved))
-    if hit is not None and hit[0] is resolved:
+    if hit is not None and hit[0]() is resolved:
         return hit[1]
     built = build_panel(resolved)
     if len(_PANELS) > 8:
         _PANELS.clear()
-    _PANELS[id(resolved)] = (resolved, built)
+    _PANELS[id(resolved)] = (weakref.ref(resolved), built)
+    weakref.finalize(resolved, _PANELS.pop, id(resolved), None)
     return built
 
 

@@ -13,7 +13,10 @@ app.py draws the sidebar filters, the presenter switch and the shareable link of
 from __future__ import annotations
 
 import functools
+import gc
 import html
+import threading
+import weakref
 
 import pandas as pd
 import streamlit as st
@@ -33,26 +36,100 @@ def _bundled_store() -> store_mod.Store:
     return s
 
 
-_REGISTRY: dict[str, tuple[Dataset, ...]] = {}
+# Stores with uploads: one per set of uploaded files, shared by the sessions that loaded the same files and released
+# when the last of them ends. A session holds its store in its own state; the registry holds weak references only, so
+# it never keeps a store alive by itself (it used to keep every upload set for the life of the server).
+_STORE_KEY = "_store"  # session: (fingerprint of the uploads, Store)
+_STORES: weakref.WeakValueDictionary[str, store_mod.Store] = weakref.WeakValueDictionary()
+_STORES_LOCK = threading.Lock()
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _store_for(key: str) -> store_mod.Store:
-    s = store_mod.Store(list(_REGISTRY[key]))
+def _build_store(datasets: tuple[Dataset, ...]) -> store_mod.Store:
+    s = store_mod.Store(list(datasets))
     _ = s.resolved, s.targets, s._fy, s._years
     return s
 
 
 def get_store() -> store_mod.Store:
     """The bundled data plus this session's uploads (uploads win over bundled values for the same key)."""
+    _start_session_reaper()
     uploads = st.session_state.get(UPLOADS_KEY, [])
     if not uploads:
+        st.session_state.pop(_STORE_KEY, None)
         return _bundled_store()
-    datasets = tuple(store_mod.bundled()) + tuple(uploads)
     key = store_mod.fingerprint(uploads)
-    _REGISTRY[key] = datasets
-    with st.spinner(t("common.resolving", lang())):
-        return _store_for(key)
+    held = st.session_state.get(_STORE_KEY)
+    if held is not None and held[0] == key:
+        return held[1]
+    with _STORES_LOCK:
+        s = _STORES.get(key)
+    if s is None:
+        with st.spinner(t("common.resolving", lang())):
+            built = _build_store(tuple(store_mod.bundled()) + tuple(uploads))
+        with _STORES_LOCK:
+            s = _STORES.setdefault(key, built)
+    st.session_state[_STORE_KEY] = (key, s)
+    return s
+
+
+# A closed tab's session is kept by Streamlit for a reconnect (2 minutes, in its session storage) and then dropped
+# from that storage without being shut down (Streamlit 1.67): its uploaded files and the files behind its download
+# buttons stay in the runtime's file managers for the life of the server. The reaper shuts such sessions down (what
+# Streamlit does for a session it does not keep), so that a session's memory goes when the session ends.
+REAP_EVERY_S = 30.0
+_REAPER: list[threading.Thread] = []
+
+
+def _start_session_reaper() -> None:
+    if _REAPER:
+        return
+    with _STORES_LOCK:
+        if _REAPER:
+            return
+        thread = threading.Thread(target=_reaper_loop, name="vnsi-session-reaper", daemon=True)
+        _REAPER.append(thread)
+    thread.start()
+
+
+def _reaper_loop() -> None:
+    import time
+
+    while True:
+        time.sleep(REAP_EVERY_S)
+        try:
+            from streamlit import runtime
+
+            if not runtime.exists():
+                continue
+            rt = runtime.get_instance()
+            rt._get_async_objs().eventloop.call_soon_threadsafe(_reap_expired_sessions, rt)
+        except Exception:  # a Streamlit without these internals: the reaper only saves memory
+            return
+
+
+def _reap_expired_sessions(rt) -> None:
+    """On the runtime's event loop: shut down the stored sessions whose reconnect time has passed."""
+    try:
+        mgr = rt._session_mgr
+        with mgr._storage_lock:
+            expired = mgr._session_storage._cache.expire()
+        for _sid, info in expired:
+            info.session.shutdown()
+        if expired:
+            gc.collect()
+            _malloc_trim()
+    except Exception:  # noqa: BLE001 - see _reaper_loop
+        return
+
+
+def _malloc_trim() -> None:
+    """Give freed memory back to the system (glibc keeps it otherwise, and the process's RSS never falls)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 # -- view state -------------------------------------------------------------------------------------------------------
