@@ -14,7 +14,7 @@ from lib.maps import core as maps
 from lib.geo import layers
 from lib.i18n import t
 
-from .helpers import assert_clean, settle
+from .helpers import assert_clean, settle, wait_url
 
 pytestmark = pytest.mark.browser
 
@@ -64,10 +64,7 @@ def _hover(page, point) -> str:
 
 
 def _wait_url(page, pattern: str, timeout_s: float = 20) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not re.search(pattern, page.url):
-        assert time.monotonic() < deadline, f"address {page.url} never matched {pattern}"
-        page.wait_for_timeout(200)
+    wait_url(page, pattern, timeout_s)
 
 
 def test_click_a_province_see_its_panel_drill_into_its_districts_and_go_back(watched, app_url):
@@ -107,10 +104,7 @@ def test_click_a_province_see_its_panel_drill_into_its_districts_and_go_back(wat
 
     # back to the whole country by the breadcrumb, the province still selected
     page.locator(".st-key-_map_crumb_0 button").click()
-    deadline = time.monotonic() + 20
-    while "level=district" in page.url:
-        assert time.monotonic() < deadline, page.url
-        page.wait_for_timeout(200)
+    wait_url(page, r"^(?!.*level=district)")
     settle(page)
     _wait_drawn(page)
     assert "unit=province%3A66" in page.url
