@@ -226,5 +226,5 @@ if __name__ == "__main__":
     ap.add_argument("--release", type=float, default=200.0,
                     help="seconds to wait after tabs close (Streamlit keeps a closed session 2 min for a reconnect)")
     ap.add_argument("--upload-every", type=int, default=2, help="every n-th session uploads a file")
-    ap.add_argument("--probe", type=int, default=5, help="sessions opened at once to measure memory per session")
+    ap.add_argument("--probe", type=int, default=8, help="sessions opened at once to measure memory per session")
     asyncio.run(main(ap.parse_args()))

@@ -74,10 +74,12 @@ def get_store() -> store_mod.Store:
 
 # A closed tab's session is kept by Streamlit for a reconnect (2 minutes, in its session storage) and then dropped
 # from that storage without being shut down (Streamlit 1.67): its uploaded files and the files behind its download
-# buttons stay in the runtime's file managers for the life of the server. The reaper shuts such sessions down (what
-# Streamlit does for a session it does not keep), so that a session's memory goes when the session ends.
+# buttons stay in the runtime's file managers for the life of the server. So: when the storage drops a session that
+# did not reconnect, shut it down (what Streamlit does for a session it does not keep); and every REAP_EVERY_S, drop
+# the expired ones (Streamlit only drops them when another session disconnects), then give the memory back.
 REAP_EVERY_S = 30.0
 _REAPER: list[threading.Thread] = []
+_RELEASED: list[int] = [0]  # sessions shut down since the last reap
 
 
 def _start_session_reaper() -> None:
@@ -94,28 +96,55 @@ def _start_session_reaper() -> None:
 def _reaper_loop() -> None:
     import time
 
-    while True:
+    while _schedule_reap():
         time.sleep(REAP_EVERY_S)
-        try:
-            from streamlit import runtime
 
-            if not runtime.exists():
-                continue
+
+def _schedule_reap() -> bool:
+    """Ask the runtime's event loop to reap (holding no reference to the runtime afterwards); False: give up."""
+    try:
+        from streamlit import runtime
+
+        if runtime.exists():
             rt = runtime.get_instance()
             rt._get_async_objs().eventloop.call_soon_threadsafe(_reap_expired_sessions, rt)
-        except Exception:  # a Streamlit without these internals: the reaper only saves memory
-            return
+        return True
+    except Exception:  # a Streamlit without these internals: the reaper only saves memory
+        return False
+
+
+def _hook_session_storage(rt) -> None:
+    """Shut down every session the storage drops that is not being resumed (the storage's removal callback)."""
+    mgr = rt._session_mgr
+    cache = mgr._session_storage._cache
+    if getattr(cache, "_vnsi_hooked", False):
+        return
+    previous, loop = cache._on_remove, rt._get_async_objs().eventloop
+
+    def on_remove(session_id, info) -> None:
+        if previous is not None:
+            previous(session_id, info)
+        if not mgr.is_active_session(session_id):  # dropped, not resumed by a reconnect
+            loop.call_soon_threadsafe(_shut_down, info.session)
+
+    cache._on_remove = on_remove
+    cache._vnsi_hooked = True
+
+
+def _shut_down(session) -> None:
+    session.shutdown()  # does nothing for a session already shut down
+    _RELEASED[0] += 1
 
 
 def _reap_expired_sessions(rt) -> None:
-    """On the runtime's event loop: shut down the stored sessions whose reconnect time has passed."""
+    """On the runtime's event loop: drop the stored sessions whose reconnect time has passed; free their memory."""
     try:
+        _hook_session_storage(rt)
         mgr = rt._session_mgr
         with mgr._storage_lock:
-            expired = mgr._session_storage._cache.expire()
-        for _sid, info in expired:
-            info.session.shutdown()
-        if expired:
+            mgr._session_storage._cache.expire()  # the removal callback shuts them down
+        if _RELEASED[0]:
+            _RELEASED[0] = 0
             gc.collect()
             _malloc_trim()
     except Exception:  # noqa: BLE001 - see _reaper_loop

@@ -37,4 +37,4 @@ def test_an_upload_store_is_shared_by_its_sessions_and_released_when_they_end():
     assert key in ui._STORES  # the second session still uses it
     del second
     gc.collect()
-    assert key not in ui._STORES  # no session left: released
+    assert key not in ui._STORES  # no session that loaded the file is left: released

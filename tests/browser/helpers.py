@@ -31,13 +31,13 @@ _SETTLED_JS = """(polls) => {
 
 
 def settle(page, timeout_s: float = 60, expect=None) -> None:
-    """Wait until the app has drawn, no script run is in progress (on 3 polls in a row, 100 ms apart), and every Vega
+    """Wait until the app has drawn, no script run is in progress (on 5 polls in a row, 100 ms apart), and every Vega
     chart on the page has drawn its marks. With `expect` (a locator, or a text), wait for it to be visible too: pass
     what the test is about to read."""
     ms = timeout_s * 1000
     page.wait_for_selector('[data-testid="stApp"]', timeout=ms)
     page.evaluate("() => { window.__vnsiIdle = 0; }")
-    page.wait_for_function(_SETTLED_JS, arg=3, polling=100, timeout=ms)
+    page.wait_for_function(_SETTLED_JS, arg=5, polling=100, timeout=ms)
     if expect is not None:
         wait_visible(page, expect, timeout_s)
     # Charts draw after the script run: wait until each Vega chart has drawn its marks.

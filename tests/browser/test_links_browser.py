@@ -122,6 +122,7 @@ def test_presenter_mode_link_reopens_presenting_and_can_be_left(browser, app_url
     load(page, f"{app_url}/collections?lang=en&area=province:31&year=2025&month=8")
     page.locator('[data-testid="stSidebar"]').get_by_text(t("present.toggle", "en")).click()
     settle(page, expect=page.locator(".st-key-present_corner"))
+    page.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=60_000)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     corner = page.locator(".st-key-present_corner")
     shown, clipboard = copied_link(page, corner)
@@ -132,6 +133,8 @@ def test_presenter_mode_link_reopens_presenting_and_can_be_left(browser, app_url
 
     ctx_b, fresh = new_page(browser, app_url, 1280, 720)
     load(fresh, shown)
+    settle(fresh, expect=fresh.locator(".st-key-present_corner"))
+    fresh.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=60_000)
     assert_clean(fresh)
     assert not fresh.locator('[data-testid="stSidebar"]').is_visible()
     assert fresh.locator("h1").first.inner_text() == "SI, HI and UI collections"

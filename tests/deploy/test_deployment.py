@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -172,7 +173,30 @@ def _sidebar_choice(page, label: str) -> str:
     return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label).first.input_value()
 
 
+def _in_own_thread(fn, timeout_s: float = 1200) -> None:
+    """Run `fn` in a thread of its own: Playwright's sync API refuses to start where another Playwright (the browser
+    tests' session-wide browser) already runs its event loop."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except BaseException as e:  # noqa: BLE001 - handed to the test's thread
+            failed.append(e)
+
+    thread = threading.Thread(target=run, name="deployment-browser")
+    thread.start()
+    thread.join(timeout_s)
+    assert not thread.is_alive(), f"the browser part did not finish within {timeout_s:.0f} s"
+    if failed:
+        raise failed[0]
+
+
 def test_saved_scenario_opens_on_the_other_process_and_survives_a_killed_process(deployment, pg_url):  # noqa: F811
+    _in_own_thread(lambda: _scenario_across_processes(deployment, pg_url))
+
+
+def _scenario_across_processes(deployment, pg_url) -> None:  # noqa: F811
     from playwright.sync_api import sync_playwright
 
     from lib.scenarios import model as sc
