@@ -14,7 +14,7 @@ session is kept by Streamlit for a reconnect (2 minutes), so "ended" means --rel
 Printed at the end: the level after warm-up, the peak, the level after the sessions ended and its ratio to the level
 after warm-up (the target: within 15 %), and memory per session.
 
-Run: .venv/bin/python bench/bench_soak.py [--minutes 60] [--parallel 3] [--every 30] [--release 200]
+Run: .venv/bin/python bench/bench_soak.py [--minutes 60] [--parallel 3] [--every 30] [--release 240]
 """
 from __future__ import annotations
 
@@ -223,7 +223,7 @@ if __name__ == "__main__":
     ap.add_argument("--minutes", type=float, default=60.0)
     ap.add_argument("--parallel", type=int, default=3)
     ap.add_argument("--every", type=float, default=30.0, help="seconds between RSS lines")
-    ap.add_argument("--release", type=float, default=200.0,
+    ap.add_argument("--release", type=float, default=240.0,
                     help="seconds to wait after tabs close (Streamlit keeps a closed session 2 min for a reconnect)")
     ap.add_argument("--upload-every", type=int, default=2, help="every n-th session uploads a file")
     ap.add_argument("--probe", type=int, default=8, help="sessions opened at once to measure memory per session")

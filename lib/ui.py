@@ -142,13 +142,24 @@ def _reap_expired_sessions(rt) -> None:
         _hook_session_storage(rt)
         mgr = rt._session_mgr
         with mgr._storage_lock:
-            mgr._session_storage._cache.expire()  # the removal callback shuts them down
-        if _RELEASED[0]:
-            _RELEASED[0] = 0
-            gc.collect()
-            _malloc_trim()
+            mgr._session_storage._cache.expire()  # the removal callback queues their shutdown
+        rt._get_async_objs().eventloop.call_soon(_free_released, rt)  # runs after the shutdowns just queued
     except Exception:  # noqa: BLE001 - see _reaper_loop
         return
+
+
+def _free_released(rt) -> None:
+    """After sessions were shut down: delete their download files (a shutdown only marks them; Streamlit deletes
+    marked files when some session next finishes a run) and give the memory back to the system."""
+    if not _RELEASED[0]:
+        return
+    _RELEASED[0] = 0
+    try:
+        rt.media_file_mgr.remove_orphaned_files()
+    except Exception:  # noqa: BLE001 - see _reaper_loop
+        pass
+    gc.collect()
+    _malloc_trim()
 
 
 def _malloc_trim() -> None:
