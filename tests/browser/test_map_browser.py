@@ -59,7 +59,7 @@ def _hover(page, point) -> str:
     page.mouse.move(point[0] - 6, point[1] - 6)
     page.mouse.move(*point)
     tooltip = page.locator(".deck-tooltip")
-    tooltip.wait_for(state="visible", timeout=5000)
+    tooltip.wait_for(state="visible", timeout=30_000)
     return tooltip.inner_text()
 
 
@@ -82,7 +82,7 @@ def test_click_a_province_see_its_panel_drill_into_its_districts_and_go_back(wat
     assert tooltip.splitlines()[0] == "Tỉnh Đắk Lắk"
     assert re.search(r"BHYT 2024: \d+,\d%", tooltip)
     page.mouse.click(*dak_lak)
-    page.locator("h3", has_text="Tỉnh Đắk Lắk").wait_for(timeout=20000)
+    page.locator("h3", has_text="Tỉnh Đắk Lắk").wait_for(timeout=60_000)
     _wait_url(page, r"unit=province%3A66")
     settle(page)
 
@@ -92,7 +92,7 @@ def test_click_a_province_see_its_panel_drill_into_its_districts_and_go_back(wat
     assert "area=province%3A66" in page.url
     settle(page)
     _wait_drawn(page)
-    page.locator(".st-key-_map_crumb_1 button", has_text="Đắk Lắk").wait_for(timeout=20000)
+    page.locator(".st-key-_map_crumb_1 button", has_text="Đắk Lắk").wait_for(timeout=60_000)
     area = page.locator(f'[data-testid="stSidebar"] input[aria-label="{t("filter.area", "vi")}"]')
     assert "Đắk Lắk" in area.input_value()  # the shared area filter followed the drill-down
     districts = maps.scope("district", "province:66")
