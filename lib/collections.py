@@ -14,6 +14,7 @@ dictionary lookup or one boolean mask over ~22,000 rows, well inside a 0.3 s rer
 from __future__ import annotations
 
 import calendar
+import weakref
 from dataclasses import dataclass
 
 import altair as alt
@@ -53,19 +54,21 @@ class FigureIndex:
         return None if pos is None else self.wide.iloc[pos]
 
 
-_INDEXES: dict[int, tuple[pd.DataFrame, FigureIndex]] = {}
+_INDEXES: dict[int, tuple[weakref.ref, FigureIndex]] = {}  # id(resolved) -> (weak ref to it, its index)
 
 
 def figure_index(store) -> FigureIndex:
-    """Every collections figure of a store indexed by (unit, year, period) (built once per resolved table, ~0.2 s)."""
+    """Every collections figure of a store indexed by (unit, year, period) (built once per resolved table, ~0.2 s;
+    forgotten with the table, so that a session's upload set is not kept alive here after the session ends)."""
     resolved = store.resolved
     hit = _INDEXES.get(id(resolved))
-    if hit is not None and hit[0] is resolved:
+    if hit is not None and hit[0]() is resolved:
         return hit[1]
     built = build_figure_index(resolved)
     if len(_INDEXES) > 8:
         _INDEXES.clear()
-    _INDEXES[id(resolved)] = (resolved, built)
+    _INDEXES[id(resolved)] = (weakref.ref(resolved), built)
+    weakref.finalize(resolved, _INDEXES.pop, id(resolved), None)
     return built
 
 

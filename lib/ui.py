@@ -14,9 +14,12 @@ app.py draws the sidebar filters, the presenter switch and the shareable link of
 from __future__ import annotations
 
 import functools
+import gc
 import html
-import re
 import json
+import re
+import threading
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -38,26 +41,140 @@ def _bundled_store() -> store_mod.Store:
     return s
 
 
-_REGISTRY: dict[str, tuple[Dataset, ...]] = {}
+# Stores with uploads: one per set of uploaded files, shared by the sessions that loaded the same files and released
+# when the last of them ends. A session holds its store in its own state; the registry holds weak references only, so
+# it never keeps a store alive by itself (it used to keep every upload set for the life of the server).
+_STORE_KEY = "_store"  # session: (fingerprint of the uploads, Store)
+_STORES: weakref.WeakValueDictionary[str, store_mod.Store] = weakref.WeakValueDictionary()
+_STORES_LOCK = threading.Lock()
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _store_for(key: str) -> store_mod.Store:
-    s = store_mod.Store(list(_REGISTRY[key]))
+def _build_store(datasets: tuple[Dataset, ...]) -> store_mod.Store:
+    s = store_mod.Store(list(datasets))
     _ = s.resolved, s.targets, s._fy, s._years
     return s
 
 
 def get_store() -> store_mod.Store:
     """The bundled data plus this session's uploads (uploads win over bundled values for the same key)."""
+    _start_session_reaper()
     uploads = st.session_state.get(UPLOADS_KEY, [])
     if not uploads:
+        st.session_state.pop(_STORE_KEY, None)
         return _bundled_store()
-    datasets = tuple(store_mod.bundled()) + tuple(uploads)
     key = store_mod.fingerprint(uploads)
-    _REGISTRY[key] = datasets
-    with st.spinner(t("common.resolving", lang())):
-        return _store_for(key)
+    held = st.session_state.get(_STORE_KEY)
+    if held is not None and held[0] == key:
+        return held[1]
+    with _STORES_LOCK:
+        s = _STORES.get(key)
+    if s is None:
+        with st.spinner(t("common.resolving", lang())):
+            built = _build_store(tuple(store_mod.bundled()) + tuple(uploads))
+        with _STORES_LOCK:
+            s = _STORES.setdefault(key, built)
+    st.session_state[_STORE_KEY] = (key, s)
+    return s
+
+
+# A closed tab's session is kept by Streamlit for a reconnect (2 minutes, in its session storage) and then dropped
+# from that storage without being shut down (Streamlit 1.67): its uploaded files and the files behind its download
+# buttons stay in the runtime's file managers for the life of the server. So: when the storage drops a session that
+# did not reconnect, shut it down (what Streamlit does for a session it does not keep); and every REAP_EVERY_S, drop
+# the expired ones (Streamlit only drops them when another session disconnects), then give the memory back.
+REAP_EVERY_S = 30.0
+_REAPER: list[threading.Thread] = []
+_RELEASED: list[int] = [0]  # sessions shut down since the last reap
+
+
+def _start_session_reaper() -> None:
+    if _REAPER:
+        return
+    with _STORES_LOCK:
+        if _REAPER:
+            return
+        thread = threading.Thread(target=_reaper_loop, name="vnsi-session-reaper", daemon=True)
+        _REAPER.append(thread)
+    thread.start()
+
+
+def _reaper_loop() -> None:
+    import time
+
+    while _schedule_reap():
+        time.sleep(REAP_EVERY_S)
+
+
+def _schedule_reap() -> bool:
+    """Ask the runtime's event loop to reap (holding no reference to the runtime afterwards); False: give up."""
+    try:
+        from streamlit import runtime
+
+        if runtime.exists():
+            rt = runtime.get_instance()
+            rt._get_async_objs().eventloop.call_soon_threadsafe(_reap_expired_sessions, rt)
+        return True
+    except Exception:  # a Streamlit without these internals: the reaper only saves memory
+        return False
+
+
+def _hook_session_storage(rt) -> None:
+    """Shut down every session the storage drops that is not being resumed (the storage's removal callback)."""
+    mgr = rt._session_mgr
+    cache = mgr._session_storage._cache
+    if getattr(cache, "_vnsi_hooked", False):
+        return
+    previous, loop = cache._on_remove, rt._get_async_objs().eventloop
+
+    def on_remove(session_id, info) -> None:
+        if previous is not None:
+            previous(session_id, info)
+        if not mgr.is_active_session(session_id):  # dropped, not resumed by a reconnect
+            loop.call_soon_threadsafe(_shut_down, info.session)
+
+    cache._on_remove = on_remove
+    cache._vnsi_hooked = True
+
+
+def _shut_down(session) -> None:
+    session.shutdown()  # does nothing for a session already shut down
+    _RELEASED[0] += 1
+
+
+def _reap_expired_sessions(rt) -> None:
+    """On the runtime's event loop: drop the stored sessions whose reconnect time has passed; free their memory."""
+    try:
+        _hook_session_storage(rt)
+        mgr = rt._session_mgr
+        with mgr._storage_lock:
+            mgr._session_storage._cache.expire()  # the removal callback queues their shutdown
+        rt._get_async_objs().eventloop.call_soon(_free_released, rt)  # runs after the shutdowns just queued
+    except Exception:  # noqa: BLE001 - see _reaper_loop
+        return
+
+
+def _free_released(rt) -> None:
+    """After sessions were shut down: delete their download files (a shutdown only marks them; Streamlit deletes
+    marked files when some session next finishes a run) and give the memory back to the system."""
+    if not _RELEASED[0]:
+        return
+    _RELEASED[0] = 0
+    try:
+        rt.media_file_mgr.remove_orphaned_files()
+    except Exception:  # noqa: BLE001 - see _reaper_loop
+        pass
+    gc.collect()
+    _malloc_trim()
+
+
+def _malloc_trim() -> None:
+    """Give freed memory back to the system (glibc keeps it otherwise, and the process's RSS never falls)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 # -- view state -------------------------------------------------------------------------------------------------------

@@ -139,6 +139,15 @@ _LOCK = threading.RLock()
 _MEMORY: dict[tuple, forecast.ForecastResult] = {}  # (cache dir, metric, unit, series key) -> result
 _TABLES: dict[str, pd.DataFrame] = {}
 MEMORY_ENTRIES = 4_000
+TABLE_ENTRIES = 64  # tables kept in memory (oldest dropped first; the disk cache keeps them all)
+
+
+def _keep_table(key: str, frame: pd.DataFrame) -> None:
+    with _LOCK:
+        _TABLES.pop(key, None)
+        _TABLES[key] = frame
+        while len(_TABLES) > TABLE_ENTRIES:
+            _TABLES.pop(next(iter(_TABLES)))
 
 
 def clear_memory_cache() -> None:
@@ -488,8 +497,7 @@ def table(store, units: Sequence[str], metric: str, progress_cb: Callable[[int, 
     if cached is None:
         cached = _load(path)
         if isinstance(cached, pd.DataFrame):
-            with _LOCK:
-                _TABLES[f"{cache_dir}|{key}"] = cached
+            _keep_table(f"{cache_dir}|{key}", cached)
     if isinstance(cached, pd.DataFrame):
         return cached.copy()
     panel = series_panel(store, units, metric, demo)
@@ -515,8 +523,7 @@ def table(store, units: Sequence[str], metric: str, progress_cb: Callable[[int, 
         _remember(cache_dir, metric, fresh)
         _write(cache_dir, metric, fresh)
     frame = pd.DataFrame([done[u][1] for u in units], columns=TABLE_COLUMNS)
-    with _LOCK:
-        _TABLES[f"{cache_dir}|{key}"] = frame
+    _keep_table(f"{cache_dir}|{key}", frame)
     _save(path, frame)
     _prune_tables(cache_dir)
     return frame.copy()

@@ -2,7 +2,7 @@
 contacting any other host; uploads are checked and markup in them is shown as text, never run."""
 import pytest
 
-from tests.browser.helpers import assert_clean, nav_links, settle, upload
+from tests.browser.helpers import assert_clean, nav_links, settle, upload, wait_grid, wait_url
 
 pytestmark = pytest.mark.browser
 
@@ -60,11 +60,13 @@ def test_language_switch_keeps_the_view(watched, app_url):
     page.goto(f"{app_url}/?area=province:40&year=2023")
     settle(page)
     page.get_by_role("radio", name="English").click()
-    settle(page)
+    settle(page, expect=page.locator("h1").filter(has_text="Overview"))
+    wait_url(page, "lang=en")
     assert page.locator("h1").first.inner_text() == "Overview"
     assert "lang=en" in page.url and "province%3A40" in page.url and "year=2023" in page.url
     page.get_by_role("link", name="Data").click()
-    settle(page)
+    settle(page, expect=page.locator("h1").filter(has_text="Data"))
+    wait_url(page, r"/data\?.*province%3A40")
     assert "province%3A40" in page.url  # the shared filters travel with the user
 
 
@@ -81,7 +83,7 @@ def test_uploaded_markup_is_shown_as_text_and_never_runs(watched, app_url, tmp_p
     page.get_by_text("nothing was loaded").first.wait_for(timeout=60000)
     grid = page.locator('[data-testid="stDataFrame"]').first
     assert grid.count() == 1
-    page.wait_for_timeout(1000)
+    wait_grid(page.locator('[data-testid="stDataFrame"]:visible'))  # the problems, with the file's markup, drawn
     assert dialogs == [], f"script in the upload ran: {dialogs}"
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("script:has-text('alert(2)')").count() == 0

@@ -3,10 +3,11 @@ page, filters, language and presenter mode in a new browser (a new context: no s
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from lib import metrics
 from lib.i18n import t
-from tests.browser.helpers import assert_clean, settle
+from tests.browser.helpers import assert_clean, settle, wait_url
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +30,7 @@ def pick(page, where, label, option, typed=None):
     if typed:
         page.keyboard.type(typed)
     page.get_by_role("option", name=option, exact=True).click()
+    expect(where.get_by_role("combobox", name=label).first).to_have_value(option, timeout=60_000)
     settle(page)
 
 
@@ -41,7 +43,11 @@ def copied_link(page, scope) -> str:
     shown = code.inner_text().strip()
     code.hover()
     code.get_by_role("button", name="Copy to clipboard").click()
-    page.wait_for_timeout(300)
+    try:  # wait until the clipboard holds the link (what the tests compare), for at most 10 s
+        page.wait_for_function("async (want) => (await navigator.clipboard.readText()).trim() === want", arg=shown,
+                               polling=100, timeout=10_000)
+    except Exception:  # noqa: BLE001 - the comparison below says what the clipboard holds
+        pass
     clipboard = page.evaluate("navigator.clipboard.readText()")
     return shown, clipboard.strip()
 
@@ -76,7 +82,8 @@ def test_a_collections_view_built_in_the_ui_reopens_from_its_link_in_a_new_brows
     pick(page, sidebar, "Area", "Nghệ An (province) · Nghe An", typed="nghe an")  # found without diacritics
     pick(page, main, "Period", "Jan–Sep 2020")
     main.get_by_role("radio", name="Ranking").click()
-    settle(page)
+    settle(page, expect=main.locator('[data-testid="stDataFrame"]'))
+    settle(page, expect=page.locator('[data-testid="stMetricValue"]').filter(has_text="4.12%"))
     assert_clean(page)
     before = kpis(page)
     assert before.get("Arrears ratio") == "4.12%"  # published: Nghệ An, end of September 2020
@@ -92,6 +99,7 @@ def test_a_collections_view_built_in_the_ui_reopens_from_its_link_in_a_new_brows
 
     ctx_b, fresh = new_page(browser, app_url)
     load(fresh, shown)
+    settle(fresh, expect=fresh.get_by_text("Nghệ An · year to date, to end of Sep 2020"))
     assert_clean(fresh)
     assert fresh.locator("h1").first.inner_text() == "SI, HI and UI collections"
     text = main_text(fresh)
@@ -113,7 +121,8 @@ def test_presenter_mode_link_reopens_presenting_and_can_be_left(browser, app_url
     ctx_a, page = new_page(browser, app_url, 1280, 720)
     load(page, f"{app_url}/collections?lang=en&area=province:31&year=2025&month=8")
     page.locator('[data-testid="stSidebar"]').get_by_text(t("present.toggle", "en")).click()
-    settle(page)
+    settle(page, expect=page.locator(".st-key-present_corner"))
+    page.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=60_000)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     corner = page.locator(".st-key-present_corner")
     shown, clipboard = copied_link(page, corner)
@@ -124,12 +133,15 @@ def test_presenter_mode_link_reopens_presenting_and_can_be_left(browser, app_url
 
     ctx_b, fresh = new_page(browser, app_url, 1280, 720)
     load(fresh, shown)
+    settle(fresh, expect=fresh.locator(".st-key-present_corner"))
+    fresh.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=60_000)
     assert_clean(fresh)
     assert not fresh.locator('[data-testid="stSidebar"]').is_visible()
     assert fresh.locator("h1").first.inner_text() == "SI, HI and UI collections"
     assert kpis(fresh)["Collected (bn VND)"] == "19,000"  # Hải Phòng after the merger, published
     fresh.get_by_role("button", name=t("present.exit", "en")).click()
-    settle(fresh)
+    settle(fresh, expect=fresh.locator('[data-testid="stSidebar"]'))
+    wait_url(fresh, r"^(?!.*present=)")
     assert fresh.locator('[data-testid="stSidebar"]').is_visible()
     assert "present=" not in fresh.url
     ctx_b.close()

@@ -7,7 +7,7 @@ import pytest
 
 from lib.i18n import t
 from tests.browser.conftest import Watched
-from tests.browser.helpers import assert_clean, settle
+from tests.browser.helpers import assert_clean, settle, wait_layout
 
 pytestmark = pytest.mark.browser
 W, H = 1280, 720
@@ -28,7 +28,7 @@ def load(page, url, chart=False):
     settle(page)
     if chart:  # a chart draws after the run ends (a map takes longest)
         page.wait_for_selector('[data-testid="stVegaLiteChart"] .marks', timeout=60_000)
-    page.wait_for_timeout(800)
+    wait_layout(page)
 
 
 def font_px(page, selector) -> float:

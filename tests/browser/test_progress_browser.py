@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from .helpers import assert_clean, settle
+from .helpers import assert_clean, settle, wait_grid
 
 
 def open_progress(page, base: str, **params) -> None:
@@ -83,7 +83,7 @@ def test_ranking_and_evidence_views(watched, app_url):
     table.wait_for(timeout=60_000)
     assert page.get_by_text("units, ranked by chance of meeting the target").count() == 1
     # a click on the first row opens that unit's forecast (the selection column is at the left of the grid)
-    page.wait_for_timeout(1000)
+    wait_grid(table)  # its rows are drawn: the click lands on one
     box = table.bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
     page.wait_for_url("**panel=forecast**", timeout=60_000)
