@@ -9,11 +9,8 @@ import re
 
 import pytest
 
-from lib.geo import layers
-from lib.maps import core as maps
-
 from .helpers import assert_clean, settle
-from .test_map_browser import _hover, _screen_point, _wait_drawn
+from .test_map_browser import _hover, _map_frame, _screen_point, _wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -130,11 +127,10 @@ def test_uploaded_markup_is_text_on_every_page_in_tooltips_and_on_the_map(upload
     # Map: Nghệ An's tooltip and panel (value, source, target document from the upload).
     _go(page, "Map")
     _wait_drawn(page)
-    national = maps.view_for_bounds(layers.layer_bounds("province"))
-    point = _screen_point(page, national, "province", "province:40")
+    point = _screen_point(page, "province", "province:40")
     tooltip = _hover(page, point)
     assert tooltip.splitlines()[0] == "Nghệ An" or "Nghệ An" in tooltip.splitlines()[0]
-    assert page.locator(".deck-tooltip img, .deck-tooltip a, .deck-tooltip script").count() == 0
+    assert _map_frame(page).locator("#tip img, #tip a, #tip script").count() == 0
     _check_no_markup(page, "Map tooltip")
     page.mouse.click(*point)
     page.locator("h3", has_text="Nghệ An").first.wait_for(timeout=20000)

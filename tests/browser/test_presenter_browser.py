@@ -64,7 +64,9 @@ def test_one_view_with_title_and_source_fits_a_shared_screen(screen, app_url, tm
     # Larger type: the page's base size is 20 px (Streamlit's is 16 px).
     assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == 20
     assert font_px(page, "h1") >= 32
-    assert font_px(page, '[data-testid="stMain"] [data-testid="stAlertContainer"] p') >= 16  # the demo notice
+    notice = page.locator('[data-testid="stMain"] [data-testid="stAlertContainer"] p')
+    if notice.count():  # a demo notice where the view shows demo values (Nghệ An's 2023 SI is published: none)
+        assert font_px(page, '[data-testid="stMain"] [data-testid="stAlertContainer"] p') >= 16
     # One view: its title, one chart, its source line, all inside 1280×720; nothing scrolls sideways.
     h1 = page.locator("h1").first
     assert h1.inner_text() == title and inside_screen(h1)
