@@ -105,23 +105,25 @@ def forecast_view() -> None:
     st.markdown(f"### {said(uo, first)}")
     if second:
         st.markdown(said(uo, second))
-    if uo.result.too_short and not uo.demo:
+    if uo.result.too_short and not uo.demo and not presenting:  # presenting: the headline says it, the chart fits
         st.info(t("honest.not_enough_real", lang), icon=":material/info:")
         st.page_link("pages/data.py", label=t("honest.to_data_page", lang), icon=":material/database:")
-    if uo.demo and not uo.result.too_short:
+    if uo.demo and not uo.result.too_short and not presenting:  # presenting: the headline and chart title say demo
         st.caption(t("progress.demo_forecast", lang))
     if uo.override is not None:
         st.caption(t("progress.override.active", lang, target=pv.target_text(uo.override, lang),
                      year=uo.override.year))
     left, right = (st.container(), None) if presenting else st.columns([3, 2], gap="large")
     with left:
-        chart = fanchart.fan_spec(uo, lang, height=400 if presenting else 360)
+        # presenting: short enough that title, chart with its year axis and source line fit 1280×720
+        chart = fanchart.fan_spec(uo, lang, height=180 if presenting else 360)
         if uo.demo:  # the picture says demo in itself (also when exported or presented)
             chart["title"] = charts.demo_title(str(chart.get("title") or ""), lang)
         ui.chart(chart, f"progress_{metric.short}_{unit.replace(':', '_')}", key="prog_fan")
-        st.caption(t("progress.chart.legend", lang))
+        if not presenting:  # presenting: the chart's own legend, so that the source line stays on screen
+            st.caption(t("progress.chart.legend", lang))
         method = pv.method_line(uo, lang)
-        if method:
+        if method and not presenting:
             st.caption(method)
         st.caption(pv.history_text(uo.result, lang))
         if (uo.result.break_year is not None or st.session_state.get("_prog_ignore_break")) and not presenting:
