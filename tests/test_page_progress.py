@@ -113,7 +113,13 @@ def test_ranking_lists_the_districts_of_the_area_best_first():
     gap = next(b for b in at.button_group if b.key == "_prog_rank_sort")
     gap.set_value("gap").run()
     df = at.dataframe[0].value
-    gaps = [float(g.split()[0].replace("+", "")) for g in df["Gap (target − latest)"]]
+    def points(text):  # the one gap wording: "1.0 pts short" / "0.2 pts above" / "met"
+        if text == "met":
+            return 0.0
+        number, _, side = text.partition(" pts ")
+        return float(number) if side == "short" else -float(number)
+
+    gaps = [points(g) for g in df["Gap (target − latest)"]]
     assert gaps == sorted(gaps)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from lib import admin, fmt, metrics
 from lib.forecast import models as forecast
+from lib.gap import from_points as gap_from_points, gap_text
 from lib.i18n import t
 from lib.provenance import status_label
 from lib.targets import Target
@@ -220,7 +221,7 @@ def ranking_frames(frame: pd.DataFrame, lang: str, year: int = 2030, p_column: s
                for k, v, m in zip(frame[f"target_{year}_kind"], frame[f"target_{year}"], frame[f"target_{year}_max"])]
     if p_column == "p_override":
         targets = ["*"] * len(frame)
-    gaps = [fmt.points(g, lang) if not _missing(g) else "–" for g in frame[gap_col]]
+    gaps = [gap_text(gap_from_points(g), lang) for g in frame[gap_col]]  # the one gap wording (lib/gap.py)
     expected = [str(int(y)) if not _missing(y) else "–" for y in frame["expected_year"]]
     data = [status_label(s, lang) if isinstance(s, str) else "–" for s in frame["data_status"]]
     models = [model_name(m, lang) if isinstance(m, str)
