@@ -1,9 +1,11 @@
 // The Map page's map (a Streamlit component, protocol v1, without a build step).
 //
 // Python describes the map with pydeck (lib/maps/deck.py) and sends its JSON. Layer data are URLs of content-named
-// files written by lib/maps/assets.py: the geometry of the units drawn (fetched once, then kept by deck.gl while the
-// URL stays the same) and the view's data file (every year's colour class, demo flag and tooltip lines). A year step,
-// a new highlight or a play run therefore sends no geometry: only the arguments below change.
+// files written by lib/maps/assets.py: the geometry of the units drawn (fetched once by this script, kept while the
+// view lasts, handed to deck.gl parsed) and the view's data file (every year's colour class, demo flag and tooltip
+// lines). A year step, a new highlight or a play run therefore sends no geometry: only the arguments below change.
+// Cold load: index.html loads only this script; the first render sizes the frame and requests the files while
+// deck.gl's bundle loads (loadDeck), so the two overlap; names are drawn after the first frame of units.
 //
 // Arguments: spec (pydeck JSON), data (URL), year, highlight (uid or null), height (px of the map), bounds
 // ([west, south, east, north] the first view fits), fit (presenter mode: the map takes the window's height less
