@@ -1,9 +1,11 @@
 // The Map page's map (a Streamlit component, protocol v1, without a build step).
 //
 // Python describes the map with pydeck (lib/maps/deck.py) and sends its JSON. Layer data are URLs of content-named
-// files written by lib/maps/assets.py: the geometry of the units drawn (fetched once, then kept by deck.gl while the
-// URL stays the same) and the view's data file (every year's colour class, demo flag and tooltip lines). A year step,
-// a new highlight or a play run therefore sends no geometry: only the arguments below change.
+// files written by lib/maps/assets.py: the geometry of the units drawn (fetched once by this script, kept while the
+// view lasts, handed to deck.gl parsed) and the view's data file (every year's colour class, demo flag and tooltip
+// lines). A year step, a new highlight or a play run therefore sends no geometry: only the arguments below change.
+// Cold load: index.html loads only this script; the first render sizes the frame and requests the files while
+// deck.gl's bundle loads (loadDeck), so the two overlap; names are drawn after the first frame of units.
 //
 // Arguments: spec (pydeck JSON), data (URL), year, highlight (uid or null), height (px of the map), bounds
 // ([west, south, east, north] the first view fits), fit (presenter mode: the map takes the window's height less
@@ -12,7 +14,7 @@
 // Value sent back: {event: "click", uid, n} or {event: "year", year, n}; n grows with every event.
 (function () {
   "use strict";
-  const D = window.deck;
+  let D = null;  // deck.gl, once its bundle is loaded (loadDeck)
   const marks = window.__deckmapTimes = {script: performance.now()};  // milestones, for the benchmark
   const $ = (id) => document.getElementById(id);
   const post = (type, extra) => window.parent.postMessage(Object.assign({isStreamlitMessage: true, type}, extra), "*");
@@ -20,6 +22,9 @@
   let deckgl = null, args = null, specText = null, viewText = null, layersFromSpec = [], mapHeight = 0;
   let data = null, dataUrl = null, year = null, argsYear = null, playing = null, counter = 0, hovered = null;
   let features = null, featuresUrl = null;  // the units' features once loaded (for the highlight outline)
+  let converter = null, deckState = "none";  // none | loading | ready | failed
+  const files = {}, fetching = {};  // url -> parsed JSON of the spec's data files (fetched by us, in parallel)
+  let specUrls = {};  // layer id -> URL of its data file, from the spec (deck.gl gets the parsed file, never the URL)
 
   function config() {
     const classes = {};
@@ -28,7 +33,40 @@
     }
     return new D.JSONConfiguration({classes});
   }
-  const converter = D.JSONConverter ? new D.JSONConverter({configuration: config()}) : null;
+
+  // -- loading: deck.gl's bundle and the data files are fetched side by side (a cold load waits for the slower) ----
+  function script(src) {
+    return new Promise((resolve, reject) => {
+      const el = document.createElement("script");
+      el.src = src; el.onload = resolve; el.onerror = reject;
+      document.head.appendChild(el);
+    });
+  }
+  function loadDeck() {
+    if (deckState !== "none") return;
+    deckState = "loading";
+    script("vendor/deck.min.js")
+      .then(() => { window.__deckCore = window.deck; return script("vendor/deck-json.min.js"); })
+      .then(() => {
+        D = window.deck = Object.assign({}, window.__deckCore, window.deck);
+        converter = D.JSONConverter ? new D.JSONConverter({configuration: config()}) : null;
+        deckState = converter ? "ready" : "failed";
+        marks.deck = performance.now();
+      })
+      .catch(() => { deckState = "failed"; })
+      .then(() => { if (args) render(args); });
+  }
+  function want(url) {  // fetch a data file of the spec once; its layer draws when it is there
+    if (typeof url !== "string" || fetching[url]) return;
+    const job = fetching[url] = fetch(url).then((r) => r.json()).then((value) => {
+      if (fetching[url] !== job) return;  // dropped meanwhile (another view)
+      files[url] = value;
+      if (!marks.geometry && url === unitsUrl()) marks.geometry = performance.now();
+      redraw();
+    }).catch((e) => { console.warn("deckmap: could not load", url, e); delete fetching[url]; });
+  }
+  const TEXT_LAYERS = ["labels", "islands"];  // drawn once the units have been (their font atlas costs a frame)
+  function unitsUrl() { return specUrls.units || null; }
 
   function send(value) {
     counter += 1;
@@ -105,21 +143,25 @@
     for (const layer of layersFromSpec) {
       if (layer.id === "units") {
         // demo units: muted fill (from the data file) and a dashed dark outline; others a thin solid line
-        const url = layer.props.data;
+        const url = specUrls[layer.id], value = files[url];
+        if (value && featuresUrl !== url) { features = value.features; featuresUrl = url; }
         out.push(layer.clone({
+          data: value || [], visible: !!value,
           getFillColor: fillOf,
           getLineColor: (f) => (isDemo(f) ? demoLine : unitLine),
           getDashArray: (f) => (isDemo(f) ? [3, 2] : [0, 0]),
           getLineWidth: (f) => (isDemo(f) ? args.demo_width : layer.props.getLineWidth),
-          onDataLoad: (value) => {
-            if (!marks.geometry) marks.geometry = performance.now();
-            features = value && value.features; featuresUrl = url; redraw();
-          },
           updateTriggers: {getFillColor: key, getLineColor: key, getDashArray: key, getLineWidth: key}}));
       } else if (layer.id === "highlight") {
-        const f = hl && features && featuresUrl === (line && line.props.data) ?
+        const f = hl && features && featuresUrl === specUrls.units ?
           features.find((x) => x.properties.uid === hl) : null;
         out.push(layer.clone({data: f ? [f] : [], visible: !!f}));
+      } else if (specUrls[layer.id]) {  // a data file (borders, base, names): drawn once it is there
+        const value = files[specUrls[layer.id]];
+        const later = TEXT_LAYERS.indexOf(layer.id) >= 0 && !marks.drawn;  // names after the first frame of units
+        out.push(layer.clone({data: value || [], visible: !!value && !later}));
+      } else if (TEXT_LAYERS.indexOf(layer.id) >= 0) {
+        out.push(layer.clone({visible: !!marks.drawn}));
       } else {
         out.push(layer);
       }
@@ -175,8 +217,11 @@
         onViewStateChange: ({viewState}) => { report(viewState); $("tip").style.display = "none"; },
         onAfterRender: () => {
           const units = deckgl && deckgl.layerManager && deckgl.layerManager.getLayers().find((l) => l.id === "units");
-          if (data && units && units.isLoaded) {
-            if (!marks.drawn) marks.drawn = performance.now();
+          if (data && units && units.props.visible && units.isLoaded) {
+            if (!marks.drawn) {  // the first frame with the units' colours: now the names (a font atlas to build)
+              marks.drawn = performance.now();
+              setTimeout(redraw, 0);
+            }
             window.__deckmapDrawn = (window.__deckmapDrawn || 0) + 1;
             window.__deckmapDrawnYear = year;
             if (window.__deckmapStepStart) {  // for the benchmark: a year step, input to frame drawn
@@ -238,27 +283,63 @@
   }
 
   // -- a render from Python ------------------------------------------------------------------------------------------
+  const dataFiles = {};  // url -> promise of the view's data file (one fetch per file, even while deck.gl loads)
   async function loadData(url) {
     if (url === dataUrl) return;
-    const response = await fetch(url);
-    const next = await response.json();
+    if (!dataFiles[url]) dataFiles[url] = fetch(url).then((r) => r.json());
+    let next;
+    try {
+      next = await dataFiles[url];
+    } catch (e) {
+      delete dataFiles[url];
+      throw e;
+    }
+    if (args && args.data !== url) return;  // a newer view was asked for meanwhile
     dataUrl = url;
     data = next;
+    for (const k of Object.keys(dataFiles)) if (k !== url) delete dataFiles[k];
   }
 
   async function render(a) {
     args = a;
     if (!marks.render) marks.render = performance.now();
-    if (!converter) {
-      $("missing").hidden = false;
-      $("missing").textContent = a.text.missing;
+    if (deckState !== "ready") {
+      if (deckState === "failed") {
+        $("missing").hidden = false;
+        $("missing").textContent = a.text.missing;
+        return;
+      }
+      // first render, deck.gl not there yet: give the frame its height now, fetch the files the map needs, and
+      // load deck.gl meanwhile (it renders again once loaded)
+      if (!mapHeight) {
+        mapHeight = heightWanted();
+        $("wrap").style.height = mapHeight + "px";
+        post("streamlit:setFrameHeight", {height: mapHeight + 44});
+      }
+      try {
+        specUrls = {};
+        for (const layer of JSON.parse(a.spec).layers || []) {
+          if (typeof layer.data === "string") { specUrls[layer.id] = layer.data; want(layer.data); }
+        }
+      } catch (e) { /* the spec is read again below once deck.gl is there */ }
+      loadData(a.data).catch(() => {});
+      loadDeck();
       return;
     }
     if (a.spec !== specText) {
       const json = JSON.parse(a.spec);
+      const urls = [];
+      specUrls = {};
+      for (const layer of json.layers || []) {  // data files: fetched here (side by side), handed to deck.gl parsed
+        if (typeof layer.data === "string") { specUrls[layer.id] = layer.data; urls.push(layer.data); layer.data = []; }
+      }
       const props = converter.convert(json);
       layersFromSpec = props.layers || [];
       specText = a.spec;
+      for (const url of Object.keys(fetching)) {  // keep only this view's files (a drill-down drops the last's)
+        if (urls.indexOf(url) < 0) { delete fetching[url]; delete files[url]; }
+      }
+      urls.forEach(want);
       ensureDeck(props);
       const vt = JSON.stringify([a.bounds, mapHeight]);
       if (vt !== viewText) {  // a new view to fit (drill-down, search); otherwise the user's pan and zoom stay
