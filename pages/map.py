@@ -41,8 +41,7 @@ def apply_changes(changes: dict) -> None:
     """Apply view-state changes; a change of area (drill-down, breadcrumb, search) reruns the whole app so the
     sidebar's area follows (other changes rerun the map fragment only)."""
     scope_changed = "area" in changes and changes["area"] != ui.view().area
-    for name, value in changes.items():
-        st.session_state[name] = value
+    ui.change_view(rerun_app=False, **changes)
     if scope_changed:
         st.rerun()
 
@@ -53,11 +52,11 @@ def on_level() -> None:
 
 def on_mode() -> None:
     mode = st.session_state["_map_mode"]
-    st.session_state[MODE_STATE] = None if mode == "value" else mode
+    ui.change_view(rerun_app=False, **{MODE_STATE: None if mode == "value" else mode})
 
 
 def on_year() -> None:
-    st.session_state["year"] = st.session_state["_map_year"]
+    ui.change_view(rerun_app=False, year=st.session_state["_map_year"])
     st.session_state[PLAY_KEY] = False
     st.rerun()  # the sidebar's year follows
 
@@ -67,7 +66,7 @@ def on_play(years: list[int]) -> None:
     st.session_state[PLAY_KEY] = playing
     if playing:
         if st.session_state.get("year") == years[-1]:
-            st.session_state["year"] = years[0]
+            ui.change_view(rerun_app=False, year=years[0])
         st.session_state[PLAY_STEP_KEY] = time.monotonic()
     st.rerun()  # the map fragment is re-made with (or without) its timer
 
@@ -88,16 +87,16 @@ def on_map_event(key: str, uids: tuple) -> None:
         return
     st.session_state[PICK_KEY] = (key, value.get("n"))
     if value.get("event") == "click" and value.get("uid") in uids:
-        st.session_state["unit"] = value["uid"]
+        ui.change_view(rerun_app=False, unit=value["uid"])
     elif value.get("event") == "year" and isinstance(value.get("year"), int):
         # only the map's fragment reruns (a few kilobytes); the sidebar's year follows on the next full run
-        st.session_state["year"] = value["year"]
+        ui.change_view(rerun_app=False, year=value["year"])
 
 
 def on_pick(key: str, uids: tuple, area: str) -> None:
     event = st.session_state.get(key)
     st.session_state[PICK_KEY] = (key, maps.selection_signature(event))
-    st.session_state["unit"] = maps.picked_unit(event, uids) or maps.default_unit(area)
+    ui.change_view(rerun_app=False, unit=maps.picked_unit(event, uids) or maps.default_unit(area))
 
 
 # -- drawing -----------------------------------------------------------------------------------------------------------
@@ -252,7 +251,7 @@ def play_step(years: list[int], year: int) -> int:
     if not later:
         st.session_state[PLAY_KEY] = False
         st.rerun()  # stop the timer; the sidebar's year follows
-    st.session_state["year"] = later[0]
+    ui.change_view(rerun_app=False, year=later[0])
     st.session_state[PLAY_STEP_KEY] = now
     return later[0]
 
@@ -265,7 +264,7 @@ def apply_unseen_pick(event, key: str, scope_: maps.Scope) -> None:
         applied = "{}"
     st.session_state[PICK_KEY] = (key, signature)
     if signature != applied:
-        st.session_state["unit"] = maps.picked_unit(event, scope_.uids) or maps.default_unit(scope_.area)
+        ui.change_view(rerun_app=False, unit=maps.picked_unit(event, scope_.uids) or maps.default_unit(scope_.area))
         st.rerun()
 
 

@@ -23,11 +23,9 @@ presenting = ui.presenting()
 
 metric = outlook.coverage_metric(view.metric)
 unit = outlook.focus_unit(view.area, view.unit)
-if unit != view.unit:
-    st.session_state["unit"] = unit
 panel = view.panel if view.panel in outlook.PANELS else "forecast"
-if panel != view.panel:
-    st.session_state["panel"] = panel
+if unit != view.unit or panel != view.panel:
+    ui.change_view(rerun_app=False, unit=unit, panel=panel)
 
 ui.title(t("page.progress", lang), f"{pv.unit_name(unit, lang)} · {metric.name(lang)}")
 if metric.short != view.metric:
@@ -170,8 +168,7 @@ def pick_row(key: str) -> None:
     rows = (st.session_state.get(key) or {}).get("selection", {}).get("rows", [])
     ids = st.session_state.get(RANK_IDS) or []
     if rows and rows[0] < len(ids):
-        st.session_state["unit"] = ids[rows[0]]
-        st.session_state["panel"] = "forecast"
+        ui.change_view(rerun_app=False, unit=ids[rows[0]], panel="forecast")
 
 
 def ranking_view() -> None:

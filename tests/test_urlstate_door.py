@@ -52,3 +52,19 @@ def test_a_bound_widget_writes_through_the_door():
     assert not at.exception and at.session_state["month"] == 9
     at.selectbox(key="_w_month").set_value(13).run()
     assert at.exception and "'month'" in at.exception[0].value
+
+
+def test_no_page_writes_a_view_parameter_past_the_door():
+    """Pages change the shared view only through ui.change_view (checked by urlstate): no raw session-state write of
+    a view parameter's key is left in any page or in app.py."""
+    import re
+    from pathlib import Path
+
+    from lib import urlstate
+
+    root = Path(__file__).resolve().parents[1]
+    names = "|".join(urlstate.PARAMS)
+    raw = re.compile(rf"""session_state\[\s*["']({names})["']\s*\]\s*=(?!=)""")
+    offenders = [f"{p.name}:{i}" for p in [*sorted((root / "pages").glob("*.py")), root / "app.py"]
+                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if raw.search(line)]
+    assert offenders == []
