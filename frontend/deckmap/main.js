@@ -240,6 +240,10 @@
   function years() { return data ? data.years : []; }
   function setYear(y) {
     year = y;
+    // for tests: the years shown, with when (a test reads the order and pace without racing the timer)
+    const shown = window.__deckmapShown = window.__deckmapShown || [];
+    shown.push({year: y, t: performance.now()});
+    if (shown.length > 200) shown.splice(0, shown.length - 200);
     const ys = years(), k = ys.indexOf(y);
     if (k >= 0) $("year").value = String(k);
     redraw();
