@@ -295,3 +295,21 @@ def closest(level: str, name: str, parent: str | None = None, n: int = 5) -> lis
 
 def describe_candidates(uids: list[str]) -> str:
     return "; ".join(display_name(uid, with_parent=True) for uid in uids)
+
+
+@lru_cache(maxsize=1)
+def former_districts() -> dict[str, list[tuple[str, str, int, str]]]:
+    """Districts that no longer exist (data/former_district_names.csv), by every variant of their name: name key ->
+    [(province id, the district codes they became part of, year of the change, legal basis)]."""
+    path = ALIASES_CSV.parent / "former_district_names.csv"
+    out: dict[str, list[tuple[str, str, int, str]]] = {}
+    if not path.exists():
+        return out
+    df = pd.read_csv(path, dtype=str, comment="#").fillna("")
+    for r in df.itertuples():
+        entry = (f"province:{r.province_code.zfill(2)}", str(r.current_codes), int(r.effective), r.basis)
+        keys = {key for text in (f"{r.former_type} {r.former_name}".strip(), r.former_name)
+                for _, key in name_variants(text)}
+        for key in keys:
+            out.setdefault(key, []).append(entry)
+    return out

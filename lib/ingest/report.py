@@ -539,31 +539,16 @@ def _same_name(label: str, uid: str) -> bool:
         text.split(" ", 1)[-1] == norm(row["short_name"]) and len(text.split(" ", 1)) == 2)
 
 
-_FORMER: dict | None = None
-
-
 def _former(level: str, label: str, parent: str | None):
-    """(successor unit id, year of the change, legal basis) for a former district (data/former_district_names.csv)."""
-    global _FORMER
+    """(successor unit id, year of the change, legal basis) for a former district (admin.former_districts)."""
     if level != "district":
         return None
     from lib.text import name_variants
 
-    if _FORMER is None:
-        path = admin.ALIASES_CSV.parent / "former_district_names.csv"
-        _FORMER = {}
-        if path.exists():
-            df = pd.read_csv(path, dtype=str, comment="#").fillna("")
-            for r in df.itertuples():
-                entry = (f"province:{r.province_code.zfill(2)}", f"district:{str(r.current_codes).split()[0]}",
-                         int(r.effective), r.basis)
-                for text in (f"{r.former_type} {r.former_name}", r.former_name):
-                    for _, key in name_variants(text):
-                        _FORMER.setdefault(key, []).append(entry)
     for _, key in name_variants(label):
-        for province, successor, year, basis in _FORMER.get(key, []):
+        for province, codes, year, basis in admin.former_districts().get(key, []):
             if parent in (None, "?") or parent == province:
-                return successor, year, basis
+                return f"district:{codes.split()[0]}", year, basis
     return None
 
 

@@ -659,30 +659,13 @@ def _is_national(name: str) -> bool:
     return header_key(name) in NATIONAL_NAMES
 
 
-_FORMER: dict | None = None
-
-
 def _former_name(level: str, name: str, parent: str | None) -> str | None:
-    """Where a former district went ('Quận 2' -> 'Thành phố Thủ Đức'), from data/former_district_names.csv."""
-    global _FORMER
+    """Where a former district went ('Quận 2' -> 'Thành phố Thủ Đức'), from admin.former_districts."""
     if level != "district":
         return None
-    if _FORMER is None:
-        from lib.text import name_variants
-        path = admin.ALIASES_CSV.parent / "former_district_names.csv"
-        _FORMER = {}
-        if path.exists():
-            df = pd.read_csv(path, dtype=str, comment="#").fillna("")
-            for r in df.itertuples():
-                for _, key in name_variants(f"{r.former_type} {r.former_name}".strip()):
-                    _FORMER.setdefault(key, []).append((f"province:{r.province_code.zfill(2)}", r.current_codes,
-                                                        r.effective))
-                for _, key in name_variants(r.former_name):
-                    _FORMER.setdefault(key, []).append((f"province:{r.province_code.zfill(2)}", r.current_codes,
-                                                        r.effective))
     from lib.text import name_variants
     for _, key in name_variants(name):
-        for province, codes, year in _FORMER.get(key, []):
+        for province, codes, year, _ in admin.former_districts().get(key, []):
             if parent is None or parent == province:
                 names = ", ".join(admin.display_name(f"district:{c}") for c in str(codes).split())
                 return f"{names} ({year})"
