@@ -73,7 +73,10 @@ def test_published_national_series_prefers_the_stated_values():
     assert si[2023] == 18259000  # 18.259 m (precise) over 18.25 m and 18.26 m
     assert reference.national_fy_series("si_coverage_pct")[2020] == 32.6  # 32.6 (listed first) over 33.5
     hi = reference.national_fy_series("hi_coverage_pct")
-    assert hi[2023] == 93.35 and 2024 not in hi.index  # no year-end 2024 figure was published
+    assert hi[2023] == 93.35  # three sources give 93.35 over the Ministry of Health's 93.2
+    # 2024: the only published year-end rate found is the Ministry of Health's of 24 Dec 2024 (additions.csv)
+    assert hi[2024] == 94.1
+    assert 2018 not in hi.index  # no year-end 2018 rate was found; in-year points stay in-year
 
 
 def test_compulsory_only_counts_are_read_as_compulsory():
@@ -82,8 +85,10 @@ def test_compulsory_only_counts_are_read_as_compulsory():
     compulsory_only = sel[sel["note"].str.contains("compulsory SI only")]
     assert len(compulsory_only) and (compulsory_only["metric"] == "si_compulsory_participants").all()
     assert 15180000 in set(sel.loc[sel["metric"] == "si_compulsory_participants", "value"])
-    # The only 2019 total is the one published as a total (additions: 'nearly 16 million'), never a compulsory count.
-    assert set(sel.loc[sel["metric"] == "si_participants", "value"]) == {16000000}
+    # The 2019 totals are the ones published as totals ('nearly 16 million'; VCCI's 15.774 million), never a
+    # compulsory count; the more precise one is preferred.
+    assert set(sel.loc[sel["metric"] == "si_participants", "value"]) == {16000000, 15774000}
+    assert reference.national_fy_series("si_participants")[2019] == 15774000
 
 
 def test_post_merger_rows_belong_to_the_2025_provinces():
@@ -124,3 +129,26 @@ def test_an_official_source_wins_over_a_mirror_of_the_same_document():
         assert "vss.gov.vn" in row["source"]
     row = chosen.loc[("national:VN", "hi_coverage_pct", 2024)]  # Decision 546/QĐ-TTg, not the legal Q&A copy
     assert row["value"] == 94.1 and "vss.gov.vn" in row["source"]
+
+
+def test_resolution_targets_are_not_shown_from_a_mirror():
+    """Resolution 28's SI and UI targets and Resolution 20's 2025 HI target are shown from an official site, the news
+    agency or a legal database page for the document, never from the mirror site that cited them first."""
+    from lib.model import choose_targets
+    chosen = choose_targets(reference.dataset().targets).set_index(["unit", "metric", "year"])
+    for metric, values in (("si_coverage_pct", (35.0, 45.0, 60.0)), ("ui_coverage_pct", (28.0, 35.0, 45.0))):
+        for year, value in zip((2021, 2025, 2030), values):
+            row = chosen.loc[("national:VN", metric, year)]
+            assert row["document"].startswith("Nghị quyết 28") and row["value"] == value
+            assert row["source_rank"] <= 2 and "mirror" not in row["source"]
+    hi = chosen.loc[("national:VN", "hi_coverage_pct", 2025)]
+    assert hi["document"].startswith("Nghị quyết 20") and hi["value"] == 95.0 and "luatvietnam.vn" in hi["source"]
+
+
+def test_decision_546_targets_reach_more_provinces():
+    t = reference.dataset().targets
+    t = t[(t["metric"] == "hi_coverage_pct") & (t["document"].str.startswith("Quyết định 546"))]
+    by_unit = t.groupby("unit")["year"].apply(set)
+    assert len(by_unit) >= 21 and all(years == {2022, 2023, 2024, 2025} for years in by_unit)
+    da_nang = t[(t["unit"] == "province:48")].set_index("year")["value"]
+    assert da_nang.to_dict() == {2022: 94.75, 2023: 95.0, 2024: 95.15, 2025: 95.15}
