@@ -146,10 +146,11 @@ def test_coverage_rises_over_the_period_and_compulsory_si_follows_published_2020
     hi = nat[nat["metric"] == "hi_coverage_pct"].set_index("year")["value"]
     assert hi[2025] > hi[2020] > hi[2015]
     comp = nat[nat["metric"] == "si_compulsory_participants"].set_index("year")["value"]
-    # Year-end 2020 and 2021 are published (total minus voluntary: 16.1 - 1.1 million; 16.5 - 1.45 million, VSS):
-    # the Covid dip is an assumption for years without a year-end figure and never overrides a published one.
-    assert comp[2020] == pytest.approx(16_100_000 - 1_100_000)
-    assert comp[2021] == pytest.approx(16_500_000 - 1_450_000)
+    # Year-end 2020 and 2021 are published: 2020 as total minus voluntary (16.16 million, VNA, preferred as the most
+    # precise of 16.16 / 16.1 / 16 million, minus 1.1 million); 2021 as the published compulsory count (15.1 million,
+    # VSS). The Covid dip is an assumption for years without a year-end figure and never overrides a published one.
+    assert comp[2020] == pytest.approx(16_160_000 - 1_100_000)
+    assert comp[2021] == pytest.approx(15_100_000)
     assert comp[2022] > comp[2021]
 
 
