@@ -7,13 +7,14 @@ stays near its peak although little of it is in use. Two settings, `[memory]` in
   scripts run in ever new threads, so freed memory ends up scattered over many arenas, each keeping its high-water
   mark. Capping them (mallopt M_ARENA_MAX, what the MALLOC_ARENA_MAX environment variable does) is applied when the
   app starts, so it works in `make run` and in the systemd unit alike. 0 leaves glibc's default.
-- ``trim_every_s``: how often the session reaper (lib/ui.py) returns freed pages to the system (malloc_trim(0)),
-  besides each time sessions end. 0: only when sessions end.
+- ``trim_every_s``: how often the session reaper (lib/ui.py) returns freed pages to the system (malloc_trim(0), and
+  pyarrow's pool, which holds pandas' string columns), besides each time sessions end. 0: only when sessions end.
 """
 from __future__ import annotations
 
 import ctypes
 import gc
+import sys
 
 M_ARENA_MAX = -8  # glibc malloc.h
 _DONE: list[int] = []
@@ -38,7 +39,14 @@ def configure(arena_max: int) -> bool:
 
 
 def trim() -> None:
-    """Give the allocator's free pages back to the system (glibc keeps them otherwise, and RSS never falls)."""
+    """Give the allocators' free pages back to the system (they keep them otherwise, and RSS never falls): glibc's,
+    and pyarrow's pool, which holds pandas' string columns."""
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None:
+        try:
+            pyarrow.default_memory_pool().release_unused()
+        except Exception:  # noqa: BLE001 - an older pyarrow: its pool only keeps what it has
+            pass
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)

@@ -70,3 +70,30 @@ def test_release_gives_freed_memory_back_to_the_system():
     base, held, after, _ = (int(x) for x in out.split())
     assert held - base > 150  # freed, but still resident
     assert after - base < 40  # given back
+
+
+def test_release_gives_back_what_pandas_string_columns_held():
+    # pandas keeps string columns in pyarrow's memory pool, which keeps freed memory for itself: malloc_trim alone
+    # leaves it resident.
+    out = _run("""
+        import gc
+        import pandas as pd
+        from lib import memory
+
+        def rss():
+            for line in open("/proc/self/status"):
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+
+        names = pd.Series(["x" * 50 + str(i) for i in range(100_000)])
+        base = rss()
+        columns = [names + str(k) for k in range(30)]
+        del columns
+        gc.collect()
+        held = rss()
+        memory.release()
+        print(base, held, rss())
+    """)
+    base, held, after = (int(x) for x in out.split())
+    assert held - base > 120  # freed, but still resident
+    assert after - base < 40  # given back
