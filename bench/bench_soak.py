@@ -88,7 +88,7 @@ async def open_overview(browser, base: str):
     context.set_default_timeout(WAIT)
     page = await context.new_page()
     await page.goto(base + "/?lang=en&area=province:40", timeout=WAIT)  # Nghệ An: in every upload
-    await caption_with(page, "· 2025")
+    await caption_with(page, "Nghệ An (province) · 20")  # the Overview of the province has drawn (any year)
     return context, page
 
 
@@ -138,13 +138,21 @@ async def main(a) -> None:
     from playwright.async_api import async_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="vnsi-soak-"))
-    proc, base = start_app({"VNSI_DATABASE_URL": f"sqlite:///{tmp}/scenarios.sqlite"})
+    env = {"VNSI_DATABASE_URL": f"sqlite:///{tmp}/scenarios.sqlite"}
+    if a.dump:  # debug: the app process writes what it holds at each marked point (bench/memdebug/sitecustomize.py)
+        Path(a.dump).mkdir(parents=True, exist_ok=True)
+        env.update(VNSI_MEMDUMP=str(Path(a.dump).resolve()), PYTHONPATH=str(ROOT / "bench" / "memdebug"))
+        if a.trace:
+            env["PYTHONTRACEMALLOC"] = str(a.trace)
+    proc, base = start_app(env)
     pid, t_start = proc.pid, time.time()
     threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the server's log (a full pipe blocks it)
     samples: list[tuple[float, float]] = []
 
-    def mark(what: str) -> float:
+    def mark(what: str, dump: str = "") -> float:
         r = rss_mb(pid)
+        if a.dump and dump:
+            (Path(a.dump) / "request").write_text(dump)
         samples.append((time.time() - t_start, r))
         print(f"[{(time.time() - t_start) / 60:6.1f} min] RSS {r:6.0f} MB  load {load():>5}  {what}", flush=True)
         return r
@@ -158,7 +166,7 @@ async def main(a) -> None:
             await one_session(browser, base, 0, tmp, upload=True)  # load data and caches once, as a server has
             mark("warm-up session done; waiting for its session to be released")
             await asyncio.sleep(a.release)
-            warm = mark("level after warm-up")
+            warm = mark("level after warm-up", dump="warm")
 
             done = {"sessions": 0, "errors": 0}
             stop_at = time.time() + 60 * a.minutes
@@ -180,11 +188,11 @@ async def main(a) -> None:
                     mark(f"sessions done {done['sessions']}, failed {done['errors']}")
 
             await asyncio.gather(sampler(), *(user() for _ in range(a.parallel)))
-            mark(f"soak over: {done['sessions']} sessions done, {done['errors']} failed")
+            mark(f"soak over: {done['sessions']} sessions done, {done['errors']} failed", dump="soak-over")
 
             # Memory per open session, with no other session running.
             await asyncio.sleep(a.release)
-            before = mark("before the per-session probe")
+            before = mark("before the per-session probe", dump="before-probe")
             readers = await asyncio.gather(*(open_overview(browser, base) for _ in range(a.probe)))
             with_readers = mark(f"{a.probe} sessions open on the Overview")
             for i, (_, page) in enumerate(readers):
@@ -197,7 +205,7 @@ async def main(a) -> None:
             while time.time() < t_end:
                 await asyncio.sleep(min(a.every, max(t_end - time.time(), 0.1)))
                 mark("no session open")
-            after = mark("level after the sessions ended")
+            after = mark("level after the sessions ended", dump="ended")
             await browser.close()
         peak = max(r for _, r in samples)
         print("\nSUMMARY")
@@ -227,4 +235,6 @@ if __name__ == "__main__":
                     help="seconds to wait after tabs close (Streamlit keeps a closed session 2 min for a reconnect)")
     ap.add_argument("--upload-every", type=int, default=2, help="every n-th session uploads a file")
     ap.add_argument("--probe", type=int, default=8, help="sessions opened at once to measure memory per session")
+    ap.add_argument("--dump", default="", help="debug: folder where the app process writes what it holds at each stage")
+    ap.add_argument("--trace", type=int, default=0, help="debug, with --dump: tracemalloc frames (slows the app)")
     asyncio.run(main(ap.parse_args()))

@@ -65,3 +65,12 @@ def redacted(url: str) -> str:
     creds, host = rest.rsplit("@", 1)
     user = creds.split(":", 1)[0]
     return f"{scheme}://{user}:***@{host}"
+
+
+def memory(path: Path | None = None) -> dict:
+    """[memory] malloc_arena_max (0: glibc's default) and trim_every_s (0: trim only when sessions end); see
+    lib/memory.py. Environment: VNSI_MALLOC_ARENA_MAX, VNSI_TRIM_EVERY_S."""
+    section = load(path).get("memory", {})
+    arena = os.environ.get("VNSI_MALLOC_ARENA_MAX", "").strip() or section.get("malloc_arena_max", 2)
+    trim = os.environ.get("VNSI_TRIM_EVERY_S", "").strip() or section.get("trim_every_s", 60)
+    return {"malloc_arena_max": int(arena), "trim_every_s": float(trim)}

@@ -14,7 +14,6 @@ app.py draws the sidebar filters, the presenter switch and the shareable link of
 from __future__ import annotations
 
 import functools
-import gc
 import html
 import json
 import re
@@ -25,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import admin, metrics, store as store_mod, urlstate
+from lib import admin, memory, metrics, settings, store as store_mod, urlstate
 from lib.i18n import LANGS, t
 from lib.model import Dataset
 from lib.text import ascii_fold
@@ -101,8 +100,14 @@ def _start_session_reaper() -> None:
 def _reaper_loop() -> None:
     import time
 
+    mem = settings.memory()
+    memory.configure(mem["malloc_arena_max"])  # before the sessions' threads fill the allocator's heaps
+    last_trim = time.monotonic()
     while _schedule_reap():
         time.sleep(REAP_EVERY_S)
+        if mem["trim_every_s"] > 0 and time.monotonic() - last_trim >= mem["trim_every_s"]:
+            memory.trim()  # freed pages back to the system (between session ends too)
+            last_trim = time.monotonic()
 
 
 def _schedule_reap() -> bool:
@@ -163,18 +168,7 @@ def _free_released(rt) -> None:
         rt.media_file_mgr.remove_orphaned_files()
     except Exception:  # noqa: BLE001 - see _reaper_loop
         pass
-    gc.collect()
-    _malloc_trim()
-
-
-def _malloc_trim() -> None:
-    """Give freed memory back to the system (glibc keeps it otherwise, and the process's RSS never falls)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    memory.release()
 
 
 # -- view state -------------------------------------------------------------------------------------------------------

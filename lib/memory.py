@@ -1,0 +1,58 @@
+"""How an app process gives memory back to the system (glibc's allocator; a no-op elsewhere).
+
+Python frees objects into the C allocator, which keeps the pages for reuse: after a burst of sessions a process's RSS
+stays near its peak although little of it is in use. Two settings, `[memory]` in settings.toml (see lib/settings.py):
+
+- ``malloc_arena_max``: glibc gives each thread that meets contention its own heap ("arena"), up to 8 per core; page
+  scripts run in ever new threads, so freed memory ends up scattered over many arenas, each keeping its high-water
+  mark. Capping them (mallopt M_ARENA_MAX, what the MALLOC_ARENA_MAX environment variable does) is applied when the
+  app starts, so it works in `make run` and in the systemd unit alike. 0 leaves glibc's default.
+- ``trim_every_s``: how often the session reaper (lib/ui.py) returns freed pages to the system (malloc_trim(0), and
+  pyarrow's pool, which holds pandas' string columns), besides each time sessions end. 0: only when sessions end.
+"""
+from __future__ import annotations
+
+import ctypes
+import gc
+import sys
+
+M_ARENA_MAX = -8  # glibc malloc.h
+_DONE: list[int] = []
+
+
+def _libc():
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt, libc.malloc_trim  # noqa: B018 - glibc only
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+def configure(arena_max: int) -> bool:
+    """Cap glibc's arenas once per process (later calls do nothing); True when the allocator took the setting."""
+    if _DONE or arena_max <= 0:
+        return False
+    _DONE.append(arena_max)
+    libc = _libc()
+    return bool(libc and libc.mallopt(M_ARENA_MAX, int(arena_max)) == 1)
+
+
+def trim() -> None:
+    """Give the allocators' free pages back to the system (they keep them otherwise, and RSS never falls): glibc's,
+    and pyarrow's pool, which holds pandas' string columns."""
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None:
+        try:
+            pyarrow.default_memory_pool().release_unused()
+        except Exception:  # noqa: BLE001 - an older pyarrow: its pool only keeps what it has
+            pass
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def release() -> None:
+    """Collect unreachable objects, then trim."""
+    gc.collect()
+    trim()
