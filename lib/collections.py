@@ -475,6 +475,7 @@ def published_table(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
         col("indicator"): [cat[m].name(lang) for m in pub["metric"]],
         col("value"): [fmt.value(v, cat[m].kind, lang) if cat[m].kind != "rate" else fmt.pct(v, lang, 2)
                        for v, m in zip(pub["value"], pub["metric"])],
+        col("status"): [_status_text(s, lang) for s in pub["status"]],  # every table says what its values are
         col("source"): [describe(s, lang) for s in pub["source"]],
         col("link"): [first_url(s) for s in pub["source"]],
     })

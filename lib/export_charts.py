@@ -15,7 +15,7 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
-from lib import fmt
+from lib import charts, fmt
 
 FONT = "Noto Sans"
 FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto")
@@ -65,8 +65,10 @@ def _fix_width(spec: dict, width: int) -> None:
 
 
 def to_spec(chart: alt.TopLevelMixin | dict, lang: str, width: int = DEFAULT_WIDTH) -> dict:
-    """The Vega-Lite spec written to files: the chart's, with a fixed width and the file font."""
+    """The Vega-Lite spec written to files: the chart's, with a fixed width and the file font; a chart that draws
+    any demo value says "Minh họa / Demo" in its title (lib.charts.mark_demo), in the picture itself."""
     spec = copy.deepcopy(chart if isinstance(chart, dict) else chart.to_dict())
+    spec = charts.mark_demo(spec, lang)
     _fix_width(spec, width)
     config = spec.setdefault("config", {})
     config["font"] = FONT
