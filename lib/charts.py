@@ -53,13 +53,14 @@ def trend_with_targets(series: pd.DataFrame, targets: pd.DataFrame, lang: str, t
         layers.append({"data": {"values": demo}, "mark": {"type": "line", "color": STATUS_COLOURS["demo"],
                                                           "strokeDash": DEMO_DASH, "opacity": 0.8},
                        "encoding": {"x": x, "y": y, "detail": {"field": "segment", "type": "nominal"}}})
-    layers.append({"data": {"values": data}, "mark": {"type": "point", "size": 45, "strokeWidth": 2},
-                   "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip,
-                                "fill": {"condition": {"test": "datum.status === 'demo'", "value": "white"},
-                                         "field": "status_label", "type": "nominal", "scale": colour["scale"],
-                                         "legend": None},
-                                "shape": {"condition": {"test": "datum.status === 'demo'", "value": "diamond"},
-                                          "value": "circle"}}})
+    if data:  # (an empty layer with a colour scale of no statuses cannot be drawn to a file)
+        layers.append({"data": {"values": data}, "mark": {"type": "point", "size": 45, "strokeWidth": 2},
+                       "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip,
+                                    "fill": {"condition": {"test": "datum.status === 'demo'", "value": "white"},
+                                             "field": "status_label", "type": "nominal", "scale": colour["scale"],
+                                             "legend": None},
+                                    "shape": {"condition": {"test": "datum.status === 'demo'", "value": "diamond"},
+                                              "value": "circle"}}})
     if len(targets):
         tdata = [{"year": int(r.year), "value": float(r.value), "value_max": float(r.value_max), "kind": r.kind,
                   "label": fmt.target_text(r, lang), "document": r.document} for r in targets.itertuples()]
@@ -190,14 +191,23 @@ def _title_text(title) -> str:
     return "" if title is alt.Undefined or title is None else str(title)
 
 
+LONG_TITLE = 60  # characters: past this a title may be cut short with an ellipsis, so the mark goes first
+
+
+def _marked_line(line: str, lang: str) -> str:
+    if len(line) > LONG_TITLE:
+        return t("honest.demo_chart_title_first", lang, title=line)
+    return demo_title(line, lang)
+
+
 def _marked_title(title, lang: str):
-    """The title with the demo mark: a string gets the suffix, a list of lines on its first line, a title object in
-    its text."""
+    """The title with the demo mark: a string gets the suffix (a long one the mark first, where an ellipsis cannot
+    hide it), a list of lines on its first line, a title object in its text."""
     if isinstance(title, dict):
         return {**title, "text": _marked_title(title.get("text", ""), lang)}
     if isinstance(title, (list, tuple)) and title:
-        return [demo_title(str(title[0]), lang), *map(str, title[1:])]
-    return demo_title("" if title is alt.Undefined or title is None else str(title), lang)
+        return [_marked_line(str(title[0]), lang), *map(str, title[1:])]
+    return _marked_line("" if title is alt.Undefined or title is None else str(title), lang)
 
 
 def mark_demo(chart, lang: str):

@@ -451,7 +451,7 @@ h1 { font-size: 1.8rem !important; padding: 0 0 0.2rem 0 !important; }
   background: rgba(255, 255, 255, 0.92); border-radius: 0.5rem; opacity: 0.6; }
 .st-key-present_corner:hover, .st-key-present_corner:focus-within { opacity: 1; }
 .st-key-present_corner button { font-size: 0.7rem; min-height: 1.8rem; padding: 0.1rem 0.6rem; }
-.st-key-present_demo_mark p { font-size: 0.95rem !important; margin: 0 !important; }
+.st-key-present_demo_mark p { font-size: 0.95rem !important; margin: 0 !important; line-height: 1.8 !important; }
 .st-key-present_demo_mark [data-testid="stMarkdownBadge"], .st-key-present_demo_mark span[class*="Badge"] {
   font-size: 1.05rem !important; }
 </style>"""
