@@ -442,7 +442,7 @@ html { font-size: 20px; }
 [data-testid="stMain"] { margin-left: 0 !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.9rem 2rem 0.6rem 2rem !important; }
 h1 { font-size: 1.8rem !important; padding: 0 0 0.2rem 0 !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 2.1rem !important; line-height: 1.15; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 1.85rem !important; line-height: 1.1; }
 [data-testid="stMetricLabel"] p { font-size: 0.95rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 0.8rem !important; }
 [data-testid="stAlertContainer"] { padding: 0.45rem 0.9rem !important; }
@@ -451,7 +451,8 @@ h1 { font-size: 1.8rem !important; padding: 0 0 0.2rem 0 !important; }
   background: rgba(255, 255, 255, 0.92); border-radius: 0.5rem; opacity: 0.6; }
 .st-key-present_corner:hover, .st-key-present_corner:focus-within { opacity: 1; }
 .st-key-present_corner button { font-size: 0.7rem; min-height: 1.8rem; padding: 0.1rem 0.6rem; }
-.st-key-present_demo_mark p { font-size: 0.95rem !important; margin: 0 !important; line-height: 1.8 !important; }
+.st-key-present_demo_mark { padding-bottom: 0.2rem; }
+.st-key-present_demo_mark p { font-size: 0.95rem !important; margin: 0 !important; line-height: 1.6 !important; }
 .st-key-present_demo_mark [data-testid="stMarkdownBadge"], .st-key-present_demo_mark span[class*="Badge"] {
   font-size: 1.05rem !important; }
 </style>"""
