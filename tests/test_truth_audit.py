@@ -492,3 +492,42 @@ def test_after_an_upload_collections_numbers_still_carry_their_status(store, lan
     audit_collections_cards(store, at, lang, "province:40", 2020, "2020-09", True)
     assert collections_chart_audit(at, lang) > 0
     audit_collections_tables(at, lang)
+
+
+# -- Progress ranking and the Data page's tables -----------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("demo", [None, "0"], ids=["demo_on", "demo_off"])
+def test_progress_ranking_rows_carry_their_status(lang, demo):
+    """Every ranked unit's row (its latest value, gap, chances and Open SDG label) says what its data is; with demo
+    off no row is built on demo."""
+    params = dict(panel="ranking", area="province:40", metric="hi")
+    if demo is not None:
+        params["demo"] = demo
+    at = open_app("pages/progress.py", lang, timeout=300, **params)
+    table = at.dataframe[0].value
+    data_col = t("progress.col.data", lang)
+    assert data_col in table.columns
+    labels = {t(f"status.{s}", lang) for s in ("reported", "uploaded", "estimate", "demo")}
+    targets = t("progress.col.target", lang, year=2030)  # targets are documents (their wording), not data
+    numbers = table.drop(columns=[data_col, t("progress.col.rank", lang), targets]).apply(
+        lambda col: col.notna() & col.astype(str).str.contains(r"\d"))
+    rows = numbers.any(axis=1)
+    assert rows.sum() > (10 if demo is None else -1)
+    assert table.loc[rows, data_col].isin(labels).all(), set(table.loc[rows, data_col])
+    has_demo = table[data_col].eq(t("status.demo", lang)).any()
+    assert has_demo == (demo is None)  # Nghệ An's districts: demo only, unless the analyst loads their own
+    assert any(w.value == t("common.demo_banner", lang) for w in at.warning) == has_demo
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_data_page_tables_of_values_say_what_the_values_are(store, lang):
+    """The datasets table counts values by status; the sources view lists published figures, each with whether it
+    is used; the downloads name their statuses (lib.export, tested in test_export_demo_mark)."""
+    at = open_app("pages/data.py", lang, timeout=180)
+    datasets = at.dataframe[0].value
+    assert {t(f"data.summary.{s}", lang) for s in ("reported", "estimate", "demo", "uploaded")} <= set(
+        datasets.columns), list(datasets.columns)
+    sources = at.dataframe[1].value
+    use_col = t("honest.src.col_use", lang)
+    assert use_col in sources.columns and (sources[use_col].astype(str).str.len() > 0).all()
+    assert not sources.astype(str).apply(lambda c: c.str.contains(demo_mark(lang), regex=False)).any().any()
