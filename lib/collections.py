@@ -24,7 +24,7 @@ import pandas as pd
 from lib import admin, fmt, metrics, periods
 from lib.charts import STATUS_COLOURS
 from lib.i18n import t
-from lib.provenance import describe, first_url, status_label
+from lib.provenance import describe, first_url, status_label, value_text
 
 REVENUE, PLAN, PLAN_PCT = "revenue_bn_vnd", "revenue_plan_bn_vnd", "revenue_plan_pct"
 ARREARS, RECEIVABLES, ARREARS_PCT = "arrears_bn_vnd", "receivables_bn_vnd", "arrears_pct_of_receivables"
@@ -57,9 +57,14 @@ class FigureIndex:
 _INDEXES: dict[int, tuple[weakref.ref, FigureIndex]] = {}  # id(resolved) -> (weak ref to it, its index)
 
 
-def figure_index(store) -> FigureIndex:
+def figure_index(store, demo: bool | None = None) -> FigureIndex:
     """Every collections figure of a store indexed by (unit, year, period) (built once per resolved table, ~0.2 s;
-    forgotten with the table, so that a session's upload set is not kept alive here after the session ends)."""
+    forgotten with the table, so that a session's upload set is not kept alive here after the session ends). `demo`
+    is the view's switch (lib.store.Store.shows_demo): demo figures of a level where it is off are left out."""
+    hidden = frozenset(lv for lv in admin.LEVELS if not store.shows_demo(lv, demo))
+    if hidden:
+        return store.memo(("collections.figure_index", hidden), lambda: build_figure_index(
+            store.resolved[~((store.resolved["status"] == "demo") & store.resolved["level"].isin(hidden))]))
     resolved = store.resolved
     hit = _INDEXES.get(id(resolved))
     if hit is not None and hit[0]() is resolved:
@@ -260,7 +265,8 @@ def select(figs: FigureIndex, area: str, unit: str | None, year: int, month: int
     u = admin.units()
     notes = []
     start = unit if unit in u.index and u.at[unit, "level"] in ("national",) + RANK_LEVELS else area
-    available = unit_periods(figs, start, year) or level_periods(figs, "province", year)
+    available = unit_periods(figs, start, year) or level_periods(figs, "province", year) or \
+        level_periods(figs, "province_2025", year)  # (demo switched off: the 2025 provinces' published figures)
     code = choose_period(year, month, available)
     focus, note = focus_unit(area, unit, year, code)
     if note:
@@ -475,6 +481,7 @@ def published_table(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
         col("indicator"): [cat[m].name(lang) for m in pub["metric"]],
         col("value"): [fmt.value(v, cat[m].kind, lang) if cat[m].kind != "rate" else fmt.pct(v, lang, 2)
                        for v, m in zip(pub["value"], pub["metric"])],
+        col("status"): [_status_text(s, lang) for s in pub["status"]],  # every table says what its values are
         col("source"): [describe(s, lang) for s in pub["source"]],
         col("link"): [first_url(s) for s in pub["source"]],
     })
@@ -615,6 +622,12 @@ def figure_label(f: Figure, lang: str) -> str:
 
 
 def figure_value_text(f: Figure, lang: str) -> str:
+    """A KPI card's value; a demo figure says so in itself ("5,94% [minh họa]"), as every card's value does
+    (lib.provenance.value_text)."""
+    return value_text(_figure_number(f, lang), f.status if f.value is not None else None, lang)
+
+
+def _figure_number(f: Figure, lang: str) -> str:
     """Rates with two decimals; amounts in billion VND (the unit is in the label); no figure says so."""
     if f.value is None:
         return t("collections.no_value", lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib import admin, metrics
-from lib.provenance import describe
+from lib.provenance import describe, status_label
 from lib.text import looks_like_formula
 
 
@@ -25,15 +25,45 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 
+STATUSES = ("reported", "uploaded", "estimate", "demo")
+
+
+def is_status_column(name, values: pd.Series) -> bool:
+    """A column of value statuses as ids (reported, uploaded, estimate, demo): `status`, `data_status`, `x.status`."""
+    name = str(name)
+    if not (name in ("status", "data_status") or name.endswith((".status", "_status"))):
+        return False
+    present = set(values.dropna().astype(str))
+    return bool(present) and present <= set(STATUSES)
+
+
+def with_status_labels(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table as downloaded: beside each column of status ids, the statuses in the user's language
+    (`status_label`: "Công bố", "Minh họa" in Vietnamese), so a reader of the file tells demo from published
+    without a key; the ids stay for programs."""
+    cols = [c for c in df.columns if is_status_column(c, df[c])]
+    if not cols:
+        return df
+    out = df.copy()
+    for c in cols:
+        label = f"{c}_label"
+        if label in out.columns:
+            continue
+        at = list(out.columns).index(c) + 1
+        out.insert(at, label, [status_label(str(s), lang) if isinstance(s, str) and s else "" for s in out[c]])
+    return out
+
+
 def observations_table(resolved: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The resolved data as users download it: one row per unit, period and metric, with status and source.
 
-    Demo values say `demo` in the status column; derived rates say how they were computed."""
+    Demo values say `demo` in the status column and "Minh họa" / "Demo" in `status_label`; derived rates say how
+    they were computed."""
     u = admin.units()
     cat = metrics.catalog()
     df = resolved
     units = df["unit"].astype(str)
-    return pd.DataFrame({
+    return with_status_labels(pd.DataFrame({
         "unit": units,
         "unit_name": units.map(lambda x: u.at[x, "name"] if x in u.index else x),
         "level": df["level"].astype(str),
@@ -46,7 +76,7 @@ def observations_table(resolved: pd.DataFrame, lang: str) -> pd.DataFrame:
         "source": df["source"].astype(str).map(lambda s: describe(s, lang)),
         "note": df["note"].astype(str),
         "other_values": df["alternatives"].astype(int),
-    })
+    }), lang)
 
 
 def targets_table(targets: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
-from lib import fmt
+from lib import charts, fmt
 
 FONT = "Noto Sans"
 FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto")
@@ -65,8 +65,10 @@ def _fix_width(spec: dict, width: int) -> None:
 
 
 def to_spec(chart: alt.TopLevelMixin | dict, lang: str, width: int = DEFAULT_WIDTH) -> dict:
-    """The Vega-Lite spec written to files: the chart's, with a fixed width and the file font."""
+    """The Vega-Lite spec written to files: the chart's, with a fixed width and the file font; a chart that draws
+    any demo value says "Minh họa / Demo" in its title (lib.charts.mark_demo), in the picture itself."""
     spec = copy.deepcopy(chart if isinstance(chart, dict) else chart.to_dict())
+    spec = charts.mark_demo(spec, lang)
     _fix_width(spec, width)
     config = spec.setdefault("config", {})
     config["font"] = FONT
@@ -96,9 +98,31 @@ def _args(spec: dict, lang: str) -> dict:
     return kwargs
 
 
+def title_text(spec: dict) -> str:
+    """The title a spec draws, as one line ('' when it has none)."""
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    return " ".join(map(str, title)) if isinstance(title, (list, tuple)) else str(title or "")
+
+
+def _png_text(png: bytes, keyword: str, text: str) -> bytes:
+    """`png` with an iTXt chunk (UTF-8 text, e.g. the title with its demo mark) after its header chunk: a program
+    that lists a picture's properties shows it, as the picture itself does."""
+    import struct
+    import zlib
+
+    data = keyword.encode("latin-1") + b"\0\0\0\0\0" + text.encode("utf-8")
+    chunk = struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data) & 0xFFFFFFFF)
+    end_of_header = 8 + 4 + 4 + 13 + 4  # signature, IHDR length, type, 13 bytes of data, CRC
+    return png[:end_of_header] + chunk + png[end_of_header:]
+
+
 def png_bytes(chart, lang: str, width: int = DEFAULT_WIDTH, scale: float = SCALE) -> bytes:
     spec = to_spec(chart, lang, width)
-    return vlc.vegalite_to_png(spec, scale=scale, **_args(spec, lang))
+    png = vlc.vegalite_to_png(spec, scale=scale, **_args(spec, lang))
+    title = title_text(spec)
+    return _png_text(png, "Title", title) if title else png
 
 
 def svg_bytes(chart, lang: str, width: int = DEFAULT_WIDTH) -> bytes:

@@ -436,7 +436,7 @@ html { font-size: 20px; }
 [data-testid="stMain"] { margin-left: 0 !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.9rem 2rem 0.6rem 2rem !important; }
 h1 { font-size: 1.8rem !important; padding: 0 0 0.2rem 0 !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 2.1rem !important; line-height: 1.15; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 1.85rem !important; line-height: 1.1; }
 [data-testid="stMetricLabel"] p { font-size: 0.95rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 0.8rem !important; }
 [data-testid="stAlertContainer"] { padding: 0.45rem 0.9rem !important; }
@@ -445,6 +445,10 @@ h1 { font-size: 1.8rem !important; padding: 0 0 0.2rem 0 !important; }
   background: rgba(255, 255, 255, 0.92); border-radius: 0.5rem; opacity: 0.6; }
 .st-key-present_corner:hover, .st-key-present_corner:focus-within { opacity: 1; }
 .st-key-present_corner button { font-size: 0.7rem; min-height: 1.8rem; padding: 0.1rem 0.6rem; }
+.st-key-present_demo_mark { padding-bottom: 0.2rem; }
+.st-key-present_demo_mark p { font-size: 0.95rem !important; margin: 0 !important; line-height: 1.6 !important; }
+.st-key-present_demo_mark [data-testid="stMarkdownBadge"], .st-key-present_demo_mark span[class*="Badge"] {
+  font-size: 1.05rem !important; }
 </style>"""
 
 
@@ -536,8 +540,8 @@ def table(df: pd.DataFrame, name: str, csv: pd.DataFrame | None = None, key: str
     df = _checked_links(df, kwargs)
     result = st.dataframe(df, hide_index=True, width="stretch", key=key, **kwargs)
     if not presenting():
-        data = csv if csv is not None else df
-        st.download_button(t("export.csv", lang()), data=lambda: export.csv_bytes(data),
+        data, lg = (csv if csv is not None else df), lang()
+        st.download_button(t("export.csv", lg), data=lambda: export.csv_bytes(export.with_status_labels(data, lg)),
                            file_name=_file_name(name, "csv"), mime="text/csv", on_click="ignore",
                            icon=":material/download:", key=f"_csv_{key or name}", type="tertiary",
                            help=t("export.csv_help", lang()))
@@ -574,6 +578,7 @@ def chart(chart_obj, name: str, lg: str | None = None, key: str | None = None, d
     from lib import charts, export_charts
 
     lg = lg or lang()
+    chart_obj = charts.mark_demo(chart_obj, lg)  # drawing demo values: "Minh họa / Demo" in its title, on screen too
     if isinstance(chart_obj, dict):  # a Vega-Lite spec built without Altair (maps: lib.maps.vega)
         from lib import fmt
 
@@ -641,8 +646,14 @@ def _file_name(name: str, suffix: str) -> str:
 def demo_banner(shown_statuses, lg: str) -> None:
     """A visible notice on any view that shows demo values."""
     if "demo" in set(map(str, shown_statuses)):
-        # Presenting: one short line, so the view itself keeps the screen.
-        st.warning(t("present.demo_short" if presenting() else "common.demo_banner", lg), icon="⚠️")
+        if presenting():
+            # Presenting: the mark on the line under the view's title ("Minh họa / Demo", orange, bold) and one
+            # short sentence, so the view itself keeps the screen and a shared screen shows demo as demo.
+            with st.container(key="present_demo_mark"):
+                st.markdown(f":orange-badge[:material/warning: **{t('honest.demo_chart', lg)}**] "
+                            f"{t('present.demo_short', lg)}")
+        else:
+            st.warning(t("common.demo_banner", lg), icon="⚠️")
 
 
 def text(value) -> str:

@@ -15,7 +15,7 @@ lang = ui.lang()
 view = ui.view()
 store = ui.get_store()
 presenting = ui.presenting()
-figs = coll.figure_index(store)
+figs = coll.figure_index(store, view.demo)  # the demo switch
 metric_id = coll.HEADLINE.get(view.metric, coll.PLAN_PCT)
 metric = metrics.get(metric_id)
 sel = coll.select(figs, view.area, view.unit, view.year, view.month, view.level, lang)
@@ -188,14 +188,14 @@ else:
         shown_statuses |= coll.statuses_of(current, [metric_id]) | coll.statuses_of(previous, [metric_id])
         title = t("collections.chart_month", lang, indicator=indicator, unit=unit_name, year=sel.year,
                   previous=sel.year - 1)
-        ui.chart(coll.ytd_chart(current, previous, metric_id, lang, height=170 if presenting else 320, title=title),
+        ui.chart(coll.ytd_chart(current, previous, metric_id, lang, height=140 if presenting else 320, title=title),
                  f"collections_{metric.short}_{sel.focus}_{sel.year}_by_month")
         chart_note = t("collections.chart_month_pace", lang) if metric_id == coll.PLAN_PCT else None
     elif panel == "year":
         frame = coll.yearly(figs, sel.focus, sel.year)
         shown_statuses |= coll.statuses_of(frame, [metric_id])
         title = t("collections.chart_year", lang, indicator=indicator, unit=unit_name)
-        ui.chart(coll.yearly_chart(frame, metric_id, lang, height=170 if presenting else 320, title=title),
+        ui.chart(coll.yearly_chart(frame, metric_id, lang, height=140 if presenting else 320, title=title),
                  f"collections_{metric.short}_{sel.focus}_by_year")
     else:
         rank = coll.ranking(figs, sel.level, sel.units, sel.year, sel.rank_period, metric_id)

@@ -18,7 +18,7 @@ from lib.maps import timeline as map_timeline
 from lib.geo import ATTRIBUTION
 from lib.geo.upload import read_boundaries
 from lib.i18n import t
-from lib.provenance import describe
+from lib.provenance import describe, value_text
 
 BOUNDARIES_KEY = "map_boundaries"  # session: level -> BoundaryUpload (the user's boundaries, drawn instead of ours)
 RESULT_KEY = "map_boundary_result"  # session: the last upload's UploadResult, shown until the next upload
@@ -181,7 +181,7 @@ def target_line(p: maps.Panel, target_year: int) -> str:
     target = p.targets.get(target_year)
     if target is None:
         return t("map.panel.no_target", lang, year=target_year)
-    gap_text = gaps.gap_text(gaps.gap(p.value, target), lang)  # the one gap (lib/gap.py)
+    gap_text = value_text(gaps.gap_text(gaps.gap(p.value, target), lang), p.status, lang)  # the one gap; demo says so
     return t("map.panel.target", lang, year=target_year, target=ui.text(maps.target_text(target, lang)),
              gap=gap_text, origin=ui.text(maps.target_origin(target, lang)))
 
@@ -202,7 +202,8 @@ def draw_panel(view, metric, year: int, p: maps.Panel):
     uid = p.uid
     st.subheader(p.name, anchor=False)
     st.caption(t(f"map.level_name.{p.level}", lang))
-    value = fmt.pct(p.value, lang, 2) if p.value is not None else t("map.panel.no_value", lang)
+    value = value_text(fmt.pct(p.value, lang, 2), p.status, lang) if p.value is not None else \
+        t("map.panel.no_value", lang)
     st.metric(t("map.panel.value", lang, metric=metric.name(lang), year=year), value, border=False)
     if p.status:
         if p.status in ("reported", "uploaded"):
@@ -231,7 +232,7 @@ def draw_panel(view, metric, year: int, p: maps.Panel):
         key = "map.panel.drill_district" if p.drill["level"] == "district" else "map.panel.drill_commune"
         st.button(t(key, lang), key="_map_drill", type="primary", icon=":material/zoom_in:",
                   on_click=apply_changes, args=(p.drill,))
-    series = overview.trend(store, uid, metric.id, year)
+    series = overview.trend(store, uid, metric.id, year, demo=view.demo)
     targets = overview.targets_frame(store, uid, metric.id) if maps.gap_allowed(metric) else pd.DataFrame(
         columns=["year", "value", "value_max", "kind", "label", "document", "status"])
     if len(series):
@@ -300,7 +301,7 @@ def map_view():
     presenting = ui.presenting()
     ui.title(t("page.map", lang), t("map.subtitle", lang, metric=metric.name(lang), year=year,
                                    level=level_label(view.level)))
-    selected = maps.panel(store, view.unit or view.area, metric, year)
+    selected = maps.panel(store, view.unit or view.area, metric, year, view.demo)
     ui.demo_banner(data.statuses | {selected.status or ""}, lang)
     for note in notes:
         if note.kind == "warning":

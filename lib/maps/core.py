@@ -25,7 +25,7 @@ import pydeck as pdk
 from lib import admin, fmt, metrics, overview, urlstate
 from lib.geo import layers
 from lib.i18n import t
-from lib.provenance import short, status_label
+from lib.provenance import short, status_label, value_text
 from lib.store import Store
 from lib.targets import Target
 from lib.text import ascii_fold
@@ -469,7 +469,8 @@ def people_text(row, metric: metrics.Metric, lang: str) -> str:
     """'Người tham gia 2.970.132 / dân số 3.503.885 (ước tính)': the rate's two counts, its denominator named."""
     if not gap_allowed(metric) or metric.numerator is None or pd.isna(row["participants"]):
         return ""
-    text = t("map.tip.participants", lang, n=fmt.persons(row["participants"], lang))
+    text = t("map.tip.participants", lang, n=value_text(fmt.persons(row["participants"], lang),  # demo says so
+                                                       row.get("participants_status"), lang))
     if not pd.isna(row["denominator"]):
         status = str(row["denominator_status"] or "")
         text += " / " + t(f"map.tip.denominator.{metric.denominator}", lang, n=fmt.persons(row["denominator"], lang))
@@ -893,10 +894,11 @@ class Panel:
         return tg.value - self.value
 
 
-def panel(store: Store, uid: str, metric: metrics.Metric, year: int) -> Panel:
+def panel(store: Store, uid: str, metric: metrics.Metric, year: int, demo: bool | None = None) -> Panel:
+    """The selected unit's figure under the view's demo switch `demo` (lib.store.Store.series)."""
     u = admin.units()
     level = u.at[uid, "level"] if uid in u.index else uid.split(":")[0]
-    series = store.series(uid, metric.id)
+    series = store.series(uid, metric.id, demo)
     now = series[series["year"] == year]
     value = float(now["value"].iloc[0]) if len(now) else None
     status = str(now["status"].iloc[0]) if len(now) else None
