@@ -435,10 +435,7 @@ def _fingerprint(store) -> str:
     """lib.store.fingerprint of the store's datasets, once per store object."""
     from lib.store import fingerprint
 
-    fp = store.__dict__.get("_outlook_fingerprint")
-    if fp is None:
-        fp = store.__dict__["_outlook_fingerprint"] = fingerprint(store.datasets)
-    return fp
+    return store.memo(("outlook", "fingerprint"), lambda: fingerprint(store.datasets))
 
 
 def _engine_text(result: forecast.ForecastResult) -> str:
