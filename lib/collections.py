@@ -23,8 +23,9 @@ import pandas as pd
 
 from lib import admin, fmt, metrics, periods
 from lib.charts import STATUS_COLOURS
+from lib.figure import status_cell
 from lib.i18n import t
-from lib.provenance import describe, first_url, status_label
+from lib.provenance import describe, first_url, status_label, value_text
 
 REVENUE, PLAN, PLAN_PCT = "revenue_bn_vnd", "revenue_plan_bn_vnd", "revenue_plan_pct"
 ARREARS, RECEIVABLES, ARREARS_PCT = "arrears_bn_vnd", "receivables_bn_vnd", "arrears_pct_of_receivables"
@@ -296,6 +297,7 @@ class Figure:
     previous: float | None = None  # the same period a year earlier
     previous_status: str | None = None
     pace: float | None = None  # % of plan: the share of the year elapsed (pro-rata pace)
+    parts: tuple = ()  # a rate's amounts (collected and plan; arrears and receivables), each a Figure with its status
 
     @property
     def published(self) -> bool:
@@ -312,7 +314,11 @@ class Figure:
 
     @property
     def statuses(self) -> set[str]:
-        return {s for s in (self.status, self.previous_status) if s}
+        out = {s for s in (self.status, self.previous_status) if s}
+        for part in self.parts:
+            if part.value is not None and part.status:
+                out.add(part.status)
+        return out
 
 
 def _cell(row: pd.Series | None, metric: str) -> tuple[float | None, str | None, str, bool]:
@@ -329,7 +335,10 @@ def figure(figs: FigureIndex, unit: str, year: int, code: str, metric: str) -> F
     prev, prev_status, _, _ = _cell(figs.row(unit, int(year) - 1, prev_code), metric)
     m = month_of(code)
     pace = (100.0 if code == periods.FY else (m / 12 * 100 if m else None)) if metric == PLAN_PCT else None
-    return Figure(metrics.get(metric), int(year), code, value, status, source, derived, prev, prev_status, pace)
+    m_ = metrics.get(metric)
+    parts = tuple(figure(figs, unit, year, code, p) for p in (m_.numerator, m_.denominator) if p) \
+        if m_.kind == "rate" else ()
+    return Figure(m_, int(year), code, value, status, source, derived, prev, prev_status, pace, parts)
 
 
 def kpis(figs: FigureIndex, unit: str, year: int, code: str) -> list[Figure]:
@@ -434,10 +443,15 @@ def ranking_tables(rank: pd.DataFrame, lang: str, money_kind: bool = True) -> tu
         col("status"): [_worst_status_text(r, lang) for _, r in rank.iterrows()],
         col("source"): [_sources_text(r, lang) for _, r in rank.iterrows()]})
     shown = raw.copy()
-    for key in ("revenue", "plan", "arrears", "receivables"):
-        shown[col(key)] = raw[col(key)].map(lambda v: fmt.number(v, lang, 1))
-    for key in ("plan_pct", "arrears_pct"):
-        shown[col(key)] = raw[col(key)].map(lambda v: fmt.pct(v, lang, 2))
+    # every value with its own status: demo and estimates marked in the value itself (the row's status column says
+    # which rows are published); the amounts stand beside the rates they make
+    cells = {"revenue": (REVENUE, 1), "plan": (PLAN, 1), "plan_pct": (PLAN_PCT, 2), "arrears": (ARREARS, 1),
+             "receivables": (RECEIVABLES, 1), "arrears_pct": (ARREARS_PCT, 2)}
+    for key, (metric, decimals) in cells.items():
+        number = fmt.pct if metric in (PLAN_PCT, ARREARS_PCT) else fmt.number
+        statuses = rank[f"{metric}.status"] if f"{metric}.status" in rank.columns else [None] * len(rank)
+        shown[col(key)] = [value_text(number(v, lang, decimals), s if isinstance(s, str) and not pd.isna(v) else None,
+                                      lang) for v, s in zip(raw[col(key)], statuses)]
     return shown.drop(columns=[col("unit_id")]), raw
 
 
@@ -621,6 +635,15 @@ def figure_value_text(f: Figure, lang: str) -> str:
     if f.metric.kind == "rate":
         return fmt.pct(f.value, lang, 2)
     return fmt.number(f.value, lang, 0 if f.value >= 100 else 1)
+
+
+def amounts_text(f: Figure, lang: str) -> str | None:
+    """The amounts behind a rate, each with its own status, in billion VND: 'Số thu BHXH, BHYT, BHTN: 4.836 tỷ đồng
+    (Công bố) · Kế hoạch thu: 6.784 tỷ đồng [minh họa]'; None when there are none."""
+    parts = [t("counts.part", lang, name=p.metric.name(lang),
+               value=status_cell(fmt.money_bn(p.value, lang), p.status, lang))
+             for p in f.parts if p.value is not None]
+    return " · ".join(parts) or None
 
 
 def figure_change_text(f: Figure, lang: str) -> str | None:

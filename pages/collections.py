@@ -96,6 +96,8 @@ def kpi_cards(figures: list) -> None:
             elif first_url(f.source):  # a rate computed from a published amount and a demo one
                 status = t("collections.status_partly", lang, status=status, source=ui.source_link(f.source))
             st.caption(status)
+            if amounts := coll.amounts_text(f, lang):  # the amounts behind a rate, each with its status
+                st.caption(amounts)
             if f.pace is not None and f.period != "FY" and not presenting:
                 st.caption(t("collections.pace", lang, pace=fmt.pct(f.pace, lang, 1)))
 
@@ -144,8 +146,9 @@ def map_view(rank: pd.DataFrame, title: list, stem: str) -> None:
                      query_params=urlstate.to_query(ui.view()))
         st.caption(t("collections.select_hint", lang))
         shown, raw = coll.ranking_tables(rank, lang)
-        value_col = "plan_pct" if metric_id == coll.PLAN_PCT else "arrears_pct"
-        keep_cols = [t(f"collections.col.{c}", lang) for c in ("rank", "unit", value_col, "status")]
+        amounts = ("revenue", "plan", "plan_pct") if metric_id == coll.PLAN_PCT else \
+            ("arrears", "receivables", "arrears_pct")  # the rate beside the amounts it is made of
+        keep_cols = [t(f"collections.col.{c}", lang) for c in ("rank", "unit", *amounts, "status")]
         st.session_state["_coll_rank_ids"] = rank["unit"].tolist()
         ui.table(shown[keep_cols], f"{stem}_map_table", csv=raw, key="coll_rank",
                  on_select=lambda: _pick_unit("coll_rank"), selection_mode="single-row", height=560)

@@ -205,6 +205,7 @@ def ranking_view() -> None:
             key="_prog_rank_override"):
         frame = outlook.with_override(frame, store, metric.id, override)
         p_column = "p_override"
+    frame = outlook.with_counts(frame, store, metric.id, demo=view.demo)  # the counts beside each rate
     ranked = outlook.ranked(frame, by, year, column=p_column)
     ui.demo_banner(set(ranked["data_status"].dropna()), lang)
     st.caption(t("progress.rank.caption", lang, n=len(ranked), level=t(f"progress.rank.level_{level}", lang),

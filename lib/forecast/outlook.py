@@ -565,6 +565,27 @@ def with_override(frame: pd.DataFrame, store, metric: str, override: Target,
     return frame.assign(p_override=p, gap_override=override.threshold - frame["last_value"].astype(float))
 
 
+def with_counts(frame: pd.DataFrame, store, metric: str, demo: bool | None = None) -> pd.DataFrame:
+    """The table with the counts behind each unit's latest rate (its `last_year`), each with its own status under the
+    store's status rule and the view's demo switch: `participants`, `participants_status`, `denominator`,
+    `denominator_status` (NaN / None where not known)."""
+    m = metrics.get(metric)
+    fy = store.year_end(demo)
+    keys = pd.MultiIndex.from_arrays([frame["unit"].astype(str), pd.to_numeric(frame["last_year"], errors="coerce")])
+    out = frame.copy()
+    for column, metric_id in (("participants", m.numerator), ("denominator", m.denominator)):
+        rows = fy[fy["metric"] == metric_id] if metric_id else fy.iloc[0:0]
+        rows = rows[rows["unit"].isin(set(out["unit"].astype(str)))]
+        found = pd.DataFrame({"value": rows["value"].astype(float).to_numpy(),
+                              "status": rows["status"].astype(str).to_numpy()},
+                             index=pd.MultiIndex.from_arrays([rows["unit"].astype(str).to_numpy(),
+                                                              rows["year"].astype(int).to_numpy()]))
+        found = found[~found.index.duplicated()].reindex(keys)
+        out[column] = found["value"].to_numpy()
+        out[f"{column}_status"] = [s if isinstance(s, str) else None for s in found["status"]]
+    return out
+
+
 def ranked(frame: pd.DataFrame, by: str = "probability", year: int = 2030, column: str | None = None) -> pd.DataFrame:
     """Rows ranked best first: by probability of meeting the target (highest first; ties by the smaller gap) or by
     the gap to the target (smallest first; achieved targets have negative gaps). Adds `rank` (1 = best)."""
