@@ -27,10 +27,9 @@ import streamlit as st
 
 from lib import admin, metrics, store as store_mod, urlstate
 from lib.i18n import LANGS, t
+from lib.ingest.uploads import UPLOADS_KEY  # session: the uploaded Dataset objects
 from lib.model import Dataset
 from lib.text import ascii_fold
-
-UPLOADS_KEY = "uploads"  # session: list of uploaded Dataset objects
 
 
 # -- data -------------------------------------------------------------------------------------------------------------
