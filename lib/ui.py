@@ -549,6 +549,40 @@ def table(df: pd.DataFrame, name: str, csv: pd.DataFrame | None = None, key: str
     return result
 
 
+def pick_table(df: pd.DataFrame, name: str, ids: list, on_pick, key: str, **kwargs):
+    """ui.table whose rows stand for `ids` (in order): a click on a row calls on_pick(that id). In presenter mode the
+    table only shows."""
+    ids_key = f"_ids_{key}"
+    st.session_state[ids_key] = list(ids)
+
+    def picked() -> None:
+        rows = ((st.session_state.get(key) or {}).get("selection") or {}).get("rows") or []
+        shown = st.session_state.get(ids_key) or []
+        if rows and rows[0] < len(shown):  # a row of a table drawn before the list changed is no one
+            on_pick(shown[rows[0]])
+
+    if presenting():
+        return table(df, name, key=key, **kwargs)
+    return table(df, name, key=key, on_select=picked, selection_mode="single-row", **kwargs)
+
+
+def progress_reporter(first_text, step_text):
+    """(callback(done, total), finish()) for long work: a progress bar appears at the first call, its text from
+    first_text(total) then step_text(done, total), and finish() removes it."""
+    bar = {}
+
+    def callback(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = st.progress(0.0, text=first_text(total))
+        bar["bar"].progress(done / max(total, 1), text=step_text(done, total))
+
+    def finish() -> None:
+        if "bar" in bar:
+            bar.pop("bar").empty()
+
+    return callback, finish
+
+
 # A link column shows the site of each address ("bhxh.gov.vn"), as the app's other links do.
 _DOMAIN_TEXT = r"^https?://(?:www\.)?([^/:?#]+)"
 

@@ -112,6 +112,11 @@ def benchmark_text(lang: str, horizon: int = 3) -> str:
 # ---------------------------------------------------------------------------------------------------------------------
 # The headline
 
+def said(uo, sentence: str, lang: str) -> str:
+    """A verdict or forecast sentence of a unit's outlook; from a demo history it says demo in itself."""
+    return value_text(sentence, "demo", lang) if uo.demo and sentence else sentence
+
+
 def headline(uo, lang: str, year: int | None = None) -> tuple[str, str]:
     """('72% chance of reaching 95% by 2030', a second line with the chance of reaching it in any year and the expected
     year) for the target of `year` (the headline year by default)."""
@@ -215,10 +220,11 @@ def ranking_frames(frame: pd.DataFrame, lang: str, year: int = 2030, p_column: s
     p_col = p_column or f"p_meet_{year}"
     gap_col = "gap_override" if p_column == "p_override" else f"gap_{year}"
     names = frame["unit"].map(lambda u: unit_name(u, lang, with_parent))
-    demo = frame["demo"] if "demo" in frame.columns else [False] * len(frame)
-    latest = [f"{value_text(fmt.pct(v, lang, 2), 'demo' if isinstance(d, (bool, np.bool_)) and d else None, lang)} ({int(y)})"
+    demo = [isinstance(d, (bool, np.bool_)) and bool(d) for d in frame["demo"]] if "demo" in frame.columns \
+        else [False] * len(frame)
+    latest = [f"{value_text(fmt.pct(v, lang, 2), 'demo' if d else None, lang)} ({int(y)})"  # demo marked in the value
               if not _missing(v) and not _missing(y) else "–"
-              for v, y, d in zip(frame["last_value"], frame["last_year"], demo)]  # demo marked in the value
+              for v, y, d in zip(frame["last_value"], frame["last_year"], demo)]
     targets = [target_text(Target("", year, k, v, m), lang) if not _missing(v) else "–"
                for k, v, m in zip(frame[f"target_{year}_kind"], frame[f"target_{year}"], frame[f"target_{year}_max"])]
     if p_column == "p_override":
