@@ -617,6 +617,74 @@ def ranking_chart(rank: pd.DataFrame, metric: str, lang: str, limit: int = 40, b
     return alt.layer(bars, labels).properties(height=height, **_title(title))
 
 
+# -- the page's views: what each draws, the statuses and sources it shows ---------------------------------------------
+@dataclass
+class PanelView:
+    """One main view of the page: its chart (or, for the ranking and the map, the ranked units), its titles, the
+    statuses and published sources of what it shows, and the name its files are saved under."""
+    statuses: set
+    sources: list
+    stem: str
+    chart: alt.Chart | None = None
+    rank: pd.DataFrame | None = None
+    title: str = ""
+    map_title: tuple = ()
+    note_key: str | None = None
+
+
+def panel_view(figs: FigureIndex, sel: Selection, panel: str, metric: str, unit_name: str, area: str,
+               area_name: str, lang: str, presenting: bool = False) -> PanelView:
+    """What `panel` (PANELS) shows for the selection: a month-by-month or year-by-year chart of the unit (its height
+    fits presenter mode), or the ranking of the level's units (the map draws the same ranking)."""
+    m = metrics.get(metric)
+    height = 170 if presenting else 320
+    indicator = m.name(lang)
+    if panel == "month":
+        current, previous = ytd(figs, sel.focus, sel.year), ytd(figs, sel.focus, sel.year - 1)
+        title = t("collections.chart_month", lang, indicator=indicator, unit=unit_name, year=sel.year,
+                  previous=sel.year - 1)
+        return PanelView(statuses_of(current, [metric]) | statuses_of(previous, [metric]), [],
+                         f"collections_{m.short}_{sel.focus}_{sel.year}_by_month",
+                         chart=ytd_chart(current, previous, metric, lang, height=height, title=title),
+                         note_key="collections.chart_month_pace" if metric == PLAN_PCT else None)
+    if panel == "year":
+        frame = yearly(figs, sel.focus, sel.year)
+        title = t("collections.chart_year", lang, indicator=indicator, unit=unit_name)
+        return PanelView(statuses_of(frame, [metric]), [], f"collections_{m.short}_{sel.focus}_by_year",
+                         chart=yearly_chart(frame, metric, lang, height=height, title=title))
+    rank = ranking(figs, sel.level, sel.units, sel.year, sel.rank_period, metric)
+    shown = [metric] if presenting else ALL  # presenting: the chart of the one indicator; else the whole table
+    level = level_text(sel.level, area, area_name, lang)
+    period = period_label(sel.year, sel.rank_period, lang, money=metric == PLAN_PCT)
+    return PanelView(statuses_of(rank, shown), published_sources(rank, shown),
+                     f"collections_{m.short}_{sel.level}_{sel.year}_{sel.rank_period}", rank=rank,
+                     title=t("collections.chart_ranking", lang, indicator=indicator, level=level, period=period),
+                     map_title=(indicator, f"{level}, {period}"))
+
+
+def map_values(rank: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
+    """The ranking as the map colours and labels it, by unit: value, its text and its status (demo marked)."""
+    statuses = [str(s) if isinstance(s, str) else None for s in rank[f"{metric}.status"]]
+    return pd.DataFrame({
+        "value": rank[metric].to_numpy(),
+        "value_text": [fmt.pct(v, lang, 2) for v in rank[metric]],
+        "status_label": [status_label(s, lang) if s else "–" for s in statuses]}, index=rank["unit"])
+
+
+def map_table_columns(metric: str, lang: str) -> list[str]:
+    """The table beside the map: rank, unit, the rate beside the amounts it is made of, and the status."""
+    amounts = ("revenue", "plan", "plan_pct") if metric == PLAN_PCT else ("arrears", "receivables", "arrears_pct")
+    return [t(f"collections.col.{c}", lang) for c in ("rank", "unit", *amounts, "status")]
+
+
+def status_kind(f: Figure) -> str:
+    """How a KPI card names its source: 'published' (with its source), 'partly' (a rate computed from a published
+    amount and a demo one: the published one's source), or 'plain' (the status alone)."""
+    if f.published:
+        return "published"
+    return "partly" if first_url(f.source) else "plain"
+
+
 # -- what the page shows and the view changes it asks for -------------------------------------------------------------
 def shown_panel(panel: str | None) -> str:
     """The main view shown: the one the view state names, else the first (the month-by-month curve)."""
@@ -660,12 +728,6 @@ def level_text(level: str, area: str, area_name: str, lang: str) -> str:
     if level == "district" and area == admin.NATIONAL_ID:
         return t("collections.level_district_all", lang)
     return t(f"collections.level_{level}", lang, area=area_name)
-
-
-def row_unit(selection, ids: list[str]) -> str | None:
-    """The unit of the table row a click selected (`selection` as Streamlit gives it), or None."""
-    rows = (selection or {}).get("rows") or []
-    return ids[rows[0]] if rows and rows[0] < len(ids) else None
 
 
 def view_of_published(row, area: str) -> dict:

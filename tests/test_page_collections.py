@@ -96,7 +96,7 @@ def test_ranking_table_with_csv_and_a_row_selects_the_unit(lang):
     csv_buttons = [b for b in at.get("download_button") if b.proto.label == "CSV"]
     assert csv_buttons, "the ranking table has no CSV download"
     # Select the first row (the best province): its figures become the KPIs.
-    first_unit = at.session_state["_coll_rank_ids"][0]
+    first_unit = at.session_state["_ids_coll_rank"][0]
     at.session_state["coll_rank"] = {"selection": {"rows": [0], "columns": []}}
     at.session_state["unit"] = first_unit  # what the row's on_select callback sets (AppTest does not click)
     at.run()
