@@ -698,6 +698,21 @@ def text(value) -> str:
     return _WWW.sub("\\1\u2060.", out)
 
 
+def say(message, lg: str | None = None, icon: str | None = None) -> None:
+    """A message lib decided on, (kind, key, params), kind one of success / info / warning / error: its text from the
+    catalogs, every text parameter (a name, a file name, an error) shown as text, never as markup."""
+    kind, key, params = message
+    getattr(st, kind)(t(key, lg or lang(), **{k: text(v) if isinstance(v, str) else v for k, v in params.items()}),
+                      icon=icon)
+
+
+def fed(widget, key: str, value, on_change, *args, **kwargs):
+    """A widget showing `value` (the state it stands for, kept elsewhere) that calls on_change(new value) when the
+    user changes it: `widget` is e.g. st.number_input or a column's, with its other arguments."""
+    st.session_state[key] = value
+    return widget(*args, key=key, on_change=lambda: on_change(st.session_state[key]), **kwargs)
+
+
 _MD_SPECIAL = frozenset("\\`*_{}[]()#+-!|~$<>")
 _LIST = re.compile(r"^(\d+)\.")
 _WWW = re.compile(r"(www)\.", re.IGNORECASE)

@@ -4,16 +4,16 @@ lib/ingest/uploads.py; the page draws."""
 import streamlit as st
 
 from lib import admin, dictionary, export, store as store_mod, ui
-from lib.ingest import mappings, report, templates
 from lib.i18n import t
+from lib.ingest import report, templates, uploads
 from lib.ingest.problems import problems_table
-from lib.ingest.uploads import UploadSession, datasets_table
 from lib.ingest.validate import validate_bytes
 
 lang = ui.lang()
 store = ui.get_store()
-session = UploadSession(st.session_state)
+session = uploads.UploadSession(st.session_state)
 MAX_SHOWN = 1000
+ICONS = {True: ":material/check_circle:", False: ":material/error:"}
 
 st.title(t("page.data", lang))
 tab_sets, tab_upload, tab_download, tab_sources, tab_dict = st.tabs(
@@ -31,12 +31,7 @@ def _preview(name: str, digest: str, mapping_json: str, lg: str, _data: bytes):
     return report.preview(name, _data, report.Mapping.from_json(mapping_json), lang=lg)
 
 
-@st.cache_resource(show_spinner=False)
-def _mapping_store():
-    try:
-        return mappings.MappingStore()
-    except Exception:  # noqa: BLE001 - without a database the mapping is still downloadable
-        return None
+_mapping_store = st.cache_resource(show_spinner=False)(uploads.open_mapping_store)
 
 
 def _report_preview(name: str, digest: str, data: bytes):
@@ -104,13 +99,7 @@ def _report_preview(name: str, digest: str, data: bytes):
         session.cancel(name)
         st.rerun()
     if (loaded := session.result(name)) is not None:
-        if loaded.ok and loaded.dataset is not None:
-            st.success(t("data.report_loaded", lang, name=ui.text(name), n=len(loaded.dataset.observations),
-                         sheets=sum(1 for s in loaded.sheets if s.wide is not None), warnings=len(loaded.warnings)),
-                       icon=":material/check_circle:")
-        else:
-            st.error(t("data.report_not_loaded", lang, name=ui.text(name), errors=len(loaded.errors),
-                       warnings=len(loaded.warnings)), icon=":material/error:")
+        ui.say(uploads.report_message(name, loaded), lang, icon=ICONS[loaded.ok and loaded.dataset is not None])
         if loaded.all_problems:
             st.markdown(t("data.report_problems", lang))
             ui.show_table(report.problems_table(loaded.all_problems[:MAX_SHOWN], lang))
@@ -120,14 +109,7 @@ def _report_preview(name: str, digest: str, data: bytes):
     c1, c2 = st.columns([3, 1])
     mapping_name = c1.text_input(t("data.report_mapping_name", lang), key=f"mapname_{name}")
     if c2.button(t("data.report_save_mapping", lang), key=f"save_{name}", disabled=saved_store is None):
-        if not mapping_name.strip():
-            st.warning(t("data.report_mapping_name_needed", lang))
-        else:
-            try:
-                saved = saved_store.save(mapping_name, mapping)
-                st.success(t("data.report_mapping_saved", lang, name=saved.name, version=saved.version))
-            except Exception as err:  # noqa: BLE001 - shown as a message, never as a traceback
-                st.error(t("data.report_mapping_error", lang, error=str(err)))
+        ui.say(uploads.save_mapping(saved_store, mapping_name, mapping), lang)
     st.download_button(t("data.report_mapping_download", lang), mapping.to_json().encode("utf-8"),
                        file_name=f"{name}.mapping.json", mime="application/json", key=f"mapdl_{name}",
                        on_click="ignore")
@@ -136,7 +118,7 @@ def _report_preview(name: str, digest: str, data: bytes):
 
 with tab_sets:
     st.markdown(t("data.datasets_intro", lang))
-    ui.table(datasets_table(store.datasets, lang), "datasets")
+    ui.table(uploads.datasets_table(store.datasets, lang), "datasets")
     for i, d in enumerate(session.uploads):
         c1, c2 = st.columns([4, 1])
         c1.write(t("data.uploaded_item", lang, name=ui.text(d.name), n=len(d.observations) + len(d.targets)))
@@ -158,13 +140,7 @@ with tab_upload:
         session.received_all()
         st.rerun()
     for result in session.results:
-        if result.ok:
-            n = len(result.dataset.observations) + len(result.dataset.targets)
-            st.success(t("data.loaded", lang, name=ui.text(result.file), n=n, warnings=len(result.warnings)),
-                       icon=":material/check_circle:")
-        else:
-            st.error(t("data.not_loaded", lang, name=ui.text(result.file), errors=len(result.errors),
-                       warnings=len(result.warnings)), icon=":material/error:")
+        ui.say(uploads.validation_message(result), lang, icon=ICONS[result.ok])
         if result.problems:
             shown = result.problems[:MAX_SHOWN]
             if len(result.problems) > MAX_SHOWN:

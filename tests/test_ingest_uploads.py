@@ -70,3 +70,25 @@ def test_the_datasets_table_names_the_bundled_sets_in_the_users_language():
     table = datasets_table(bundled(), "vi")
     assert table.columns[:3].tolist() == ["Bộ dữ liệu", "Nguồn gốc", "Số dòng"]
     assert len(table) == len(bundled()) and not set(table["Bộ dữ liệu"]) & {"reported", "demo", "denominators"}
+
+
+def test_what_the_user_is_told_after_an_upload_and_a_save(tmp_path):
+    from lib.ingest import uploads
+
+    good, bad = validate("good.csv", "", GOOD), validate("bad.csv", "", BAD)
+    assert uploads.validation_message(good) == ("success", "data.loaded", {"name": "good.csv", "n": 1, "warnings": 0})
+    kind, key, params = uploads.validation_message(bad)
+    assert (kind, key, params["name"]) == ("error", "data.not_loaded", "bad.csv") and params["errors"] >= 1
+    loaded = report.load(report.preview("nghe_an.xlsx", nghe_an_report()), None)
+    kind, key, params = uploads.report_message("nghe_an.xlsx", loaded)
+    assert (kind, key, params["sheets"]) == ("success", "data.report_loaded", 1) and params["n"] == 12
+
+    from lib.ingest.mappings import MappingStore
+
+    db = MappingStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert uploads.save_mapping(db, "  ", report.Mapping())[:2] == ("warning", "data.report_mapping_name_needed")
+    assert uploads.save_mapping(db, "tháng 8", report.Mapping()) == (
+        "success", "data.report_mapping_saved", {"name": "tháng 8", "version": 1})
+    assert uploads.save_mapping(db, "tháng 8", report.Mapping())[2]["version"] == 2
+    kind, key, params = uploads.save_mapping(db, "x" * 1000, report.Mapping())  # too long: said, never raised
+    assert (kind, key) == ("error", "data.report_mapping_error") and params["error"]

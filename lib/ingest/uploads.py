@@ -140,6 +140,49 @@ class UploadSession:
         self.state.pop(self._result_key(name), None)
 
 
+# -- what to tell the user (kind, message key, params: lib.ui.say shows them, user text as text) ---------------------
+def validation_message(result) -> tuple:
+    """A template file's outcome: loaded (values, warnings) or not (errors, warnings)."""
+    if result.ok:
+        n = len(result.dataset.observations) + len(result.dataset.targets)
+        return "success", "data.loaded", {"name": result.file, "n": n, "warnings": len(result.warnings)}
+    return "error", "data.not_loaded", {"name": result.file, "errors": len(result.errors),
+                                        "warnings": len(result.warnings)}
+
+
+def report_message(name: str, loaded) -> tuple:
+    """A report's outcome after Load: values from how many sheets, or nothing loaded (errors, warnings)."""
+    if loaded.ok and loaded.dataset is not None:
+        return "success", "data.report_loaded", {
+            "name": name, "n": len(loaded.dataset.observations), "warnings": len(loaded.warnings),
+            "sheets": sum(1 for s in loaded.sheets if s.wide is not None)}
+    return "error", "data.report_not_loaded", {"name": name, "errors": len(loaded.errors),
+                                               "warnings": len(loaded.warnings)}
+
+
+def open_mapping_store():
+    """The saved readings of report columns (lib.ingest.mappings), or None without a database (a reading can still
+    be downloaded)."""
+    from lib.ingest import mappings
+
+    try:
+        return mappings.MappingStore()
+    except Exception:  # noqa: BLE001 - a bad URL or driver error
+        return None
+
+
+def save_mapping(mapping_store, typed_name: str, mapping) -> tuple:
+    """Save a report's reading under the name typed: the message to show (saved with its version, a name needed, or
+    why it could not be saved)."""
+    if not typed_name.strip():
+        return "warning", "data.report_mapping_name_needed", {}
+    try:
+        saved = mapping_store.save(typed_name, mapping)
+    except Exception as err:  # noqa: BLE001 - shown as a message, never as a traceback
+        return "error", "data.report_mapping_error", {"error": str(err)}
+    return "success", "data.report_mapping_saved", {"name": saved.name, "version": saved.version}
+
+
 def datasets_table(datasets, lang: str) -> pd.DataFrame:
     """The loaded datasets as users read them: bundled ones by their name in the catalog, uploads by file name."""
     summary = pd.DataFrame([d.summary() for d in datasets])
