@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import admin, fmt, metrics, ui
+from lib import fmt, metrics, ui
 from lib.i18n import t
 from lib.scenarios import model as sc
 from lib.scenarios import session as ss
@@ -26,8 +26,8 @@ if metric.short != view.metric:
 unit = view.area
 
 
-def unit_name(uid: str) -> str:
-    return ui.area_label(uid, lang) if uid in admin.units().index else uid
+def unit_name(uid: str) -> str:  # a saved scenario's unit (an unknown id comes back as it is)
+    return ui.area_label(uid, lang)
 
 
 db, db_error = ss.open_store()  # without a database the what-if part still works
