@@ -46,11 +46,9 @@ def controls() -> None:
     st.caption(t("collections.intro", lang))
     c1, c2, c3 = st.columns([2, 3, 4], vertical_alignment="bottom")
     with c1:  # the full year is 12 in the control (a selectbox shows None as no choice) and None in the view
-        st.session_state["_w_month"] = sel.month or 12
-        st.selectbox(t("collections.control_period", lang), [m or 12 for m in sel.month_options], key="_w_month",
-                     format_func=lambda m: coll.month_label(sel.year, None if m == 12 else m, lang),
-                     on_change=lambda: ui.change_view(month=None if st.session_state["_w_month"] == 12
-                                                      else st.session_state["_w_month"]))
+        ui.fed(st.selectbox, "_w_month", sel.month or 12, lambda m: ui.change_view(month=None if m == 12 else m),
+               t("collections.control_period", lang), [m or 12 for m in sel.month_options],
+               format_func=lambda m: coll.month_label(sel.year, None if m == 12 else m, lang))
     with c2:
         level_text = lambda lv: coll.level_text(lv, view.area, area_name, lang)  # noqa: E731
         if view.level in sel.level_options:

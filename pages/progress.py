@@ -32,12 +32,10 @@ def unit_label(uid: str) -> str:
 
 
 if not presenting:
-    options = outlook.unit_options(view.area)
-    if unit not in options:
-        options = options[:1] + [unit] + options[1:]
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
     with c1:
-        ui.bound(st.selectbox, "unit", t("progress.unit", lang), options, format_func=unit_label)
+        ui.bound(st.selectbox, "unit", t("progress.unit", lang), outlook.unit_options(view.area, unit),
+                 format_func=unit_label)
     with c2:
         ui.bound(st.segmented_control, "panel", t("progress.panel", lang), options=list(outlook.PANELS),
                  format_func=lambda p: t(f"progress.panel_{p}", lang), selection_mode="single")

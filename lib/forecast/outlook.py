@@ -624,8 +624,14 @@ def compute_level(store, level: str, metric: str, progress_cb=None, workers: int
 PANELS = ("forecast", "ranking", "evidence", "methods")
 
 
-def unit_options(area: str) -> list[str]:
-    """Units a user can pick on the page: the area first, then its provinces (national) or districts."""
+def unit_options(area: str, shown: str | None = None) -> list[str]:
+    """Units a user can pick on the page: the area first, then its provinces (national) or districts; the unit
+    `shown` (when not among them) second, so that the picker can show it."""
+    options = _unit_options(area)
+    return options[:1] + [shown] + options[1:] if shown and shown not in options else options
+
+
+def _unit_options(area: str) -> list[str]:
     u = admin.units()
     if area == admin.NATIONAL_ID:
         provinces = u[u["level"] == "province"].sort_values("name_ascii").index.tolist()
