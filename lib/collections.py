@@ -637,7 +637,7 @@ def panel_view(figs: FigureIndex, sel: Selection, panel: str, metric: str, unit_
     """What `panel` (PANELS) shows for the selection: a month-by-month or year-by-year chart of the unit (its height
     fits presenter mode), or the ranking of the level's units (the map draws the same ranking)."""
     m = metrics.get(metric)
-    height = 170 if presenting else 320
+    height = 130 if presenting else 320  # presenting: title, cards, the rate's amounts, chart and source in 1280×720
     indicator = m.name(lang)
     if panel == "month":
         current, previous = ytd(figs, sel.focus, sel.year), ytd(figs, sel.focus, sel.year - 1)

@@ -86,10 +86,13 @@ def kpi_cards(figures: list) -> None:
                 status = t(f"collections.status_{'line' if kind == 'published' else 'partly'}", lang, status=status,
                            source=ui.source_link(f.source))
             st.caption(status)
-            if amounts := coll.amounts_text(f, lang):  # the amounts behind a rate, each with its status
+            if not presenting and (amounts := coll.amounts_text(f, lang)):  # the amounts behind a rate, with status
                 st.caption(amounts)
             if f.pace is not None and f.period != "FY" and not presenting:
                 st.caption(t("collections.pace", lang, pace=fmt.pct(f.pace, lang, 1)))
+    shown = next((f for f in figures if f.metric.id == metric_id), None)
+    if presenting and shown is not None and (amounts := coll.amounts_text(shown, lang)):
+        st.caption(amounts)  # presenting: the shown rate's amounts in one line under the cards (the chart fits)
 
 
 def ranking_view(rank: pd.DataFrame, title: str, stem: str) -> None:
