@@ -33,29 +33,38 @@ def _read(path: Path, lang: str) -> bytes | None:
     return None
 
 
-def _validate(args) -> int:
+def _checked_files(args, denominators, mapping=None, reference=None):
+    """Each file named on the command line read and checked as what it is, its problems printed one per line
+    (FILE:[SHEET:]ROW:COLUMN: message): yields (name, result, template). `result` is None for a file that could not be
+    read (the reason printed), a validation result for a file in the template layout (template=True), else the report
+    as loaded (lib.ingest.report.FileReport)."""
+    from lib.ingest import report as report_mod
     from lib.ingest.validate import validate_bytes
 
-    denominators = None
-    if not args.no_estimates:
-        denominators = _denominators()
-    failed = False
     for name in args.files:
         path = Path(name)
         data = _read(path, args.lang)
         if data is None:
-            failed = True
+            yield name, None, False
             continue
-        from lib.ingest import report as report_mod
-
-        if report_mod.is_template(str(path), data):
+        template = report_mod.is_template(str(path), data)
+        if template:
             result = validate_bytes(str(path), data, denominators)
+            problems = result.problems
         else:
-            result = report_mod.load(report_mod.preview(str(path), data, lang=args.lang), denominators,
-                                     lang=args.lang)
-        for problem in (result.problems if hasattr(result, "rows") else result.all_problems):
+            result = report_mod.load(report_mod.preview(str(path), data, mapping, lang=args.lang), denominators,
+                                     reference, lang=args.lang)
+            problems = result.all_problems
+        for problem in problems:
             print(problem.line(args.lang))
-        if not result.ok:
+        yield name, result, template
+
+
+def _validate(args) -> int:
+    denominators = None if args.no_estimates else _denominators()
+    failed = False
+    for name, result, _ in _checked_files(args, denominators):
+        if result is None or not result.ok:
             failed = True
         elif not args.quiet:
             n = 0 if result.dataset is None else len(result.dataset.observations) + len(result.dataset.targets)
@@ -70,7 +79,6 @@ def _import(args) -> int:
 
     from lib import export
     from lib.ingest import report as report_mod
-    from lib.ingest.validate import validate_bytes
 
     mapping = None
     if args.mapping:
@@ -90,26 +98,17 @@ def _import(args) -> int:
 
         reference = report_mod.reference_from_store(store_mod.bundled_store())
     frames, failed = [], False
-    for name in args.files:
-        path = Path(name)
-        data = _read(path, args.lang)
-        if data is None:
+    for name, result, template in _checked_files(args, denominators, mapping, reference):
+        if result is None:
             failed = True
             continue
-        if report_mod.is_template(str(path), data):
-            result = validate_bytes(str(path), data, denominators)
-            for problem in result.problems:
-                print(problem.line(args.lang))
+        if template:
             if not result.ok:
                 failed = True
                 continue
-            tidy = report_mod.FileReport(str(path), dataset=result.dataset).tidy()
+            tidy = report_mod.FileReport(str(Path(name)), dataset=result.dataset).tidy()
             summary = f"{name}: {len(tidy)} values (template layout)"
         else:
-            result = report_mod.load(report_mod.preview(str(path), data, mapping, lang=args.lang), denominators,
-                                     reference, lang=args.lang)
-            for problem in result.all_problems:
-                print(problem.line(args.lang))
             if result.province_checks is not None and len(result.province_checks):
                 print(result.province_checks.to_string(index=False), file=sys.stderr)
             counts = report_mod.summary_counts(result)

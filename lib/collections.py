@@ -23,6 +23,7 @@ import pandas as pd
 
 from lib import admin, fmt, metrics, periods
 from lib.charts import STATUS_COLOURS
+from lib.figure import status_cell
 from lib.i18n import t
 from lib.provenance import describe, first_url, status_label, value_text
 
@@ -302,6 +303,7 @@ class Figure:
     previous: float | None = None  # the same period a year earlier
     previous_status: str | None = None
     pace: float | None = None  # % of plan: the share of the year elapsed (pro-rata pace)
+    parts: tuple = ()  # a rate's amounts (collected and plan; arrears and receivables), each a Figure with its status
 
     @property
     def published(self) -> bool:
@@ -318,7 +320,11 @@ class Figure:
 
     @property
     def statuses(self) -> set[str]:
-        return {s for s in (self.status, self.previous_status) if s}
+        out = {s for s in (self.status, self.previous_status) if s}
+        for part in self.parts:
+            if part.value is not None and part.status:
+                out.add(part.status)
+        return out
 
 
 def _cell(row: pd.Series | None, metric: str) -> tuple[float | None, str | None, str, bool]:
@@ -335,7 +341,10 @@ def figure(figs: FigureIndex, unit: str, year: int, code: str, metric: str) -> F
     prev, prev_status, _, _ = _cell(figs.row(unit, int(year) - 1, prev_code), metric)
     m = month_of(code)
     pace = (100.0 if code == periods.FY else (m / 12 * 100 if m else None)) if metric == PLAN_PCT else None
-    return Figure(metrics.get(metric), int(year), code, value, status, source, derived, prev, prev_status, pace)
+    m_ = metrics.get(metric)
+    parts = tuple(figure(figs, unit, year, code, p) for p in (m_.numerator, m_.denominator) if p) \
+        if m_.kind == "rate" else ()
+    return Figure(m_, int(year), code, value, status, source, derived, prev, prev_status, pace, parts)
 
 
 def kpis(figs: FigureIndex, unit: str, year: int, code: str) -> list[Figure]:
@@ -440,10 +449,15 @@ def ranking_tables(rank: pd.DataFrame, lang: str, money_kind: bool = True) -> tu
         col("status"): [_worst_status_text(r, lang) for _, r in rank.iterrows()],
         col("source"): [_sources_text(r, lang) for _, r in rank.iterrows()]})
     shown = raw.copy()
-    for key in ("revenue", "plan", "arrears", "receivables"):
-        shown[col(key)] = raw[col(key)].map(lambda v: fmt.number(v, lang, 1))
-    for key in ("plan_pct", "arrears_pct"):
-        shown[col(key)] = raw[col(key)].map(lambda v: fmt.pct(v, lang, 2))
+    # every value with its own status: demo and estimates marked in the value itself (the row's status column says
+    # which rows are published); the amounts stand beside the rates they make
+    cells = {"revenue": (REVENUE, 1), "plan": (PLAN, 1), "plan_pct": (PLAN_PCT, 2), "arrears": (ARREARS, 1),
+             "receivables": (RECEIVABLES, 1), "arrears_pct": (ARREARS_PCT, 2)}
+    for key, (metric, decimals) in cells.items():
+        number = fmt.pct if metric in (PLAN_PCT, ARREARS_PCT) else fmt.number
+        statuses = rank[f"{metric}.status"] if f"{metric}.status" in rank.columns else [None] * len(rank)
+        shown[col(key)] = [value_text(number(v, lang, decimals), s if isinstance(s, str) and not pd.isna(v) else None,
+                                      lang) for v, s in zip(raw[col(key)], statuses)]
     return shown.drop(columns=[col("unit_id")]), raw
 
 
@@ -610,6 +624,74 @@ def ranking_chart(rank: pd.DataFrame, metric: str, lang: str, limit: int = 40, b
     return alt.layer(bars, labels).properties(height=height, **_title(title))
 
 
+# -- the page's views: what each draws, the statuses and sources it shows ---------------------------------------------
+@dataclass
+class PanelView:
+    """One main view of the page: its chart (or, for the ranking and the map, the ranked units), its titles, the
+    statuses and published sources of what it shows, and the name its files are saved under."""
+    statuses: set
+    sources: list
+    stem: str
+    chart: alt.Chart | None = None
+    rank: pd.DataFrame | None = None
+    title: str = ""
+    map_title: tuple = ()
+    note_key: str | None = None
+
+
+def panel_view(figs: FigureIndex, sel: Selection, panel: str, metric: str, unit_name: str, area: str,
+               area_name: str, lang: str, presenting: bool = False) -> PanelView:
+    """What `panel` (PANELS) shows for the selection: a month-by-month or year-by-year chart of the unit (its height
+    fits presenter mode), or the ranking of the level's units (the map draws the same ranking)."""
+    m = metrics.get(metric)
+    height = 130 if presenting else 320  # presenting: title, cards, the rate's amounts, chart and source in 1280×720
+    indicator = m.name(lang)
+    if panel == "month":
+        current, previous = ytd(figs, sel.focus, sel.year), ytd(figs, sel.focus, sel.year - 1)
+        title = t("collections.chart_month", lang, indicator=indicator, unit=unit_name, year=sel.year,
+                  previous=sel.year - 1)
+        return PanelView(statuses_of(current, [metric]) | statuses_of(previous, [metric]), [],
+                         f"collections_{m.short}_{sel.focus}_{sel.year}_by_month",
+                         chart=ytd_chart(current, previous, metric, lang, height=height, title=title),
+                         note_key="collections.chart_month_pace" if metric == PLAN_PCT else None)
+    if panel == "year":
+        frame = yearly(figs, sel.focus, sel.year)
+        title = t("collections.chart_year", lang, indicator=indicator, unit=unit_name)
+        return PanelView(statuses_of(frame, [metric]), [], f"collections_{m.short}_{sel.focus}_by_year",
+                         chart=yearly_chart(frame, metric, lang, height=height, title=title))
+    rank = ranking(figs, sel.level, sel.units, sel.year, sel.rank_period, metric)
+    shown = [metric] if presenting else ALL  # presenting: the chart of the one indicator; else the whole table
+    level = level_text(sel.level, area, area_name, lang)
+    period = period_label(sel.year, sel.rank_period, lang, money=metric == PLAN_PCT)
+    return PanelView(statuses_of(rank, shown), published_sources(rank, shown),
+                     f"collections_{m.short}_{sel.level}_{sel.year}_{sel.rank_period}", rank=rank,
+                     title=t("collections.chart_ranking", lang, indicator=indicator, level=level, period=period),
+                     map_title=(indicator, f"{level}, {period}"))
+
+
+def map_values(rank: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
+    """The ranking as the map colours and labels it, by unit: value, its text and its status (demo marked)."""
+    statuses = [str(s) if isinstance(s, str) else None for s in rank[f"{metric}.status"]]
+    return pd.DataFrame({
+        "value": rank[metric].to_numpy(),
+        "value_text": [fmt.pct(v, lang, 2) for v in rank[metric]],
+        "status_label": [status_label(s, lang) if s else "–" for s in statuses]}, index=rank["unit"])
+
+
+def map_table_columns(metric: str, lang: str) -> list[str]:
+    """The table beside the map: rank, unit, the rate beside the amounts it is made of, and the status."""
+    amounts = ("revenue", "plan", "plan_pct") if metric == PLAN_PCT else ("arrears", "receivables", "arrears_pct")
+    return [t(f"collections.col.{c}", lang) for c in ("rank", "unit", *amounts, "status")]
+
+
+def status_kind(f: Figure) -> str:
+    """How a KPI card names its source: 'published' (with its source), 'partly' (a rate computed from a published
+    amount and a demo one: the published one's source), or 'plain' (the status alone)."""
+    if f.published:
+        return "published"
+    return "partly" if first_url(f.source) else "plain"
+
+
 # -- what the page shows and the view changes it asks for -------------------------------------------------------------
 def shown_panel(panel: str | None) -> str:
     """The main view shown: the one the view state names, else the first (the month-by-month curve)."""
@@ -636,6 +718,15 @@ def _figure_number(f: Figure, lang: str) -> str:
     return fmt.number(f.value, lang, 0 if f.value >= 100 else 1)
 
 
+def amounts_text(f: Figure, lang: str) -> str | None:
+    """The amounts behind a rate, each with its own status, in billion VND: 'Số thu BHXH, BHYT, BHTN: 4.836 tỷ đồng
+    (Công bố) · Kế hoạch thu: 6.784 tỷ đồng [minh họa]'; None when there are none."""
+    parts = [t("counts.part", lang, name=p.metric.name(lang),
+               value=status_cell(fmt.money_bn(p.value, lang), p.status, lang))
+             for p in f.parts if p.value is not None]
+    return " · ".join(parts) or None
+
+
 def figure_change_text(f: Figure, lang: str) -> str | None:
     """The change on the same period a year earlier: points for a rate, per cent for an amount; None without one."""
     if f.change is None:
@@ -650,12 +741,6 @@ def level_text(level: str, area: str, area_name: str, lang: str) -> str:
     if level == "district" and area == admin.NATIONAL_ID:
         return t("collections.level_district_all", lang)
     return t(f"collections.level_{level}", lang, area=area_name)
-
-
-def row_unit(selection, ids: list[str]) -> str | None:
-    """The unit of the table row a click selected (`selection` as Streamlit gives it), or None."""
-    rows = (selection or {}).get("rows") or []
-    return ids[rows[0]] if rows and rows[0] < len(ids) else None
 
 
 def view_of_published(row, area: str) -> dict:

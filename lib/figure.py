@@ -187,3 +187,13 @@ def change_text(fig: UnitFigure, lang: str) -> str | None:
         return None
     text = t("honest.change_since", lang, change=fmt.points(fig.change, lang), year=fig.previous_year)
     return value_text(text, "demo", lang) if "demo" in (fig.status, fig.previous_status) else text
+
+
+def status_cell(text: str, status: str | None, lang: str) -> str:
+    """A formatted count or amount with its own status, for a table cell or a line beside a rate: '2.970.132 (Công
+    bố)', '2.970.132 [minh họa]' (demo marked in the value), '3.503.885 (ước tính)'; the text alone without a status."""
+    from lib.provenance import status_label
+
+    if status in ("reported", "uploaded"):
+        return t("counts.cell", lang, value=text, status=status_label(status, lang))
+    return value_text(text, status, lang)

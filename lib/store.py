@@ -203,13 +203,13 @@ class Store:
     def year_end(self, demo: bool | None = None) -> pd.DataFrame:
         """year_end_all without the demo values the switch hides (per level; cached per switch position)."""
         hidden = frozenset(lv for lv in admin.LEVELS if not self.shows_demo(lv, demo))
-        cache = self.__dict__.setdefault("_year_end_cache", {})
-        if hidden not in cache:
-            fy = self.year_end_all
-            if hidden:
-                fy = fy[~((fy["status"] == "demo") & fy["level"].isin(hidden))].reset_index(drop=True)
-            cache[hidden] = fy
-        return cache[hidden]
+        return self.memo(("store", "year_end", hidden), lambda: self._year_end_without(hidden))
+
+    def _year_end_without(self, hidden: frozenset[str]) -> pd.DataFrame:
+        fy = self.year_end_all
+        if hidden:
+            fy = fy[~((fy["status"] == "demo") & fy["level"].isin(hidden))].reset_index(drop=True)
+        return fy
 
     @property
     def has_uploads(self) -> bool:

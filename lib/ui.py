@@ -26,10 +26,9 @@ import streamlit as st
 
 from lib import admin, memory, metrics, settings, store as store_mod, urlstate
 from lib.i18n import LANGS, t
+from lib.ingest.uploads import UPLOADS_KEY  # session: the uploaded Dataset objects
 from lib.model import Dataset
 from lib.text import ascii_fold
-
-UPLOADS_KEY = "uploads"  # session: list of uploaded Dataset objects
 
 
 # -- data -------------------------------------------------------------------------------------------------------------
@@ -548,6 +547,40 @@ def table(df: pd.DataFrame, name: str, csv: pd.DataFrame | None = None, key: str
     return result
 
 
+def pick_table(df: pd.DataFrame, name: str, ids: list, on_pick, key: str, **kwargs):
+    """ui.table whose rows stand for `ids` (in order): a click on a row calls on_pick(that id). In presenter mode the
+    table only shows."""
+    ids_key = f"_ids_{key}"
+    st.session_state[ids_key] = list(ids)
+
+    def picked() -> None:
+        rows = ((st.session_state.get(key) or {}).get("selection") or {}).get("rows") or []
+        shown = st.session_state.get(ids_key) or []
+        if rows and rows[0] < len(shown):  # a row of a table drawn before the list changed is no one
+            on_pick(shown[rows[0]])
+
+    if presenting():
+        return table(df, name, key=key, **kwargs)
+    return table(df, name, key=key, on_select=picked, selection_mode="single-row", **kwargs)
+
+
+def progress_reporter(first_text, step_text):
+    """(callback(done, total), finish()) for long work: a progress bar appears at the first call, its text from
+    first_text(total) then step_text(done, total), and finish() removes it."""
+    bar = {}
+
+    def callback(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = st.progress(0.0, text=first_text(total))
+        bar["bar"].progress(done / max(total, 1), text=step_text(done, total))
+
+    def finish() -> None:
+        if "bar" in bar:
+            bar.pop("bar").empty()
+
+    return callback, finish
+
+
 # A link column shows the site of each address ("bhxh.gov.vn"), as the app's other links do.
 _DOMAIN_TEXT = r"^https?://(?:www\.)?([^/:?#]+)"
 
@@ -668,6 +701,21 @@ def text(value) -> str:
     # (U+2060) after each colon and "@", and between "www" and its dot, keeps those as written.
     out = out.replace(":", ":\u2060").replace("@", "@\u2060")
     return _WWW.sub("\\1\u2060.", out)
+
+
+def say(message, lg: str | None = None, icon: str | None = None) -> None:
+    """A message lib decided on, (kind, key, params), kind one of success / info / warning / error: its text from the
+    catalogs, every text parameter (a name, a file name, an error) shown as text, never as markup."""
+    kind, key, params = message
+    getattr(st, kind)(t(key, lg or lang(), **{k: text(v) if isinstance(v, str) else v for k, v in params.items()}),
+                      icon=icon)
+
+
+def fed(widget, key: str, value, on_change, *args, **kwargs):
+    """A widget showing `value` (the state it stands for, kept elsewhere) that calls on_change(new value) when the
+    user changes it: `widget` is e.g. st.number_input or a column's, with its other arguments."""
+    st.session_state[key] = value
+    return widget(*args, key=key, on_change=lambda: on_change(st.session_state[key]), **kwargs)
 
 
 _MD_SPECIAL = frozenset("\\`*_{}[]()#+-!|~$<>")

@@ -6,15 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from lib import collections as coll, fmt, metrics, ui, urlstate
+from lib.i18n import t
 from lib.maps import core as maps
 from lib.maps import vega as vlmaps
-from lib.i18n import t
-from lib.provenance import first_url, status_label
+from lib.provenance import status_label
 
-lang = ui.lang()
-view = ui.view()
-store = ui.get_store()
-presenting = ui.presenting()
+lang, view, store, presenting = ui.lang(), ui.view(), ui.get_store(), ui.presenting()
 figs = coll.figure_index(store, view.demo)  # the demo switch
 metric_id = coll.HEADLINE.get(view.metric, coll.PLAN_PCT)
 metric = metrics.get(metric_id)
@@ -28,35 +25,31 @@ ui.change_view(month=sel.month, panel=panel)
 unit_name = coll.unit_title(sel.focus, lang) if sel.focus.startswith("province_2025") else \
     ui.unit_label(sel.focus, lang)
 money_period = coll.period_label(sel.year, sel.period, lang, money=True)
-indicator = metric.name(lang)
+area_name = ui.unit_label(view.area, lang)
 ui.title(t("collections.title", lang), t("collections.subtitle", lang, unit=unit_name, period=money_period))
 
 
-def _pick_unit(key: str) -> None:
+def pick_unit(uid: str | None) -> None:
     """A click on the map or on a table row selects that unit (its figures show in the KPIs)."""
-    state = st.session_state.get(key) or {}
-    selection = state.get("selection", {}) if isinstance(state, dict) else getattr(state, "selection", {})
-    uid = None
-    if key == "coll_map":
-        picked = (selection or {}).get(vlmaps.SELECT_PARAM) or []
-        uid = picked[0].get("uid") if picked else None
-    else:
-        uid = coll.row_unit(selection, st.session_state.get("_coll_rank_ids", []))
     if uid:
         ui.change_view(unit=uid)
+
+
+def pick_on_map() -> None:
+    state = st.session_state.get("coll_map") or {}
+    selection = state.get("selection", {}) if isinstance(state, dict) else getattr(state, "selection", {})
+    picked = (selection or {}).get(vlmaps.SELECT_PARAM) or []
+    pick_unit(picked[0].get("uid") if picked else None)
 
 
 def controls() -> None:
     st.caption(t("collections.intro", lang))
     c1, c2, c3 = st.columns([2, 3, 4], vertical_alignment="bottom")
     with c1:  # the full year is 12 in the control (a selectbox shows None as no choice) and None in the view
-        st.session_state["_w_month"] = sel.month or 12
-        st.selectbox(t("collections.control_period", lang), [m or 12 for m in sel.month_options], key="_w_month",
-                     format_func=lambda m: coll.month_label(sel.year, None if m == 12 else m, lang),
-                     on_change=lambda: ui.change_view(month=None if st.session_state["_w_month"] == 12
-                                                      else st.session_state["_w_month"]))
+        ui.fed(st.selectbox, "_w_month", sel.month or 12, lambda m: ui.change_view(month=None if m == 12 else m),
+               t("collections.control_period", lang), [m or 12 for m in sel.month_options],
+               format_func=lambda m: coll.month_label(sel.year, None if m == 12 else m, lang))
     with c2:
-        area_name = ui.unit_label(view.area, lang)
         level_text = lambda lv: coll.level_text(lv, view.area, area_name, lang)  # noqa: E731
         if view.level in sel.level_options:
             ui.bound(st.selectbox, "level", t("collections.control_level", lang), sel.level_options,
@@ -72,7 +65,7 @@ def controls() -> None:
     if view.unit and sel.focus != view.area and view.unit == sel.focus:
         b1, b2 = st.columns([3, 2], vertical_alignment="center")
         b1.markdown(t("collections.selected", lang, unit=ui.text(unit_name)))
-        b2.button(t("collections.back_to", lang, area=ui.unit_label(view.area, lang)), icon=":material/undo:",
+        b2.button(t("collections.back_to", lang, area=area_name), icon=":material/undo:",
                   on_click=lambda: ui.change_view(unit=None), key="coll_back")
     for key, params in sel.notes:
         st.caption(t(key, lang, **params))
@@ -88,20 +81,22 @@ def kpi_cards(figures: list) -> None:
                       delta_color="inverse" if f.metric.direction < 0 else "normal",
                       delta_description=t("collections.vs_last_year", lang, year=sel.year - 1) if change else None,
                       help=f.metric.description.get(lang, ""))
-            status = f"**{status_label(f.status, lang)}**" if f.status else "–"
-            if presenting:
-                pass  # the source line under the view names the sources
-            elif f.published:
-                status = t("collections.status_line", lang, status=status, source=ui.source_link(f.source))
-            elif first_url(f.source):  # a rate computed from a published amount and a demo one
-                status = t("collections.status_partly", lang, status=status, source=ui.source_link(f.source))
+            status, kind = f"**{status_label(f.status, lang)}**" if f.status else "–", coll.status_kind(f)
+            if kind != "plain" and not presenting:  # presenting: the source line under the view names the sources
+                status = t(f"collections.status_{'line' if kind == 'published' else 'partly'}", lang, status=status,
+                           source=ui.source_link(f.source))
             st.caption(status)
+            if not presenting and (amounts := coll.amounts_text(f, lang)):  # the amounts behind a rate, with status
+                st.caption(amounts)
             if f.pace is not None and f.period != "FY" and not presenting:
                 st.caption(t("collections.pace", lang, pace=fmt.pct(f.pace, lang, 1)))
+    shown = next((f for f in figures if f.metric.id == metric_id), None)
+    if presenting and shown is not None and (amounts := coll.amounts_text(shown, lang)):
+        st.caption(amounts)  # presenting: the shown rate's amounts in one line under the cards (the chart fits)
 
 
 def ranking_view(rank: pd.DataFrame, title: str, stem: str) -> None:
-    limit = 16 if presenting else 40
+    limit = 16 if presenting else 40  # the best and worst half of it past that
     total = int(rank[metric_id].notna().sum())
     if total > limit:
         st.caption(t("collections.ranking_short_present" if presenting else "collections.ranking_short", lang,
@@ -110,23 +105,16 @@ def ranking_view(rank: pd.DataFrame, title: str, stem: str) -> None:
                                 bar_height=18), f"{stem}_ranking")
     if not presenting:
         shown, raw = coll.ranking_tables(rank, lang)
-        st.session_state["_coll_rank_ids"] = rank["unit"].tolist()
         st.caption(t("collections.select_hint", lang))
-        ui.table(shown, f"{stem}_ranking", csv=raw, key="coll_rank", on_select=lambda: _pick_unit("coll_rank"),
-                 selection_mode="single-row", height=420)
+        ui.pick_table(shown, f"{stem}_ranking", rank["unit"].tolist(), pick_unit, "coll_rank", csv=raw, height=420)
 
 
 def map_view(rank: pd.DataFrame, title: list, stem: str) -> None:
     if not vlmaps.available(sel.level):
         st.info(t("collections.map_missing", lang))
         return
-    values = pd.DataFrame({
-        "value": rank[metric_id].to_numpy(),
-        "value_text": [fmt.pct(v, lang, 2) for v in rank[metric_id]],
-        "status_label": [status_label(str(s), lang) if isinstance(s, str) else "–"
-                         for s in rank[f"{metric_id}.status"]]}, index=rank["unit"])
     chart = vlmaps.choropleth(
-        sel.level, values, title=title, legend_title=metric.short_name(lang),
+        sel.level, coll.map_values(rank, metric_id, lang), title=title, legend_title=metric.short_name(lang),
         scheme="blues" if metric.direction > 0 else "orangered", highlight=sel.focus,
         keep=set(sel.units) if sel.level == "district" else None, height=390 if presenting else 600,
         selectable=not presenting, scale=maps.level_scale(store, sel.level, metric),
@@ -137,18 +125,14 @@ def map_view(rank: pd.DataFrame, title: list, stem: str) -> None:
         return
     left, right = st.columns([3, 2])
     with left:
-        ui.chart(chart, f"{stem}_map", key="coll_map", on_select=lambda: _pick_unit("coll_map"),
-                 selection_mode=vlmaps.SELECT_PARAM)
+        ui.chart(chart, f"{stem}_map", key="coll_map", on_select=pick_on_map, selection_mode=vlmaps.SELECT_PARAM)
     with right:
         st.page_link("pages/map.py", label=t("collections.map_link", lang), icon=":material/map:",
                      query_params=urlstate.to_query(ui.view()))
         st.caption(t("collections.select_hint", lang))
         shown, raw = coll.ranking_tables(rank, lang)
-        value_col = "plan_pct" if metric_id == coll.PLAN_PCT else "arrears_pct"
-        keep_cols = [t(f"collections.col.{c}", lang) for c in ("rank", "unit", value_col, "status")]
-        st.session_state["_coll_rank_ids"] = rank["unit"].tolist()
-        ui.table(shown[keep_cols], f"{stem}_map_table", csv=raw, key="coll_rank",
-                 on_select=lambda: _pick_unit("coll_rank"), selection_mode="single-row", height=560)
+        ui.pick_table(shown[coll.map_table_columns(metric_id, lang)], f"{stem}_map_table", rank["unit"].tolist(),
+                      pick_unit, "coll_rank", csv=raw, height=560)
 
 
 def published_section() -> None:
@@ -177,41 +161,22 @@ else:
     figures = coll.kpis(figs, sel.focus, sel.year, sel.period)
     shown_statuses: set[str] = set()
     sources: list[str] = []
-    chart_note = None
     if not presenting or panel in ("month", "year"):  # presenting the ranking or the map: that view alone
         kpi_cards(figures)
         shown_statuses |= set().union(*(f.statuses for f in figures))
         sources += [f.source for f in figures if f.published]
-    if panel == "month":
-        current = coll.ytd(figs, sel.focus, sel.year)
-        previous = coll.ytd(figs, sel.focus, sel.year - 1)
-        shown_statuses |= coll.statuses_of(current, [metric_id]) | coll.statuses_of(previous, [metric_id])
-        title = t("collections.chart_month", lang, indicator=indicator, unit=unit_name, year=sel.year,
-                  previous=sel.year - 1)
-        ui.chart(coll.ytd_chart(current, previous, metric_id, lang, height=140 if presenting else 320, title=title),
-                 f"collections_{metric.short}_{sel.focus}_{sel.year}_by_month")
-        chart_note = t("collections.chart_month_pace", lang) if metric_id == coll.PLAN_PCT else None
-    elif panel == "year":
-        frame = coll.yearly(figs, sel.focus, sel.year)
-        shown_statuses |= coll.statuses_of(frame, [metric_id])
-        title = t("collections.chart_year", lang, indicator=indicator, unit=unit_name)
-        ui.chart(coll.yearly_chart(frame, metric_id, lang, height=140 if presenting else 320, title=title),
-                 f"collections_{metric.short}_{sel.focus}_by_year")
+    pv = coll.panel_view(figs, sel, panel, metric_id, unit_name, view.area, area_name, lang, presenting)
+    shown_statuses |= pv.statuses
+    sources += pv.sources
+    if pv.chart is not None:
+        ui.chart(pv.chart, pv.stem)
+    elif panel == "ranking":
+        ranking_view(pv.rank, pv.title, pv.stem)
     else:
-        rank = coll.ranking(figs, sel.level, sel.units, sel.year, sel.rank_period, metric_id)
-        shown_statuses |= coll.statuses_of(rank, [metric_id] if presenting else coll.ALL)
-        sources += coll.published_sources(rank, [metric_id] if presenting else coll.ALL)
-        level_text = coll.level_text(sel.level, view.area, ui.unit_label(view.area, lang), lang)
-        rank_period = coll.period_label(sel.year, sel.rank_period, lang, money=metric_id == coll.PLAN_PCT)
-        stem = f"collections_{metric.short}_{sel.level}_{sel.year}_{sel.rank_period}"
-        if panel == "ranking":
-            ranking_view(rank, t("collections.chart_ranking", lang, indicator=indicator, level=level_text,
-                                 period=rank_period), stem)
-        else:
-            map_view(rank, [indicator, f"{level_text}, {rank_period}"], stem)
+        map_view(pv.rank, list(pv.map_title), pv.stem)
     with banner:
         ui.demo_banner(shown_statuses, lang)
-    ui.source_line(sources, lang, shown_statuses, note=chart_note)
+    ui.source_line(sources, lang, shown_statuses, note=t(pv.note_key, lang) if pv.note_key else None)
 
 if not presenting:
     published_section()

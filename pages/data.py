@@ -1,20 +1,19 @@
-"""Data: loaded datasets, the user's uploads (validated), downloads and templates, sources, data dictionary."""
-import dataclasses
-import hashlib
-
-import pandas as pd
+"""Data: loaded datasets, the user's uploads (validated), downloads and templates, sources, data dictionary.
+What an upload does to the session (files received, a report's reading of its columns, Load, Cancel) is
+lib/ingest/uploads.py; the page draws."""
 import streamlit as st
 
 from lib import admin, dictionary, export, store as store_mod, ui
-from lib.ingest import mappings, report, templates
 from lib.i18n import t
+from lib.ingest import report, templates, uploads
 from lib.ingest.problems import problems_table
 from lib.ingest.validate import validate_bytes
 
 lang = ui.lang()
 store = ui.get_store()
+session = uploads.UploadSession(st.session_state)
 MAX_SHOWN = 1000
-REPORTS_KEY = "report_files"  # session: name -> (sha256, bytes) of reports waiting for their preview
+ICONS = {True: ":material/check_circle:", False: ":material/error:"}
 
 st.title(t("page.data", lang))
 tab_sets, tab_upload, tab_download, tab_sources, tab_dict = st.tabs(
@@ -32,34 +31,21 @@ def _preview(name: str, digest: str, mapping_json: str, lg: str, _data: bytes):
     return report.preview(name, _data, report.Mapping.from_json(mapping_json), lang=lg)
 
 
-@st.cache_resource(show_spinner=False)
-def _mapping_store():
-    try:
-        return mappings.MappingStore()
-    except Exception:  # noqa: BLE001 - without a database the mapping is still downloadable
-        return None
+_mapping_store = st.cache_resource(show_spinner=False)(uploads.open_mapping_store)
 
 
 def _report_preview(name: str, digest: str, data: bytes):
     """One report: where its tables are, what each column means (to change), the rows as they will load, the rows
     skipped and why; then Load. The choices are kept per file for the session."""
-    key = f"report_mapping_{name}"
-    mapping = st.session_state.get(key) or report.Mapping()
     st.subheader(t("data.report_preview", lang, name=ui.text(name)))
     saved_store = _mapping_store()
     if saved_store is not None:
         names = saved_store.names()
         if names:
-            pick = st.selectbox(t("data.report_mapping_use", lang), [""] + names, key=f"use_{name}",
-                                format_func=lambda n: n or t("data.report_mapping_none", lang))
-            if pick and st.session_state.get(f"used_{name}") != pick:
-                saved = saved_store.load(pick)
-                if saved is not None:
-                    mapping = saved.mapping
-                    st.session_state[key] = mapping
-                    st.session_state[f"used_{name}"] = pick
-                    for k in [k for k in st.session_state if str(k).startswith(f"col_{name}_")]:
-                        del st.session_state[k]  # the column boxes show the saved reading
+            session.use_saved(name, st.selectbox(t("data.report_mapping_use", lang), [""] + names, key=f"use_{name}",
+                                                 format_func=lambda n: n or t("data.report_mapping_none", lang)),
+                              saved_store.load)
+    mapping = session.mapping(name)
     with st.spinner(t("data.validating", lang)):
         preview = _preview(name, digest, mapping.to_json(), lang, data)
     for i, sheet in enumerate(preview.sheets):
@@ -73,23 +59,18 @@ def _report_preview(name: str, digest: str, data: bytes):
         need = report.needs(sheet)
         if need["province"]:
             options = report.province_choices(sheet)
-            chosen = st.selectbox(t("data.report_choose_province", lang), [""] + options, key=f"prov_{name}_{i}",
-                                  format_func=lambda u: admin.display_name(u) if u else "–")
-            if chosen and chosen != mapping.province:
-                st.session_state[key] = dataclasses.replace(mapping, province=chosen)
+            if session.change(name, province=st.selectbox(
+                    t("data.report_choose_province", lang), [""] + options, key=f"prov_{name}_{i}",
+                    format_func=lambda u: admin.display_name(u) if u else "–")):
                 st.rerun()
-        if need["period"]:
-            typed = st.text_input(t("data.report_choose_period", lang), key=f"period_{name}_{i}")
-            if typed.strip() and typed.strip() != mapping.period:
-                st.session_state[key] = dataclasses.replace(mapping, period=typed.strip())
-                st.rerun()
-        if need["former"]:
-            choice = st.radio(t("data.report_former_choice", lang), ["keep", "merge"], key=f"former_{name}_{i}",
-                              index=["keep", "merge"].index(mapping.former),
-                              format_func=lambda c: t(f"data.report_former_{c}", lang))
-            if choice != mapping.former:
-                st.session_state[key] = dataclasses.replace(mapping, former=choice)
-                st.rerun()
+        if need["period"] and session.change(name, period=st.text_input(t("data.report_choose_period", lang),
+                                                                        key=f"period_{name}_{i}").strip()):
+            st.rerun()
+        if need["former"] and session.change(name, former=st.radio(
+                t("data.report_former_choice", lang), ["keep", "merge"], key=f"former_{name}_{i}",
+                index=["keep", "merge"].index(mapping.former),
+                format_func=lambda c: t(f"data.report_former_{c}", lang))):
+            st.rerun()
         st.caption(t("data.report_columns_help", lang))
         choices = list(report.target_choices(lang))
         current = report.columns_table(sheet, lang)[t("data.report_col_target", lang)].tolist()
@@ -99,37 +80,26 @@ def _report_preview(name: str, digest: str, data: bytes):
             chosen.append(boxes[j % 3].selectbox(f"{col.letter} · {ui.text(col.heading)}", choices,
                                                  index=choices.index(label), key=f"col_{name}_{i}_{j}"))
         if chosen != current:
-            st.session_state[key] = report.with_columns(mapping, sheet, chosen, lang)
+            session.set_mapping(name, report.with_columns(mapping, sheet, chosen, lang))
             st.rerun()
         st.markdown(t("data.report_rows", lang))
         ui.show_table(report.preview_rows(sheet, lang))
         if sheet.skipped:
             st.markdown(t("data.report_skipped", lang))
             ui.show_table(report.skipped_rows(sheet, lang))
-    if preview.all_problems and f"report_result_{name}" not in st.session_state:
+    if preview.all_problems and session.result(name) is None:
         ui.show_table(report.problems_table(preview.all_problems[:MAX_SHOWN], lang))
     c1, c2 = st.columns(2)
     if c1.button(t("data.report_load", lang), key=f"load_{name}", type="primary"):
         with st.spinner(t("data.validating", lang)):
-            loaded = report.load(_preview(name, digest, mapping.to_json(), lang, data),
-                                 store_mod.denominator_lookup(), report.reference_from_store(store), lang)
-        st.session_state[f"report_result_{name}"] = loaded
-        current = [d for d in st.session_state.get(ui.UPLOADS_KEY, []) if d.name != name]
-        st.session_state[ui.UPLOADS_KEY] = current + ([loaded.dataset] if loaded.ok and loaded.dataset else [])
+            session.loaded(name, report.load(_preview(name, digest, mapping.to_json(), lang, data),
+                                             store_mod.denominator_lookup(), report.reference_from_store(store), lang))
         st.rerun()
     if c2.button(t("data.report_cancel", lang), key=f"drop_{name}"):
-        st.session_state[REPORTS_KEY].pop(name, None)
-        st.session_state.pop(f"report_result_{name}", None)
+        session.cancel(name)
         st.rerun()
-    loaded = st.session_state.get(f"report_result_{name}")
-    if loaded is not None:
-        if loaded.ok and loaded.dataset is not None:
-            st.success(t("data.report_loaded", lang, name=ui.text(name), n=len(loaded.dataset.observations),
-                         sheets=sum(1 for s in loaded.sheets if s.wide is not None), warnings=len(loaded.warnings)),
-                       icon=":material/check_circle:")
-        else:
-            st.error(t("data.report_not_loaded", lang, name=ui.text(name), errors=len(loaded.errors),
-                       warnings=len(loaded.warnings)), icon=":material/error:")
+    if (loaded := session.result(name)) is not None:
+        ui.say(uploads.report_message(name, loaded), lang, icon=ICONS[loaded.ok and loaded.dataset is not None])
         if loaded.all_problems:
             st.markdown(t("data.report_problems", lang))
             ui.show_table(report.problems_table(loaded.all_problems[:MAX_SHOWN], lang))
@@ -139,14 +109,7 @@ def _report_preview(name: str, digest: str, data: bytes):
     c1, c2 = st.columns([3, 1])
     mapping_name = c1.text_input(t("data.report_mapping_name", lang), key=f"mapname_{name}")
     if c2.button(t("data.report_save_mapping", lang), key=f"save_{name}", disabled=saved_store is None):
-        if not mapping_name.strip():
-            st.warning(t("data.report_mapping_name_needed", lang))
-        else:
-            try:
-                saved = saved_store.save(mapping_name, mapping)
-                st.success(t("data.report_mapping_saved", lang, name=saved.name, version=saved.version))
-            except Exception as err:  # noqa: BLE001 - shown as a message, never as a traceback
-                st.error(t("data.report_mapping_error", lang, error=str(err)))
+        ui.say(uploads.save_mapping(saved_store, mapping_name, mapping), lang)
     st.download_button(t("data.report_mapping_download", lang), mapping.to_json().encode("utf-8"),
                        file_name=f"{name}.mapping.json", mime="application/json", key=f"mapdl_{name}",
                        on_click="ignore")
@@ -155,53 +118,29 @@ def _report_preview(name: str, digest: str, data: bytes):
 
 with tab_sets:
     st.markdown(t("data.datasets_intro", lang))
-    summary = pd.DataFrame([d.summary() for d in store.datasets])
-    summary["dataset"] = summary["dataset"].map(lambda n: t(f"dataset.{n}", lang) if n in ("reported", "demo",
-                                                                                            "denominators") else n)
-    ui.table(summary.rename(columns=lambda c: t(f"data.summary.{c}", lang)), "datasets")
-    uploads = st.session_state.get(ui.UPLOADS_KEY, [])
-    for i, d in enumerate(list(uploads)):
+    ui.table(uploads.datasets_table(store.datasets, lang), "datasets")
+    for i, d in enumerate(session.uploads):
         c1, c2 = st.columns([4, 1])
         c1.write(t("data.uploaded_item", lang, name=ui.text(d.name), n=len(d.observations) + len(d.targets)))
         if c2.button(t("data.remove", lang), key=f"remove_{i}_{d.name}"):
-            st.session_state[ui.UPLOADS_KEY] = [x for x in uploads if x is not d]
+            session.remove(d)
             st.rerun()
 
 with tab_upload:
     st.markdown(t("data.upload_intro", lang))
     st.markdown(t("data.report_intro", lang))
-    gen = st.session_state.setdefault("uploader_gen", 0)
     files = st.file_uploader(t("data.upload_label", lang), type=["csv", "txt", "xlsx", "xlsm", "parquet"],
-                             accept_multiple_files=True, key=f"uploader_{gen}")
+                             accept_multiple_files=True, key=session.uploader_key)
     if files:
-        results = list(st.session_state.get("upload_results", []))
-        pending = st.session_state.setdefault(REPORTS_KEY, {})
         progress = st.progress(0.0, text=t("data.validating", lang))
-        for i, f in enumerate(files):
-            data = f.getvalue()
-            digest = hashlib.sha256(data).hexdigest()
-            if not report.is_template(f.name, data):  # a report as offices keep it: preview first
-                pending[f.name] = (digest, data)
-                st.session_state.pop(f"report_result_{f.name}", None)
-                continue
-            result = _validate(f.name, digest, data)
-            results = [r for r in results if r.file != f.name] + [result]
-            if result.ok:
-                current = st.session_state.setdefault(ui.UPLOADS_KEY, [])
-                st.session_state[ui.UPLOADS_KEY] = [d for d in current if d.name != f.name] + [result.dataset]
+        for i, f in enumerate(files):  # a template file is validated now; a report waits for its preview
+            session.receive(f.name, f.getvalue(), _validate)
             progress.progress((i + 1) / len(files), text=t("data.validating", lang))
         progress.empty()
-        st.session_state["upload_results"] = results
-        st.session_state["uploader_gen"] = gen + 1  # clear the widget; results stay below
+        session.received_all()
         st.rerun()
-    for result in st.session_state.get("upload_results", []):
-        if result.ok:
-            n = len(result.dataset.observations) + len(result.dataset.targets)
-            st.success(t("data.loaded", lang, name=ui.text(result.file), n=n, warnings=len(result.warnings)),
-                       icon=":material/check_circle:")
-        else:
-            st.error(t("data.not_loaded", lang, name=ui.text(result.file), errors=len(result.errors),
-                       warnings=len(result.warnings)), icon=":material/error:")
+    for result in session.results:
+        ui.say(uploads.validation_message(result), lang, icon=ICONS[result.ok])
         if result.problems:
             shown = result.problems[:MAX_SHOWN]
             if len(result.problems) > MAX_SHOWN:
@@ -211,7 +150,7 @@ with tab_upload:
                                export.csv_bytes(problems_table(result.problems, lang)),
                                file_name=f"{result.file}.problems.csv", mime="text/csv",
                                key=f"problems_{result.file}", on_click="ignore")
-    for name, (digest, data) in list(st.session_state.get(REPORTS_KEY, {}).items()):
+    for name, (digest, data) in list(session.pending.items()):
         _report_preview(name, digest, data)
 
 with tab_download:

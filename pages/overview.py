@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import charts, figure, fmt, overview, periods, ui
 from lib.i18n import t
-from lib.provenance import describe, first_url, status_label
+from lib.provenance import describe, status_label
 
 lang = ui.lang()
 view = ui.view()
@@ -103,29 +103,7 @@ else:
 
 if not presenting:
     with st.expander(t("overview.sources", lang)):
-        rows = []
-        for kpi in ordered:
-            rows.append({t("col.indicator", lang): kpi.metric.name(lang), t("col.what", lang): str(kpi.year),
-                         t("col.value", lang): figure.rate_text(kpi, lang),
-                         t("col.status", lang): status_label(kpi.status, lang) if kpi.status else "–",
-                         t("col.source", lang): describe(kpi.source, lang), t("col.link", lang): first_url(kpi.source)})
-            for count in (kpi.participants, kpi.denominator):
-                if count is not None and count.value is not None:
-                    rows.append({t("col.indicator", lang): count.metric.name(lang), t("col.what", lang): str(kpi.year),
-                                 t("col.value", lang): figure.value_text(fmt.persons(count.value, lang), count.status,
-                                                                         lang),
-                                 t("col.status", lang): status_label(count.status, lang),
-                                 t("col.source", lang): describe(count.source, lang),
-                                 t("col.link", lang): first_url(count.source)})
-            for ty, target in kpi.targets.items():
-                if target is not None:
-                    rows.append({t("col.indicator", lang): kpi.metric.name(lang),
-                                 t("col.what", lang): t("overview.target", lang, year=ty),
-                                 t("col.value", lang): fmt.target_text(target, lang),
-                                 t("col.status", lang): t("target_status." + target.status, lang),
-                                 t("col.source", lang): f"{target.document} — {describe(target.source, lang)}",
-                                 t("col.link", lang): first_url(target.source)})
-        ui.table(pd.DataFrame(rows), f"overview_sources_{view.area}_{view.year}",
+        ui.table(overview.sources_table(ordered, lang), f"overview_sources_{view.area}_{view.year}",
                  column_config={t("col.link", lang): st.column_config.LinkColumn()})
 
     st.subheader(t("export.brief_heading", lang))

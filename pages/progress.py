@@ -6,26 +6,20 @@ the level's units, the backtest evidence behind the forecast, and the methods. I
 is drawn, full width, with its source line. An analyst's target for this view recomputes only the probabilities."""
 import streamlit as st
 
-from lib import admin, charts, fmt, ui
-from lib.forecast import fanchart
-from lib.forecast import outlook
+from lib import admin, charts, ui
+from lib.forecast import fanchart, outlook
+from lib.forecast import session as ps
 from lib.forecast import view_text as pv
 from lib.i18n import t
-from lib.provenance import value_text
 
-OVERRIDE = "_prog_override"  # {"unit", "metric", "year", "value"}: an analyst's target for this view
-RANK_IDS = "_prog_rank_ids"
-
-lang = ui.lang()
-view = ui.view()
-store = ui.get_store()
-presenting = ui.presenting()
+lang, view, store, presenting = ui.lang(), ui.view(), ui.get_store(), ui.presenting()
 
 metric = outlook.coverage_metric(view.metric)
 unit = outlook.focus_unit(view.area, view.unit)
 panel = view.panel if view.panel in outlook.PANELS else "forecast"
 if unit != view.unit or panel != view.panel:
     ui.change_view(rerun_app=False, unit=unit, panel=panel)
+session = ps.ProgressSession(st.session_state, store, unit, metric.id)
 
 ui.title(t("page.progress", lang), f"{pv.unit_name(unit, lang)} · {metric.name(lang)}")
 if metric.short != view.metric:
@@ -38,71 +32,39 @@ def unit_label(uid: str) -> str:
 
 
 if not presenting:
-    options = outlook.unit_options(view.area)
-    if unit not in options:
-        options = options[:1] + [unit] + options[1:]
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
     with c1:
-        ui.bound(st.selectbox, "unit", t("progress.unit", lang), options, format_func=unit_label)
+        ui.bound(st.selectbox, "unit", t("progress.unit", lang), outlook.unit_options(view.area, unit),
+                 format_func=unit_label)
     with c2:
         ui.bound(st.segmented_control, "panel", t("progress.panel", lang), options=list(outlook.PANELS),
                  format_func=lambda p: t(f"progress.panel_{p}", lang), selection_mode="single")
 
 
-def current_override():
-    o = st.session_state.get(OVERRIDE)
-    if o and o["unit"] == unit and o["metric"] == metric.id:
-        base = store.target(unit, metric.id, o["year"])
-        return outlook.override_target(base, metric.id, o["year"], o["value"], unit)
-    return None
-
-
-def set_override(year_key: str, value_key: str) -> None:
-    year, value = st.session_state.get(year_key) or 2030, st.session_state.get(value_key)
-    if value is None:
-        st.session_state.pop(OVERRIDE, None)
-        return
-    st.session_state[OVERRIDE] = {"unit": unit, "metric": metric.id, "year": int(year), "value": float(value)}
-
-
-def clear_override() -> None:
-    st.session_state.pop(OVERRIDE, None)
-
-
 def override_controls(uo) -> None:
-    """'Try another target' for analysts: only this view's probabilities and labels change."""
-    active = uo.override is not None
-    with st.expander(t("progress.override.title", lang), expanded=active, icon=":material/tune:"):
+    """'Try another target' for analysts: only this view's probabilities and labels change (lib.forecast.session)."""
+    with st.expander(t("progress.override.title", lang), expanded=uo.override is not None, icon=":material/tune:"):
         st.caption(t("progress.override.help", lang))
-        year_key, value_key = "_prog_ov_year", "_prog_ov_value"
-        year = uo.override.year if active else uo.main_year
-        base = uo.targets.get(year) if active else uo.targets.get(year)
-        st.session_state[year_key] = year
-        st.session_state[value_key] = float(uo.override.value if active else (base.threshold if base else 95.0))
+        session.feed_override_controls(uo)
         a, b, c = st.columns([2, 2, 1], vertical_alignment="bottom")
-        a.segmented_control(t("progress.override.year", lang), options=list(outlook.TARGET_YEARS), key=year_key,
-                            on_change=set_override, args=(year_key, value_key), selection_mode="single")
+        a.segmented_control(t("progress.override.year", lang), options=list(outlook.TARGET_YEARS),
+                            key=ps.OVERRIDE_YEAR, on_change=session.set_override, selection_mode="single")
         b.number_input(t("progress.override.value", lang), min_value=0.0, max_value=float(metric.ceiling or 100),
-                       step=0.1, format="%.2f", key=value_key, on_change=set_override, args=(year_key, value_key))
-        c.button(t("progress.override.reset", lang), on_click=clear_override, disabled=not active,
+                       step=0.1, format="%.2f", key=ps.OVERRIDE_VALUE, on_change=session.set_override)
+        c.button(t("progress.override.reset", lang), on_click=session.clear_override, disabled=uo.override is None,
                  icon=":material/restart_alt:")
 
 
 # -- the forecast view ------------------------------------------------------------------------------------------------
-def said(uo, sentence: str) -> str:
-    """A verdict or forecast sentence; from a demo history it says demo in itself (lib.provenance.value_text)."""
-    return value_text(sentence, "demo", lang) if uo.demo and sentence else sentence
-
-
 def forecast_view() -> None:
     with st.spinner(t("progress.computing_one", lang)):
-        uo = outlook.unit_outlook(store, unit, metric.id, override=current_override(), demo=view.demo,
-                                  breaks=not st.session_state.get("_prog_ignore_break", False))
+        uo = outlook.unit_outlook(store, unit, metric.id, override=session.override(), demo=view.demo,
+                                  breaks=not session.ignore_break)
     ui.demo_banner(uo.statuses, lang)
     first, second = pv.headline(uo, lang)
-    st.markdown(f"### {said(uo, first)}")
+    st.markdown(f"### {pv.said(uo, first, lang)}")
     if second:
-        st.markdown(said(uo, second))
+        st.markdown(pv.said(uo, second, lang))
     if uo.result.too_short and not uo.demo and not presenting:  # presenting: the headline says it, the chart fits
         st.info(t("honest.not_enough_real", lang), icon=":material/info:")
         st.page_link("pages/data.py", label=t("honest.to_data_page", lang), icon=":material/database:")
@@ -124,16 +86,13 @@ def forecast_view() -> None:
         if method and not presenting:
             st.caption(method)
         st.caption(pv.history_text(uo.result, lang))
-        if (uo.result.break_year is not None or st.session_state.get("_prog_ignore_break")) and not presenting:
-            st.toggle(t("progress.hist.ignore_break", lang), key="_prog_ignore_break")
-    if presenting:
-        ui.source_line(list(uo.history["source"]) + [tg.source for tg in uo.targets.values() if tg is not None],
-                       lang, uo.statuses)
-        return
-    with right:
-        for year in sorted(uo.targets, reverse=True):
-            target_box(uo, year)
-    override_controls(uo)
+        if (uo.result.break_year is not None or session.ignore_break) and not presenting:
+            st.toggle(t("progress.hist.ignore_break", lang), key=ps.IGNORE_BREAK)
+    if not presenting:
+        with right:
+            for year in sorted(uo.targets, reverse=True):
+                target_box(uo, year)
+        override_controls(uo)
     ui.source_line(list(uo.history["source"]) + [tg.source for tg in uo.targets.values() if tg is not None],
                    lang, uo.statuses)
 
@@ -148,29 +107,22 @@ def target_box(uo, year: int) -> None:
         st.caption(ui.text(pv.target_origin(target, lang)))
         if year != uo.main_year:
             first, second = pv.headline(uo, lang, year)
-            st.markdown(said(uo, first + (f" {second}" if second else "")))
+            st.markdown(pv.said(uo, first + (f" {second}" if second else ""), lang))
         labels = uo.progress.get(year) or {}
         label, detail = pv.open_sdg_text(labels.get("open_sdg"), lang)
-        st.markdown(said(uo, label))
+        st.markdown(pv.said(uo, label, lang))
         if detail:
             st.caption(detail)
         # One headline label per target (Open SDG growth ratio, named); the participants method behind a click.
         label, detail = pv.participants_text(labels.get("participants"), metric.id, lang)
         with st.expander(t("honest.other_method", lang)):
             st.caption(t("honest.why_methods_differ", lang))
-            st.markdown(said(uo, label))
+            st.markdown(pv.said(uo, label, lang))
             if detail:
                 st.caption(detail)
 
 
 # -- the ranking ------------------------------------------------------------------------------------------------------
-def pick_row(key: str) -> None:
-    rows = (st.session_state.get(key) or {}).get("selection", {}).get("rows", [])
-    ids = st.session_state.get(RANK_IDS) or []
-    if rows and rows[0] < len(ids):
-        ui.change_view(rerun_app=False, unit=ids[rows[0]], panel="forecast")
-
-
 def ranking_view() -> None:
     level = outlook.table_level(view.area, view.level)
     if not presenting:
@@ -180,43 +132,35 @@ def ranking_view() -> None:
                 ui.bound(st.segmented_control, "level", t("progress.rank.level", lang),
                          options=["province", "province_2025", "district"],
                          format_func=lambda lv: t(f"progress.rank.level_{lv}", lang), selection_mode="single")
-        c2.segmented_control(t("progress.rank.year", lang), options=list(outlook.TARGET_YEARS), default=2030,
-                             key="_prog_rank_year")
+        c2.segmented_control(t("progress.rank.year", lang), options=list(outlook.TARGET_YEARS),
+                             default=max(outlook.TARGET_YEARS), key=ps.RANK_YEAR)
         c3.segmented_control(t("progress.rank.sort", lang), options=["probability", "gap"], default="probability",
-                             format_func=lambda s: t(f"progress.rank.sort_{s}", lang), key="_prog_rank_sort")
-    year = st.session_state.get("_prog_rank_year") or 2030
-    by = st.session_state.get("_prog_rank_sort") or "probability"
-    units = outlook.level_units(level, view.area)
-    bar = {}
-
-    def on_progress(done: int, total: int) -> None:
-        if "bar" not in bar:
-            bar["bar"] = st.progress(0.0, text=t("progress.rank.computing", lang, total=total))
-        bar["bar"].progress(done / max(total, 1), text=t("progress.rank.computing_n", lang, done=done, total=total))
-
+                             format_func=lambda s: t(f"progress.rank.sort_{s}", lang), key=ps.RANK_SORT)
+    year, by = session.rank_year, session.rank_sort
+    on_progress, finish = ui.progress_reporter(lambda n: t("progress.rank.computing", lang, total=n),
+                                               lambda d, n: t("progress.rank.computing_n", lang, done=d, total=n))
     with st.spinner(t("progress.rank.loading", lang)):
-        frame = outlook.table(store, units, metric.id, progress_cb=on_progress, demo=view.demo)
-    if "bar" in bar:
-        bar["bar"].empty()
-    override = current_override()
+        frame = outlook.table(store, outlook.level_units(level, view.area), metric.id, progress_cb=on_progress,
+                              demo=view.demo)
+    finish()
+    override = session.override()
     p_column = None
     if override is not None and not presenting and override.year == year and st.toggle(
             t("progress.rank.use_override", lang, target=pv.target_text(override, lang), year=override.year),
             key="_prog_rank_override"):
         frame = outlook.with_override(frame, store, metric.id, override)
         p_column = "p_override"
+    frame = outlook.with_counts(frame, store, metric.id, demo=view.demo)  # the counts beside each rate
     ranked = outlook.ranked(frame, by, year, column=p_column)
     ui.demo_banner(set(ranked["data_status"].dropna()), lang)
     st.caption(t("progress.rank.caption", lang, n=len(ranked), level=t(f"progress.rank.level_{level}", lang),
                  by=t(f"progress.rank.by_{by}", lang), year=year))
     display, csv = pv.ranking_frames(ranked, lang, year, p_column, with_parent=view.area == admin.NATIONAL_ID)
-    st.session_state[RANK_IDS] = ranked["unit"].tolist()
-    p_label, r_label = t("progress.col.p_meet", lang, year=year), t("progress.col.p_reach", lang, year=year)
-    config = {p_label: st.column_config.ProgressColumn(p_label, min_value=0, max_value=100, format="%.0f%%"),
-              r_label: st.column_config.ProgressColumn(r_label, min_value=0, max_value=100, format="%.0f%%")}
-    key = "prog_rank_table"
-    ui.table(display, f"progress_ranking_{metric.short}_{level}_{year}", csv=csv, key=key, column_config=config,
-             on_select=(lambda: pick_row(key)) if not presenting else "ignore", selection_mode="single-row")
+    chances = [t("progress.col.p_meet", lang, year=year), t("progress.col.p_reach", lang, year=year)]
+    ui.pick_table(display, f"progress_ranking_{metric.short}_{level}_{year}", ranked["unit"].tolist(),
+                  lambda uid: ui.change_view(rerun_app=False, unit=uid, panel="forecast"), "prog_rank_table", csv=csv,
+                  column_config={c: st.column_config.ProgressColumn(c, min_value=0, max_value=100, format="%.0f%%")
+                                 for c in chances})
     if not presenting:
         st.caption(t("progress.rank.click", lang))
     ui.source_line([], lang, set(ranked["data_status"].dropna()))

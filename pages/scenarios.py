@@ -8,13 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import admin, fmt, metrics, ui
+from lib import fmt, metrics, ui
 from lib.i18n import t
 from lib.scenarios import model as sc
+from lib.scenarios import session as ss
 from lib.scenarios import store as scenario_store
 from lib.scenarios import view_text
-from lib.scenarios.session import (DENOMINATOR_FIELDS, ScenarioSession, campaign_years, denominator_rates,
-                                   open_store)
 from lib.targets import TARGET_KINDS
 
 lang, view, store = ui.lang(), ui.view(), ui.get_store()
@@ -27,93 +26,74 @@ if metric.short != view.metric:
 unit = view.area
 
 
-def unit_name(uid: str) -> str:
-    return ui.area_label(uid, lang) if uid in admin.units().index else uid
+def unit_name(uid: str) -> str:  # a saved scenario's unit (an unknown id comes back as it is)
+    return ui.area_label(uid, lang)
 
 
-def say(message) -> None:
-    """A message from the session (kind, key, params); user text in it is shown as text."""
-    kind, key, params = message
-    getattr(st, kind)(t(key, lang, **{k: ui.text(v) if isinstance(v, str) else v for k, v in params.items()}))
-
-
-db, db_error = open_store()  # without a database the what-if part still works
+db, db_error = ss.open_store()  # without a database the what-if part still works
 
 # 2/ the session: open a scenario the link names, let the draft follow the sidebar, show the last action's outcome
 inputs = sc.inputs_from_store(store, unit, metric.id, demo=view.demo)
-session = ScenarioSession(st.session_state, db, unit, metric.id, inputs, change_view=ui.change_view)
+session = ss.ScenarioSession(st.session_state, db, unit, metric.id, inputs, change_view=ui.change_view)
 if session.open_named(view.scenario):
     st.rerun()
 session.follow()
 if message := session.take_flash():
-    say(message)
+    ui.say(message, lang)
 
-
-# 3/ the what-if: controls and results ---------------------------------------------------------------------------------
-def fed(widget, key: str, value, on_change, *args, **kwargs):
-    """A widget showing `value` (from the draft) that calls on_change(new value) when the user changes it."""
-    st.session_state[key] = value
-    return widget(*args, key=key, on_change=lambda: on_change(st.session_state[key]), **kwargs)
-
-
+# 3/ the what-if: controls and results (widgets fed from the draft write back through the session) -------------------
 PERCENT = {"min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.2f"}  # a target's value control
 
 
-def target_controls(current: sc.Scenario) -> None:
+def target_controls() -> None:
     st.markdown(f"**{t('scenarios.targets', lang)}**")
     for year in sc.TARGET_YEARS:
-        base = inputs.baseline_target(year)
-        effective = current.target(base, unit, metric.id, year)
-        kind, value = (effective.kind, float(effective.value)) if effective else ("point", 0.0)
+        base, kind, value, vmax = session.target_fields(year)
         c1, c2, c3 = st.columns([1.25, 1, 1])
-        fed(c1.selectbox, f"sc_kind_{year}", kind, lambda v, y=year: session.set_target(y, kind=v),
-            t("scenarios.target_year", lang, year=year), TARGET_KINDS,
-            format_func=lambda k: t(f"scenarios.kind.{k}", lang))
-        fed(c2.number_input, f"sc_value_{year}", value, lambda v, y=year: session.set_target(y, value=float(v)),
-            t("scenarios.value_min" if kind == "range" else "scenarios.value", lang), **PERCENT)
+        ui.fed(c1.selectbox, f"sc_kind_{year}", kind, lambda v, y=year: session.set_target(y, kind=v),
+               t("scenarios.target_year", lang, year=year), TARGET_KINDS,
+               format_func=lambda k: t(f"scenarios.kind.{k}", lang))
+        ui.fed(c2.number_input, f"sc_value_{year}", value, lambda v, y=year: session.set_target(y, value=float(v)),
+               t("scenarios.value_min" if kind == "range" else "scenarios.value", lang), **PERCENT)
         if kind == "range":
-            vmax = float(effective.value_max if effective and effective.value_max is not None else value)
-            fed(c3.number_input, f"sc_vmax_{year}", vmax, lambda v, y=year: session.set_target(y, value_max=float(v)),
-                t("scenarios.value_max", lang), **PERCENT)
+            ui.fed(c3.number_input, f"sc_vmax_{year}", vmax,
+                   lambda v, y=year: session.set_target(y, value_max=float(v)), t("scenarios.value_max", lang),
+                   **PERCENT)
         st.caption(t("scenarios.baseline_target", lang, target=sc.target_text(base, lang),
                      status=t("target_status." + base.status, lang), document=ui.text(base.document))
                    if base is not None else t("scenarios.no_baseline_target", lang))
 
 
-def growth_controls(g: sc.Growth, last_year: int | None) -> None:
+def growth_controls(g: sc.Growth) -> None:
     st.markdown(f"**{t('scenarios.growth', lang)}**")
-    fed(st.radio, "sc_growth_kind", g.kind, session.set_growth_kind, t("scenarios.growth_kind", lang),
-        sc.GROWTH_KINDS, format_func=lambda k: t(f"scenarios.growth_kinds.{k}", lang), label_visibility="collapsed")
+    ui.fed(st.radio, "sc_growth_kind", g.kind, session.set_growth_kind, t("scenarios.growth_kind", lang),
+           sc.GROWTH_KINDS, format_func=lambda k: t(f"scenarios.growth_kinds.{k}", lang), label_visibility="collapsed")
     if g.kind == "extra_participants":
-        fed(st.number_input, "sc_extra", int(g.extra_per_year or session.default_extra()),
-            lambda v: session.set_growth(extra_per_year=float(v)), t("scenarios.extra_per_year", lang), step=1000,
-            help=t("scenarios.extra_help", lang))
+        ui.fed(st.number_input, "sc_extra", int(g.extra_per_year or session.default_extra()),
+               lambda v: session.set_growth(extra_per_year=float(v)), t("scenarios.extra_per_year", lang), step=1000,
+               help=t("scenarios.extra_help", lang))
     elif g.kind == "coverage_growth":
-        fed(st.number_input, "sc_points", float(g.points_per_year),
-            lambda v: session.set_growth(points_per_year=float(v)), t("scenarios.points_per_year", lang),
-            min_value=-10.0, max_value=10.0, step=0.1, format="%.2f", help=t("scenarios.points_help", lang))
+        ui.fed(st.number_input, "sc_points", float(g.points_per_year),
+               lambda v: session.set_growth(points_per_year=float(v)), t("scenarios.points_per_year", lang),
+               min_value=-10.0, max_value=10.0, step=0.1, format="%.2f", help=t("scenarios.points_help", lang))
     elif g.kind == "campaign":
-        years = campaign_years(last_year)
-        if g.campaign_from not in years:
-            session.set_growth(campaign_from=years[0])
+        years = session.campaign_years()
         c1, c2 = st.columns(2)
-        fed(c1.number_input, "sc_campaign", int(g.campaign_per_year or session.default_extra()),
-            lambda v: session.set_growth(campaign_per_year=float(v)), t("scenarios.campaign_per_year", lang),
-            step=1000)
-        fed(c2.selectbox, "sc_campaign_from", session.draft.growth.campaign_from,
-            lambda v: session.set_growth(campaign_from=int(v)), t("scenarios.campaign_from", lang), years)
+        ui.fed(c1.number_input, "sc_campaign", int(g.campaign_per_year or session.default_extra()),
+               lambda v: session.set_growth(campaign_per_year=float(v)), t("scenarios.campaign_per_year", lang),
+               step=1000)
+        ui.fed(c2.selectbox, "sc_campaign_from", session.draft.growth.campaign_from,
+               lambda v: session.set_growth(campaign_from=int(v)), t("scenarios.campaign_from", lang), years)
 
 
-def denominator_controls(current: sc.Scenario) -> None:
+def denominator_controls() -> None:
     st.markdown(f"**{t('scenarios.denominators', lang)}**")
-    rates = denominator_rates(store, unit)
-    for den_metric, field in DENOMINATOR_FIELDS:
-        rate, value = rates[den_metric], getattr(current, field)
-        fed(st.number_input, f"sc_{field}", round(value if value is not None else (rate or 0.0), 3),
-            lambda v, f=field, r=rate: session.set_denominator(f, float(v), r),
-            t(f"scenarios.growth_{den_metric}", lang), min_value=-sc.DENOMINATOR_GROWTH_LIMIT,
-            max_value=sc.DENOMINATOR_GROWTH_LIMIT, step=0.1, format="%.3f",
-            help=t("scenarios.denominator_help", lang, rate=fmt.pct(rate, lang, 3)))
+    for den_metric, field, rate, value in session.denominator_fields(store):
+        ui.fed(st.number_input, f"sc_{field}", value,
+               lambda v, f=field, r=rate: session.set_denominator(f, float(v), r),
+               t(f"scenarios.growth_{den_metric}", lang), min_value=-sc.DENOMINATOR_GROWTH_LIMIT,
+               max_value=sc.DENOMINATOR_GROWTH_LIMIT, step=0.1, format="%.3f",
+               help=t("scenarios.denominator_help", lang, rate=fmt.pct(rate, lang, 3)))
         st.caption(view_text.denominator_caption(den_metric, inputs.denominator_metric, metric, rate, lang))
 
 
@@ -146,9 +126,9 @@ def what_if() -> None:
     controls, results = st.columns([1.15, 2], gap="large")
     with controls:
         st.subheader(t("scenarios.assumptions", lang))
-        target_controls(session.draft)
-        growth_controls(session.draft.growth, inputs.last_year)
-        denominator_controls(session.draft)
+        target_controls()
+        growth_controls(session.draft.growth)
+        denominator_controls()
         if st.button(t("scenarios.reset", lang), icon=":material/restart_alt:"):
             session.reset()
             st.rerun()
@@ -163,26 +143,18 @@ st.divider()
 st.subheader(t("scenarios.saved", lang))
 
 
-def typed(key: str) -> str:
-    return st.session_state.get(key, "")
-
-
 def save_tab() -> None:
-    loaded_name = (session.loaded or {}).get("name")
-    if "sc_save_name" not in st.session_state or st.session_state.get("_sc_name_for") != loaded_name:
-        st.session_state["sc_save_name"], st.session_state["_sc_name_for"] = loaded_name or "", loaded_name
-    st.session_state.setdefault("sc_save_author", session.author)
+    session.prefill_form()
     c1, c2 = st.columns(2)
-    c1.text_input(t("scenarios.name", lang), key="sc_save_name", max_chars=scenario_store.NAME_MAX)
-    c2.text_input(t("scenarios.author", lang), key="sc_save_author", max_chars=scenario_store.AUTHOR_MAX)
-    st.text_area(t("scenarios.note", lang), key="sc_save_note", max_chars=scenario_store.NOTE_MAX, height=80)
-    version = session.next_version(typed("sc_save_name"))
+    c1.text_input(t("scenarios.name", lang), key=ss.SAVE_NAME, max_chars=scenario_store.NAME_MAX)
+    c2.text_input(t("scenarios.author", lang), key=ss.SAVE_AUTHOR, max_chars=scenario_store.AUTHOR_MAX)
+    st.text_area(t("scenarios.note", lang), key=ss.SAVE_NOTE, max_chars=scenario_store.NOTE_MAX, height=80)
+    version = session.next_version(session.typed(ss.SAVE_NAME))
     # Never disabled: a name typed and not yet sent (no Enter) would leave the button disabled for the first click.
     st.button(t("scenarios.save_version", lang, version=version) if version else t("scenarios.save_new", lang),
-              key="sc_save", type="primary", icon=":material/save:",
-              on_click=lambda: session.save(typed("sc_save_name"), typed("sc_save_author"), typed("sc_save_note")))
+              key="sc_save", type="primary", icon=":material/save:", on_click=session.save_form)
     if conflict := session.conflict:
-        say(("error",) + view_text.conflict_message(conflict, lang))
+        ui.say(("error",) + view_text.conflict_message(conflict, lang), lang)
         c1, c2, c3 = st.columns(3)
         c1.button(t("scenarios.conflict_save_anyway", lang, version=(conflict["latest"] or 0) + 1),
                   key="sc_conflict_save", on_click=session.save_anyway)
@@ -191,11 +163,6 @@ def save_tab() -> None:
                       on_click=session.open_latest)
         c3.button(t("scenarios.conflict_dismiss", lang), key="sc_conflict_dismiss", on_click=session.dismiss_conflict)
         st.caption(t("scenarios.conflict_other_name", lang))
-
-
-def on_duplicate(name: str) -> None:
-    if session.duplicate(name, typed("sc_dup_name"), author=typed("sc_save_author")):
-        st.session_state["sc_dup_name"] = ""
 
 
 def open_tab(listing, deleted) -> None:
@@ -218,12 +185,12 @@ def open_tab(listing, deleted) -> None:
             st.warning(t("scenarios.confirm_delete", lang, name=ui.text(pending["name"]), version=pending["version"]))
             d1, d2 = st.columns(2)
             d1.button(t("scenarios.confirm_yes", lang), key="sc_delete_yes", type="primary",
-                      on_click=lambda: session.confirm_delete(author=typed("sc_save_author")))
+                      on_click=session.confirm_delete_form)
             d2.button(t("scenarios.confirm_no", lang), key="sc_delete_no", on_click=session.cancel_delete)
         d1, d2 = st.columns([2, 1], vertical_alignment="bottom")
-        d1.text_input(t("scenarios.duplicate_as", lang), key="sc_dup_name", max_chars=scenario_store.NAME_MAX)
+        d1.text_input(t("scenarios.duplicate_as", lang), key=ss.DUPLICATE_NAME, max_chars=scenario_store.NAME_MAX)
         d2.button(t("scenarios.duplicate", lang), key="sc_duplicate", icon=":material/content_copy:",
-                  on_click=on_duplicate, args=(choice,))
+                  on_click=session.duplicate_form, args=(choice,))
         with st.expander(t("scenarios.history", lang, name=ui.text(choice))):
             history = db.history(choice)
             ui.show_table(view_text.saved_table(history, lang, unit_name, actions=True))
@@ -237,7 +204,7 @@ def open_tab(listing, deleted) -> None:
             ui.show_table(view_text.saved_table(deleted, lang, unit_name))
             r = st.selectbox(t("scenarios.choose_deleted", lang), [s.name for s in deleted], key="sc_restore_choice")
             st.button(t("scenarios.restore", lang), key="sc_restore", icon=":material/restore_from_trash:",
-                      on_click=lambda: session.restore(r, author=typed("sc_save_author")))
+                      on_click=session.restore_form, args=(r,))
 
 
 def compare_tab(listing) -> None:

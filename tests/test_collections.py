@@ -197,13 +197,6 @@ def test_every_view_a_published_figure_opens_is_a_valid_view(figs):
         urlstate.validate_changes(coll.view_of_published(row, "national:VN"))  # raises on a bad value
 
 
-def test_a_selected_table_row_is_its_unit():
-    ids = ["province:40", "province:31"]
-    assert coll.row_unit({"rows": [1], "columns": []}, ids) == "province:31"
-    assert coll.row_unit({"rows": []}, ids) is None and coll.row_unit(None, ids) is None
-    assert coll.row_unit({"rows": [5]}, ids) is None  # a row of a table drawn before the list changed
-
-
 def test_the_main_view_falls_back_to_the_curve():
     assert coll.shown_panel("ranking") == "ranking"
     assert coll.shown_panel(None) == "month" and coll.shown_panel("gap_2030") == "month"

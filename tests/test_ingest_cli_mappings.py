@@ -55,6 +55,26 @@ def test_a_file_with_an_error_contributes_nothing_and_the_command_fails(tmp_path
                for line in lines), lines
 
 
+def test_import_of_template_files_keeps_the_good_ones_and_names_the_bad_and_the_missing(tmp_path, capsys):
+    good = tmp_path / "good.csv"
+    good.write_text("province,year,hi_coverage_pct\nNghệ An,2023,93\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("province,year,hi_coverage_pct\nNghệ An,2023,101\n", encoding="utf-8")
+    missing = tmp_path / "missing.csv"
+    out = tmp_path / "tidy.csv"
+    assert cli.main(["import", str(good), str(bad), str(missing), "--out", str(out), "--no-estimates",
+                     "--lang", "en"]) == 1
+    tidy = pd.read_csv(out, encoding="utf-8-sig")
+    assert tidy[["unit", "year", "metric", "value"]].values.tolist() == [["province:40", 2023, "hi_coverage_pct", 93.0]]
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert f"{missing}:::file not found" in lines
+    assert any(line.startswith(f"{bad}:2:") and "101" in line for line in lines), lines
+    assert not any(line.startswith(str(good)) for line in lines)
+    assert f"{good}: 1 values (template layout)" in captured.err
+    assert f"{out}: 1 rows" in captured.err
+
+
 def test_validate_understands_reports_and_prints_file_sheet_row_column(tmp_path, capsys):
     rows = [list(r) for r in NGHE_AN_ROWS]
     rows[3][3] = "1 trăm"

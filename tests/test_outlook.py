@@ -217,3 +217,11 @@ def test_rows_state_history_length_gaps_and_breaks(store, cache):
     assert row["gap_years"] == (years.max() - years.min() + 1) - len(years)  # missing years inside the span
     assert {"n_years", "gap_years", "break_year"} <= set(outlook.export_frame(
         outlook.table(store, [admin.NATIONAL_ID], HI, cache_dir=cache)).columns)
+
+
+def test_the_unit_picker_lists_the_area_then_its_units_and_keeps_a_unit_shown_from_elsewhere():
+    options = outlook.unit_options("province:40")
+    assert options[0] == "province:40" and "district:412" in options and "national:VN" not in options
+    assert outlook.unit_options("province:40", "district:412") == options  # already there: no change
+    kept = outlook.unit_options("province:40", "province_2025:40")  # e.g. a link to a 2025 province
+    assert kept[:2] == ["province:40", "province_2025:40"] and kept[2:] == options[1:]

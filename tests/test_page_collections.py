@@ -64,6 +64,23 @@ def test_hai_phong_after_the_merger_shows_the_published_august_2025_figures():
     assert len([d for d in at.dataframe if d.key == "coll_rank"][0].value) == 34  # the 2025 provinces
 
 
+@pytest.mark.parametrize("lang,collected,plan", [
+    ("vi", "Số thu BHXH, BHYT, BHTN: 4.836 tỷ đồng (Công bố)", "Kế hoạch thu: 6.784 tỷ đồng [minh họa]"),
+    ("en", "Contributions collected: VND 4,836 bn (Published)", "Collection plan: VND 6,784 bn [demo]")])
+def test_the_amounts_behind_the_collection_rate_stand_beside_it_with_their_status(lang, collected, plan):
+    at = open_page(lang, area="province:40", year="2020", month="9")
+    line = next(c.value for c in at.caption if collected in c.value)  # Baonghean.vn: collected to end Sept 2020
+    assert plan in line  # the plan is not published: demo, marked in the value
+    at.session_state["panel"] = "ranking"
+    at.run()
+    table = [d for d in at.dataframe if d.key == "coll_rank"][0].value
+    unit_col, status_col = table.columns[1], table.columns[-2]
+    nghe_an = table[table[unit_col] == "Nghệ An"].iloc[0]
+    assert nghe_an[table.columns[3]].endswith("[minh họa]" if lang == "vi" else "[demo]")  # the plan
+    assert nghe_an[table.columns[2]] == ("4.836,0" if lang == "vi" else "4,836.0")  # published: not marked
+    assert nghe_an[status_col] == ("Công bố + minh họa" if lang == "vi" else "Published + demo")
+
+
 def test_a_demo_unit_is_marked_demo():
     at = open_page("en", area="province:01", year="2023", month="5")
     text = captions(at)
@@ -79,7 +96,7 @@ def test_ranking_table_with_csv_and_a_row_selects_the_unit(lang):
     csv_buttons = [b for b in at.get("download_button") if b.proto.label == "CSV"]
     assert csv_buttons, "the ranking table has no CSV download"
     # Select the first row (the best province): its figures become the KPIs.
-    first_unit = at.session_state["_coll_rank_ids"][0]
+    first_unit = at.session_state["_ids_coll_rank"][0]
     at.session_state["coll_rank"] = {"selection": {"rows": [0], "columns": []}}
     at.session_state["unit"] = first_unit  # what the row's on_select callback sets (AppTest does not click)
     at.run()

@@ -130,6 +130,22 @@ def test_ranking_of_provinces_for_the_nation_in_vietnamese():
     assert "Khả năng đạt mục tiêu 2030" in df.columns
 
 
+@pytest.mark.parametrize("lang,published,participants,population,demo_mark", [
+    ("vi", "2.970.132 (Công bố)", "Số người tham gia BHYT (cùng năm)", "Dân số (cùng năm)", "[minh họa]"),
+    ("en", "2,970,132 (Published)", "HI participants (same year)", "Population (same year)", "[demo]")])
+def test_ranking_shows_the_counts_beside_each_rate_with_their_status(lang, published, participants, population,
+                                                                     demo_mark):
+    at = app(lang, metric="hi", panel="ranking", level="province")
+    df = at.dataframe[0].value
+    assert participants in df.columns and population in df.columns  # the denominator used, named
+    unit_col = df.columns[1]
+    nghe_an = df[df[unit_col].str.contains("Nghệ An")].iloc[0]
+    assert nghe_an[participants] == published  # Baonghean.vn, end of 2024: shown as published
+    assert not nghe_an[population].endswith(demo_mark)
+    ha_giang = df[df[unit_col].str.contains("Hà Giang")].iloc[0]  # nothing published: demo, marked in the value
+    assert ha_giang[participants].endswith(demo_mark) and demo_mark in ha_giang[df.columns[2]]
+
+
 def test_backtest_evidence_is_one_click_away():
     at = app("en", metric="hi")
     panel = next(b for b in at.button_group if b.key == "_w_panel")

@@ -415,3 +415,55 @@ def test_a_link_with_a_name_no_scenario_can_have_says_so(db, name):
     s.take_flash()
     assert not session(state, db).open_named(name)  # said, never raised (also with a scenario open)
     assert message(state, db)[:2] == ("error", "scenarios.msg.unreadable") and state["scenario"] is None
+
+
+# -- the form and what the controls show --------------------------------------------------------------------------
+def test_the_save_form_shows_the_open_scenarios_name_and_saves_what_is_typed(db):
+    from lib.scenarios import session as sm
+
+    state = {}
+    s = session(state, db)
+    s.prefill_form()
+    assert state[sm.SAVE_NAME] == "" and state[sm.SAVE_AUTHOR] == ""
+    state.update({sm.SAVE_NAME: "Tăng tốc", sm.SAVE_AUTHOR: "Lan", sm.SAVE_NOTE: "ghi chú"})
+    assert session(state, db).save_form()
+    saved = db.load("Tăng tốc")
+    assert (saved.version, saved.author, saved.note) == (1, "Lan", "ghi chú")
+    session(state, db).prefill_form()  # the saved one is open now: its name in the box
+    assert state[sm.SAVE_NAME] == "Tăng tốc"
+    state[sm.SAVE_NAME] = "typed, not saved"
+    session(state, db).prefill_form()  # the same open scenario: what the user typed stays
+    assert state[sm.SAVE_NAME] == "typed, not saved"
+    session(state, db).new()
+    session(state, db).prefill_form()  # another (no) scenario open: the box follows it
+    assert state[sm.SAVE_NAME] == ""
+
+
+def test_duplicate_and_restore_from_the_form_use_the_typed_names(db):
+    from lib.scenarios import session as sm
+
+    state = {sm.SAVE_AUTHOR: "Minh"}
+    saved_draft(state, db, "Gốc")
+    state[sm.DUPLICATE_NAME] = "Bản sao"
+    assert session(state, db).duplicate_form("Gốc")
+    assert state[sm.DUPLICATE_NAME] == "" and db.load("Bản sao").author == "Minh"
+    state[sm.DUPLICATE_NAME] = "Bản sao"  # taken: nothing written, the box keeps the name
+    assert not session(state, db).duplicate_form("Gốc") and state[sm.DUPLICATE_NAME] == "Bản sao"
+    s = session(state, db)
+    s.ask_delete("Gốc", db.load("Gốc").version)
+    s.confirm_delete_form()
+    assert "Gốc" not in [x.name for x in db.list()]
+    session(state, db).restore_form("Gốc")
+    assert db.load("Gốc").author == "Minh"
+
+
+def test_the_controls_show_the_draft_else_the_baseline():
+    state = {}
+    s = session(state, None)
+    base, kind, value, vmax = s.target_fields(2030)
+    assert (base.value, kind, value, vmax) == (95.0, "floor", 95.0, 95.0)
+    s.set_target(2030, kind="range", value=96.0, value_max=97.5)
+    assert session(state, None).target_fields(2030)[1:] == ("range", 96.0, 97.5)
+    s.set_growth(kind="campaign", campaign_from=2010)
+    years = session(state, None).campaign_years()
+    assert years == campaign_years(2025) and session(state, None).draft.growth.campaign_from == years[0]

@@ -109,3 +109,17 @@ def test_a_view_opens_on_the_latest_year_with_real_data_for_its_indicator_and_ar
         assert s.default_year(metric, "national:VN") == int(real["year"].max())
     year = s.default_year("si_coverage_pct", "national:VN")
     assert s.value("national:VN", "si_coverage_pct", year, demo=False) is not None
+
+
+def test_per_store_caches_go_through_the_memo_door():
+    """Derived results kept per store live in Store.memo, not in attributes other modules write into the store."""
+    from lib.forecast import outlook
+
+    s = store.bundled_store()
+    before = set(vars(s))
+    hidden = s.year_end(demo=False)
+    assert s.year_end(demo=False) is hidden  # computed once per switch position
+    assert s.year_end(demo=True) is not hidden
+    assert outlook._fingerprint(s) == store.fingerprint(s.datasets)
+    added = set(vars(s)) - before
+    assert not {a for a in added if "cache" in a or "fingerprint" in a}, added

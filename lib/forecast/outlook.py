@@ -435,10 +435,7 @@ def _fingerprint(store) -> str:
     """lib.store.fingerprint of the store's datasets, once per store object."""
     from lib.store import fingerprint
 
-    fp = store.__dict__.get("_outlook_fingerprint")
-    if fp is None:
-        fp = store.__dict__["_outlook_fingerprint"] = fingerprint(store.datasets)
-    return fp
+    return store.memo(("outlook", "fingerprint"), lambda: fingerprint(store.datasets))
 
 
 def _engine_text(result: forecast.ForecastResult) -> str:
@@ -568,6 +565,27 @@ def with_override(frame: pd.DataFrame, store, metric: str, override: Target,
     return frame.assign(p_override=p, gap_override=override.threshold - frame["last_value"].astype(float))
 
 
+def with_counts(frame: pd.DataFrame, store, metric: str, demo: bool | None = None) -> pd.DataFrame:
+    """The table with the counts behind each unit's latest rate (its `last_year`), each with its own status under the
+    store's status rule and the view's demo switch: `participants`, `participants_status`, `denominator`,
+    `denominator_status` (NaN / None where not known)."""
+    m = metrics.get(metric)
+    fy = store.year_end(demo)
+    keys = pd.MultiIndex.from_arrays([frame["unit"].astype(str), pd.to_numeric(frame["last_year"], errors="coerce")])
+    out = frame.copy()
+    for column, metric_id in (("participants", m.numerator), ("denominator", m.denominator)):
+        rows = fy[fy["metric"] == metric_id] if metric_id else fy.iloc[0:0]
+        rows = rows[rows["unit"].isin(set(out["unit"].astype(str)))]
+        found = pd.DataFrame({"value": rows["value"].astype(float).to_numpy(),
+                              "status": rows["status"].astype(str).to_numpy()},
+                             index=pd.MultiIndex.from_arrays([rows["unit"].astype(str).to_numpy(),
+                                                              rows["year"].astype(int).to_numpy()]))
+        found = found[~found.index.duplicated()].reindex(keys)
+        out[column] = found["value"].to_numpy()
+        out[f"{column}_status"] = [s if isinstance(s, str) else None for s in found["status"]]
+    return out
+
+
 def ranked(frame: pd.DataFrame, by: str = "probability", year: int = 2030, column: str | None = None) -> pd.DataFrame:
     """Rows ranked best first: by probability of meeting the target (highest first; ties by the smaller gap) or by
     the gap to the target (smallest first; achieved targets have negative gaps). Adds `rank` (1 = best)."""
@@ -606,8 +624,14 @@ def compute_level(store, level: str, metric: str, progress_cb=None, workers: int
 PANELS = ("forecast", "ranking", "evidence", "methods")
 
 
-def unit_options(area: str) -> list[str]:
-    """Units a user can pick on the page: the area first, then its provinces (national) or districts."""
+def unit_options(area: str, shown: str | None = None) -> list[str]:
+    """Units a user can pick on the page: the area first, then its provinces (national) or districts; the unit
+    `shown` (when not among them) second, so that the picker can show it."""
+    options = _unit_options(area)
+    return options[:1] + [shown] + options[1:] if shown and shown not in options else options
+
+
+def _unit_options(area: str) -> list[str]:
     u = admin.units()
     if area == admin.NATIONAL_ID:
         provinces = u[u["level"] == "province"].sort_values("name_ascii").index.tolist()

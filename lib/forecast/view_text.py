@@ -11,7 +11,7 @@ from lib import admin, fmt, metrics
 from lib.forecast import models as forecast
 from lib.gap import from_points as gap_from_points, gap_text
 from lib.i18n import t
-from lib.provenance import status_label
+from lib.provenance import status_label, value_text
 from lib.targets import Target
 
 
@@ -111,6 +111,11 @@ def benchmark_text(lang: str, horizon: int = 3) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------------
 # The headline
+
+def said(uo, sentence: str, lang: str) -> str:
+    """A verdict or forecast sentence of a unit's outlook; from a demo history it says demo in itself."""
+    return value_text(sentence, "demo", lang) if uo.demo and sentence else sentence
+
 
 def headline(uo, lang: str, year: int | None = None) -> tuple[str, str]:
     """('72% chance of reaching 95% by 2030', a second line with the chance of reaching it in any year and the expected
@@ -215,8 +220,11 @@ def ranking_frames(frame: pd.DataFrame, lang: str, year: int = 2030, p_column: s
     p_col = p_column or f"p_meet_{year}"
     gap_col = "gap_override" if p_column == "p_override" else f"gap_{year}"
     names = frame["unit"].map(lambda u: unit_name(u, lang, with_parent))
-    latest = [f"{fmt.pct(v, lang, 2)} ({int(y)})" if not _missing(v) and not _missing(y) else "–"
-              for v, y in zip(frame["last_value"], frame["last_year"])]
+    demo = [isinstance(d, (bool, np.bool_)) and bool(d) for d in frame["demo"]] if "demo" in frame.columns \
+        else [False] * len(frame)
+    latest = [f"{value_text(fmt.pct(v, lang, 2), 'demo' if d else None, lang)} ({int(y)})"  # demo marked in the value
+              if not _missing(v) and not _missing(y) else "–"
+              for v, y, d in zip(frame["last_value"], frame["last_year"], demo)]
     targets = [target_text(Target("", year, k, v, m), lang) if not _missing(v) else "–"
                for k, v, m in zip(frame[f"target_{year}_kind"], frame[f"target_{year}"], frame[f"target_{year}_max"])]
     if p_column == "p_override":
@@ -228,19 +236,40 @@ def ranking_frames(frame: pd.DataFrame, lang: str, year: int = 2030, p_column: s
               else t("progress.no_data_short" if st == "no_data" else "progress.too_short_short", lang)
               for m, st in zip(frame["model"], frame["status"] if "status" in frame else [None] * len(frame))]
     labels = [label_name(x, lang) if isinstance(x, str) else "–" for x in frame[f"progress_{year}"]]
-    display = pd.DataFrame({col["rank"]: frame["rank"], col["unit"]: names, col["latest"]: latest,
+    counts, count_csv = _count_columns(frame, lang)
+    display = pd.DataFrame({col["rank"]: frame["rank"], col["unit"]: names, col["latest"]: latest, **counts,
                             col["target"]: targets, col["gap"]: gaps,
                             col["p_meet"]: (100 * frame[p_col].astype(float)).round(0),
                             col["p_reach"]: (100 * frame[f"p_reach_{year}"].astype(float)).round(0),
                             col["expected"]: expected, col["label"]: labels, col["data"]: data, col["model"]: models})
     csv = pd.DataFrame({"rank": frame["rank"], "unit": frame["unit"], "unit_code": frame["unit_code"], "name": names,
-                        "last_year": frame["last_year"], "last_value": frame["last_value"],
+                        "last_year": frame["last_year"], "last_value": frame["last_value"], **count_csv,
                         f"target_{year}": frame[f"target_{year}"], f"gap_{year}": frame[gap_col],
                         f"p_meet_{year}": frame[p_col], f"p_reach_{year}": frame[f"p_reach_{year}"],
                         "expected_year": frame["expected_year"], f"progress_{year}_open_sdg": frame[f"progress_{year}"],
                         "data_status": frame["data_status"], "demo": frame["demo"], "model": frame["model"],
                         "mase": frame["mase"]})
     return display, csv
+
+
+def _count_columns(frame: pd.DataFrame, lang: str) -> tuple[dict, dict]:
+    """The counts beside each unit's latest rate (lib.forecast.outlook.with_counts), each with its own status: for the
+    screen ('2.970.132 (Công bố)', '2.970.132 [minh họa]'), headed by the count's name; plain for the CSV."""
+    from lib.figure import status_cell
+
+    if "participants" not in frame.columns or not len(frame):
+        return {}, {}
+    m = metrics.get(str(frame["metric"].iloc[0])) if "metric" in frame.columns else None
+    shown, csv = {}, {}
+    for column in ("participants", "denominator"):
+        metric_id = getattr(m, "numerator" if column == "participants" else "denominator", None) if m else None
+        if metric_id is None:
+            continue
+        heading = t("progress.col.count", lang, name=metrics.get(metric_id).name(lang))
+        shown[heading] = [status_cell(fmt.number(v, lang, 0), s, lang) if not _missing(v) else "–"
+                          for v, s in zip(frame[column], frame[f"{column}_status"])]
+        csv |= {column: frame[column], f"{column}_status": frame[f"{column}_status"]}
+    return shown, csv
 
 
 # ---------------------------------------------------------------------------------------------------------------------

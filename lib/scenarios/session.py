@@ -30,6 +30,9 @@ from lib.scenarios import store as scenario_store
 DRAFT, LOADED, FLASH, CONFLICT, PENDING_DELETE, AUTHOR = ("_sc_draft", "_sc_loaded", "_sc_flash", "_sc_conflict",
                                                           "_sc_pending_delete", "_sc_author")
 AREA_LEVELS = ("national", "province", "province_2025")  # what the sidebar's area can be
+# The save form's fields (the page's text boxes write them): name, author, note, and the name a copy gets
+SAVE_NAME, SAVE_AUTHOR, SAVE_NOTE, DUPLICATE_NAME = "sc_save_name", "sc_save_author", "sc_save_note", "sc_dup_name"
+_NAME_FOR = "_sc_name_for"  # the open scenario the name box was filled for
 
 
 class ScenarioSession:
@@ -100,6 +103,25 @@ class ScenarioSession:
         """Denominator growth (% a year); the baseline's own rate (as shown, 3 decimals) means no change."""
         same = baseline_rate is not None and abs(value - round(baseline_rate, 3)) < 1e-9
         self.set_draft(replace(self.draft, **{field: None if same else float(value)}))
+
+    def target_fields(self, year: int) -> tuple:
+        """What a target year's controls show: (the baseline target or None, the draft's kind, value, upper value)."""
+        base = self.inputs.baseline_target(year)
+        effective = self.draft.target(base, self.unit, self.metric, year)
+        kind, value = (effective.kind, float(effective.value)) if effective else ("point", 0.0)
+        vmax = float(effective.value_max if effective and effective.value_max is not None else value)
+        return base, kind, value, vmax
+
+    def denominator_fields(self, store) -> list[tuple]:
+        """What the denominator controls show: (denominator metric, draft field, the baseline's growth rate, the
+        value shown: the draft's, else the baseline's rate, 3 decimals)."""
+        rates = denominator_rates(store, self.unit)
+        out = []
+        for den_metric, field in DENOMINATOR_FIELDS:
+            value = getattr(self.draft, field)
+            out.append((den_metric, field, rates[den_metric],
+                        round(value if value is not None else (rates[den_metric] or 0.0), 3)))
+        return out
 
     def reset(self) -> None:
         """Back to the baseline (the name stays: saving it makes the next version)."""
@@ -320,6 +342,42 @@ class ScenarioSession:
         ra = sc.compute(sc.inputs_from_store(store, sa.unit, sa.metric, demo=demo), sa)
         rb = sc.compute(sc.inputs_from_store(store, sb.unit, sb.metric, demo=demo), sb)
         return sa, sb, ra, rb
+
+    # -- the save form --------------------------------------------------------------------------------------------
+    def typed(self, key: str) -> str:
+        return self.state.get(key, "")
+
+    def prefill_form(self) -> None:
+        """The name box shows the open scenario's name (again whenever another one is opened); the author box the
+        author last typed in this session."""
+        loaded_name = (self.loaded or {}).get("name")
+        if SAVE_NAME not in self.state or self.state.get(_NAME_FOR) != loaded_name:
+            self.state[SAVE_NAME], self.state[_NAME_FOR] = loaded_name or "", loaded_name
+        self.state.setdefault(SAVE_AUTHOR, self.author)
+
+    def save_form(self) -> bool:
+        return self.save(self.typed(SAVE_NAME), self.typed(SAVE_AUTHOR), self.typed(SAVE_NOTE))
+
+    def duplicate_form(self, name: str) -> bool:
+        """Copy `name` under the name typed for the copy (the box empties when done)."""
+        done = self.duplicate(name, self.typed(DUPLICATE_NAME), author=self.typed(SAVE_AUTHOR))
+        if done:
+            self.state[DUPLICATE_NAME] = ""
+        return done
+
+    def confirm_delete_form(self) -> None:
+        self.confirm_delete(author=self.typed(SAVE_AUTHOR))
+
+    def restore_form(self, name: str) -> None:
+        self.restore(name, author=self.typed(SAVE_AUTHOR))
+
+    def campaign_years(self) -> list[int]:
+        """The years a campaign can start (after the last observed year); a draft starting elsewhere moves to the
+        first of them."""
+        years = campaign_years(self.inputs.last_year if self.inputs is not None else None)
+        if self.draft.growth.campaign_from not in years:
+            self.set_growth(campaign_from=years[0])
+        return years
 
     # -- messages -------------------------------------------------------------------------------------------------
     def flash(self, kind: str, key: str, **params) -> None:
