@@ -52,6 +52,8 @@ def test_agreement_then_precision_then_file_order():
     assert reference.preference_rank([32.6, 33.5], ["32.6", "33.5"], True) == [0, 1]
     # Two of three agree: the majority wins over a more precise outlier.
     assert reference.preference_rank([84.85, 86.0, 86.04], ["84.85", "86.0", "86.04"], True)[2] == 0
+    # Exactly 0.1 point apart agrees (within rounding): the two outvote a value listed before them.
+    assert reference.preference_rank([33.4, 32.7, 32.6], ["33.4", "32.7", "32.6"], True) == [2, 0, 1]
 
 
 def observations():

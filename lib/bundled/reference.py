@@ -34,7 +34,8 @@ def significant_digits(text: str) -> int:
 
 
 def _agree(a: float, b: float, is_rate: bool) -> bool:
-    return abs(a - b) <= (0.1 if is_rate else 0.005 * max(abs(a), abs(b)))
+    # The bound itself agrees: 32.7 and 32.6 are 0.1 point apart, which binary floats make 0.10000000000000142.
+    return abs(a - b) <= (0.1 if is_rate else 0.005 * max(abs(a), abs(b))) + 1e-9 * max(1.0, abs(a), abs(b))
 
 
 def preference_rank(values: list[float], texts: list[str], is_rate: bool) -> list[int]:
