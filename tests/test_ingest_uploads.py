@@ -70,6 +70,8 @@ def test_the_datasets_table_names_the_bundled_sets_in_the_users_language():
     table = datasets_table(bundled(), "vi")
     assert table.columns[:3].tolist() == ["Bộ dữ liệu", "Nguồn gốc", "Số dòng"]
     assert len(table) == len(bundled()) and not set(table["Bộ dữ liệu"]) & {"reported", "demo", "denominators"}
+    assert set(table["Nguồn gốc"]) == {"Có sẵn trong ứng dụng"}  # not the internal id "bundled"
+    assert set(datasets_table(bundled(), "en")["Origin"]) == {"Bundled with the app"}
 
 
 def test_what_the_user_is_told_after_an_upload_and_a_save(tmp_path):

@@ -187,4 +187,5 @@ def datasets_table(datasets, lang: str) -> pd.DataFrame:
     """The loaded datasets as users read them: bundled ones by their name in the catalog, uploads by file name."""
     summary = pd.DataFrame([d.summary() for d in datasets])
     summary["dataset"] = summary["dataset"].map(lambda n: t(f"dataset.{n}", lang) if n in BUNDLED_NAMES else n)
+    summary["origin"] = summary["origin"].map(lambda o: t(f"data.origin.{o}", lang))  # words, not the internal id
     return summary.rename(columns=lambda c: t(f"data.summary.{c}", lang))
