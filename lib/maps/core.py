@@ -144,15 +144,6 @@ def scope(level: str, area: str, uploads: dict | None = None) -> Scope:
 
 
 # -- values -----------------------------------------------------------------------------------------------------------
-def _memo(store: Store, key: tuple, compute):
-    """Results that depend only on the store's data, kept on the store itself: the bundled store is one object
-    shared by every session, and a store with uploads is a new object, so nothing stale is ever read."""
-    cache = store.__dict__.setdefault("_maps_memo", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
 def metric_for(short_id: str) -> metrics.Metric:
     return metrics.for_page(short_id)  # the one rule for which indicator a view shows (lib/metrics.py)
 
@@ -176,7 +167,7 @@ def level_values(store: Store, level: str, metric_id: str) -> pd.DataFrame:
         for col in ("unit", "status"):
             out[col] = out[col].astype(str)
         return out.reset_index(drop=True)
-    return _memo(store, ("values", level, metric_id), compute)
+    return store.memo(("maps.values", level, metric_id), compute)
 
 
 def shown_values(store: Store, level: str, metric_id: str, demo: bool = True) -> pd.DataFrame:
@@ -195,7 +186,7 @@ def unit_targets(store: Store, uids, metric_id: str, year: int) -> dict[str, Tar
     levels = {uid.split(":")[0] for uid in uids}
     if len(levels) == 1:  # one level at a time, looked up once per store
         (level,) = levels
-        every = _memo(store, ("targets", level, metric_id, year), lambda: {
+        every = store.memo(("maps.targets", level, metric_id, year), lambda: {
             uid: store.target(uid, metric_id, year) for uid in admin.level_units(level).index})
         return {uid: every.get(uid) if uid in every else store.target(uid, metric_id, year) for uid in uids}
     return {uid: store.target(uid, metric_id, year) for uid in uids}
@@ -293,7 +284,7 @@ def map_data(store: Store, scope_: Scope, metric: metrics.Metric, year: int, mod
     if scope_.level == "commune" and frame["value"].isna().all():
         province = Scope("province_2025", "province_2025", NATIONAL, (scope_.area,))
         own = unit_frame(store, province, metric, year, mode, demo).iloc[0]
-        scale = _memo(store, ("scale", "province_2025", metric.id, mode, demo), lambda: scale_for(
+        scale = store.memo(("maps.scale", "province_2025", metric.id, mode, demo), lambda: scale_for(
             metric, mode, all_years_shown(store, "province_2025", metric, mode, demo),
             value_target(store, metric, years)))
         if pd.isna(own["shown"]):
@@ -307,7 +298,7 @@ def level_scale(store: Store, level: str, metric: metrics.Metric, mode: str = "v
     both colour with, so the same figure has the same colour on both."""
     mode = effective_mode(metric, mode)
     years = years_with_data(store, level, metric.id)
-    return _memo(store, ("scale", level, metric.id, mode, demo), lambda: scale_for(
+    return store.memo(("maps.scale", level, metric.id, mode, demo), lambda: scale_for(
         metric, mode, all_years_shown(store, level, metric, mode, demo), value_target(store, metric, years)))
 
 

@@ -81,6 +81,6 @@ def data_url(store: Store, scope_: core.Scope, metric: metrics.Metric, mode: str
     mode = core.effective_mode(metric, mode)
     tag = hashlib.sha256("|".join(scope_.uids).encode()).hexdigest()[:16]
     upload_tag = core.uses_upload(scope_.level, uploads) and uploads[scope_.level].name
-    key = ("view", scope_.level, scope_.area, tag, metric.id, mode, lang, demo, upload_tag)
-    return core._memo(store, key, lambda: assets.write(
+    key = ("maps.view", scope_.level, scope_.area, tag, metric.id, mode, lang, demo, upload_tag)
+    return store.memo(key, lambda: assets.write(
         "view", view_data(store, scope_, metric, mode, lang, demo)))
