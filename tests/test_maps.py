@@ -11,6 +11,7 @@ import pytest
 
 from lib import admin, metrics
 from lib.maps import core as maps
+from lib.maps import scale as map_scale
 from lib import store as store_mod
 from lib.geo import build as geo_build
 from lib.model import Dataset, normalise_observations
@@ -35,7 +36,7 @@ PLAN = metrics.by_short("revenue_plan")
 
 
 def _rgb(hex_colour):
-    return maps.rgba(hex_colour)[:3]
+    return map_scale.rgba(hex_colour)[:3]
 
 
 # -- what is drawn ----------------------------------------------------------------------------------------------------
@@ -126,8 +127,8 @@ def _is_nice(step):
 @pytest.mark.parametrize("values", [np.linspace(60, 99, 500), np.r_[np.linspace(0.5, 12, 300), [40.0]],
                                     np.linspace(20, 21, 50)])
 def test_sequential_edges_are_round_evenly_spaced_and_few(values):
-    edges = maps.sequential_edges(values)
-    assert 2 <= len(edges) + 1 <= maps.MAX_CLASSES
+    edges = map_scale.sequential_edges(values)
+    assert 2 <= len(edges) + 1 <= map_scale.MAX_CLASSES
     steps = np.diff(edges)
     assert np.allclose(steps, steps[0]) and _is_nice(steps[0])
     lo, hi = np.percentile(values, [2, 98])
@@ -136,7 +137,7 @@ def test_sequential_edges_are_round_evenly_spaced_and_few(values):
 
 def test_diverging_edges_have_the_centre_as_an_edge_and_double_away_from_it():
     gaps = np.r_[np.linspace(-32, -1, 200), np.linspace(0, 6, 20)]
-    edges = maps.diverging_edges(gaps, 0.0)
+    edges = map_scale.diverging_edges(gaps, 0.0)
     assert 0.0 in edges and list(edges) == sorted(edges)
     below = [-e for e in reversed(edges) if e < 0]  # nearest the target first
     above = [e for e in edges if e > 0]
@@ -148,28 +149,28 @@ def test_diverging_edges_have_the_centre_as_an_edge_and_double_away_from_it():
     lo, hi = np.percentile(gaps, [2, 98])
     assert -below[-1] > lo and above[-1] < hi  # every edge inside the values' range
     # values all below the target still leave an 'at or above target' class
-    assert maps.diverging_edges(np.linspace(-20, -5, 50), 0.0)[-1] == 0.0
+    assert map_scale.diverging_edges(np.linspace(-20, -5, 50), 0.0)[-1] == 0.0
     # around a centre other than zero (collections: 100 % of plan)
-    assert 100.0 in maps.diverging_edges(np.linspace(80, 120, 50), 100.0)
+    assert 100.0 in map_scale.diverging_edges(np.linspace(80, 120, 50), 100.0)
 
 
 def test_a_value_on_an_edge_belongs_to_the_class_above_and_missing_values_to_none():
-    scale = maps.Scale((80.0, 90.0, 95.0), maps.YLGNBU[1:5], "sequential")
+    scale = map_scale.Scale((80.0, 90.0, 95.0), map_scale.YLGNBU[1:5], "sequential")
     assert list(scale.classify([79.99, 80.0, 94.99, 95.0, np.nan])) == [0, 1, 2, 3, -1]
-    assert scale.colour_of([np.nan]) == [maps.NO_DATA]
+    assert scale.colour_of([np.nan]) == [map_scale.NO_DATA]
 
 
 def test_coverage_colours_darken_as_coverage_rises(store):
     scale = maps.scale_for(HI, "value", maps.all_years_shown(store, "province", HI, "value"))
-    assert scale.kind == "sequential" and scale.colours[0] in maps.YLGNBU
-    lum = [maps.luminance(c) for c in scale.colours]
+    assert scale.kind == "sequential" and scale.colours[0] in map_scale.YLGNBU
+    lum = [map_scale.luminance(c) for c in scale.colours]
     assert all(a > b for a, b in zip(lum, lum[1:]))
 
 
 def test_arrears_use_reds_darker_as_arrears_rise(store):
     scale = maps.scale_for(ARREARS, "value", maps.all_years_shown(store, "province", ARREARS, "value"))
-    assert all(c in maps.ORRD for c in scale.colours)
-    lum = [maps.luminance(c) for c in scale.colours]
+    assert all(c in map_scale.ORRD for c in scale.colours)
+    lum = [map_scale.luminance(c) for c in scale.colours]
     assert all(a > b for a, b in zip(lum, lum[1:]))
 
 
@@ -184,7 +185,7 @@ def test_gap_colours_are_red_short_of_the_target_and_blue_on_or_above_it(store):
         r, _, b = _rgb(scale.colour_of([value])[0])
         assert b > r, value
     # further from the target is darker on both sides
-    assert maps.luminance(scale.colour_of([30])[0]) < maps.luminance(scale.colour_of([0.1])[0])
+    assert map_scale.luminance(scale.colour_of([30])[0]) < map_scale.luminance(scale.colour_of([0.1])[0])
 
 
 def test_collections_against_plan_diverge_around_100_percent(store):
@@ -195,9 +196,9 @@ def test_collections_against_plan_diverge_around_100_percent(store):
 
 
 def test_no_data_grey_is_in_no_palette():
-    palettes = set(maps.YLGNBU) | set(maps.ORRD) | set(maps.RDBU_BELOW) | set(maps.RDBU_ABOVE)
-    assert maps.NO_DATA not in palettes
-    r, g, b = _rgb(maps.NO_DATA)
+    palettes = set(map_scale.YLGNBU) | set(map_scale.ORRD) | set(map_scale.RDBU_BELOW) | set(map_scale.RDBU_ABOVE)
+    assert map_scale.NO_DATA not in palettes
+    r, g, b = _rgb(map_scale.NO_DATA)
     assert r == g == b
 
 
@@ -208,18 +209,18 @@ def test_bins_are_the_same_in_every_year_so_the_slider_compares_like_with_like(s
 
 # -- legend -----------------------------------------------------------------------------------------------------------
 def test_legend_states_the_bins_in_the_users_number_format_and_counts_units():
-    scale = maps.Scale((2.5, 5.0, 7.5), maps.YLGNBU[1:5], "sequential")
+    scale = map_scale.Scale((2.5, 5.0, 7.5), map_scale.YLGNBU[1:5], "sequential")
     values = [1.0, 3.0, 3.5, 9.0, np.nan]
     vi = maps.legend_rows(scale, values, "vi")
     en = maps.legend_rows(scale, values, "en")
     assert [r.label for r in vi[:4]] == ["dưới 2,5%", "2,5 đến dưới 5,0%", "5,0 đến dưới 7,5%", "từ 7,5% trở lên"]
     assert [r.label for r in en[:4]] == ["below 2.5%", "2.5 to under 5.0%", "5.0 to under 7.5%", "7.5% and above"]
     assert [r.count for r in vi] == [1, 2, 0, 1, 1]
-    assert vi[-1].no_data and vi[-1].label == "Không có số liệu" and vi[-1].colour == maps.NO_DATA
+    assert vi[-1].no_data and vi[-1].label == "Không có số liệu" and vi[-1].colour == map_scale.NO_DATA
 
 
 def test_gap_legend_is_in_signed_percentage_points():
-    scale = maps.Scale((-10.0, 0.0, 10.0), ("#f4a582", "#fddbc7", "#d1e5f0", "#92c5de"), "diverging", 0.0, True)
+    scale = map_scale.Scale((-10.0, 0.0, 10.0), ("#f4a582", "#fddbc7", "#d1e5f0", "#92c5de"), "diverging", 0.0, True)
     labels = [r.label for r in maps.legend_rows(scale, [], "en")]
     assert labels[0] == "below −10 pp" and labels[1] == "−10 to under 0 pp" and labels[-2] == "+10 pp and above"
 
@@ -401,7 +402,7 @@ def test_communes_without_data_take_their_provinces_colour_faintly(store):
     assert data.blank_communes and data.backdrop == pytest.approx(province.at["province_2025:01", "value"])
     assert "demo" in data.statuses  # the banner must show: the colour comes from demo values
     fills = maps.feature_properties(data, HI, "value", 2024, "en", s)["fill"]
-    expected = maps.rgba(data.scale.colour_of([data.backdrop])[0], maps.COMMUNE_ALPHA)
+    expected = map_scale.rgba(data.scale.colour_of([data.backdrop])[0], maps.COMMUNE_ALPHA)
     assert all(f == expected for f in fills)
 
 
@@ -446,5 +447,5 @@ def test_your_commune_figures_colour_the_communes():
     assert props.loc[communes[0], "tip_source"].startswith("Your data")
     assert props.loc[communes[0], "tip_source"].endswith("Approximate boundary (Voronoi cell)")
     others = [uid for uid in scope.uids if uid not in communes]
-    assert all(hex_ == maps.NO_DATA for hex_ in data.scale.colour_of(data.frame.loc[others, "shown"]))
+    assert all(hex_ == map_scale.NO_DATA for hex_ in data.scale.colour_of(data.frame.loc[others, "shown"]))
     assert "map.note.no_commune_data" not in {n.key for n in maps.map_notes(s, scope, HI, 2025, data.frame)}

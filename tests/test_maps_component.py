@@ -74,7 +74,7 @@ def test_the_view_data_holds_every_year_with_one_palette_for_all_of_them(store):
     # the colours of a year are those its classes give, on the scale fitted to every year
     sc_scale = core.level_scale(store, "province", HI)
     frame = core.unit_frame(store, sc, HI, 2024, "value")
-    expected = [core.rgba(c, timeline.FILL_ALPHA) for c in sc_scale.colour_of(frame["shown"])]
+    expected = [scale.rgba(c, timeline.FILL_ALPHA) for c in sc_scale.colour_of(frame["shown"])]
     demo = data["demo"]["2024"]
     for want, k, is_demo, value in zip(expected, data["cls"]["2024"], demo, frame["shown"]):
         if k == -1:  # no data: a real series is never patched with demo, so its missing years stay empty

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from lib import admin, ui
 from lib.maps import assets
 from lib.maps import core as maps
+from lib.maps import scale as map_scale
 from lib.geo import build as geo_build
 from lib.geo import layers
 from lib.geo.upload import read_boundaries
@@ -137,14 +138,14 @@ def test_colours_follow_the_values(metric):
     for demo in (True, False):  # demo units are muted: compare colours among units drawn alike
         valued = sorted((values[f["properties"]["uid"]], hex_of(f["properties"]["fill"])) for f in drawn
                         if f["properties"]["uid"] in values and f["properties"]["demo"] == demo)
-        lum = [maps.luminance(colour) for _, colour in valued]
+        lum = [map_scale.luminance(colour) for _, colour in valued]
         assert all(a >= b - 1e-12 for a, b in zip(lum, lum[1:])), "a higher value never gets a lighter colour"
         if demo:
             assert len(valued) > 600 and len(set(colour for _, colour in valued)) >= 4
         if metric == "arrears_ratio":  # lower is better: reds
-            assert all(maps.rgba(c)[0] >= maps.rgba(c)[2] for _, c in valued)
+            assert all(map_scale.rgba(c)[0] >= map_scale.rgba(c)[2] for _, c in valued)
     missing = [f for f in drawn if f["properties"]["uid"] not in values]
-    assert all(hex_of(f["properties"]["fill"]) == maps.NO_DATA for f in missing)
+    assert all(hex_of(f["properties"]["fill"]) == map_scale.NO_DATA for f in missing)
 
 
 def test_the_gap_to_target_is_red_short_of_it_and_blue_above_it():

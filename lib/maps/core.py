@@ -30,9 +30,7 @@ from lib.store import Store
 from lib.targets import Target
 from lib.text import ascii_fold
 from lib.gap import from_points as gap_from_points, gap_text
-from lib.maps.scale import (CENTRES, MAX_CLASSES, NICE_STEPS, NO_DATA, ORRD, RDBU_ABOVE, RDBU_BELOW,  # noqa: F401
-                            YLGNBU, Scale, diverging_edges, quantile_edges, scale_for as _scale_for,
-                            sequential_edges)
+from lib.maps.scale import NO_DATA, Scale, rgba, scale_for as _scale_for
 
 NATIONAL = admin.NATIONAL_ID
 MAP_LEVELS = urlstate.MAP_LEVELS
@@ -300,20 +298,6 @@ def level_scale(store: Store, level: str, metric: metrics.Metric, mode: str = "v
     years = years_with_data(store, level, metric.id)
     return store.memo(("maps.scale", level, metric.id, mode, demo), lambda: scale_for(
         metric, mode, all_years_shown(store, level, metric, mode, demo), value_target(store, metric, years)))
-
-
-def rgba(hex_colour: str, alpha: int = 255) -> list[int]:
-    h = hex_colour.lstrip("#")
-    return [int(h[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
-
-
-def luminance(hex_colour: str) -> float:
-    """Relative luminance (WCAG), for choosing text colour and for checking that colours follow the values."""
-    def channel(c):
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b, _ = rgba(hex_colour)
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
 # -- legend -----------------------------------------------------------------------------------------------------------

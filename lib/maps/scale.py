@@ -163,3 +163,17 @@ def scale_for(metric: metrics.Metric, mode: str, values_all_years, target: float
     edges = quantile_edges(values_all_years, target=target)
     return Scale(edges, sequential_colours(len(edges) + 1, metric.direction), "sequential",
                  direction=metric.direction, target=target if target is not None and target in edges else None)
+
+
+def rgba(hex_colour: str, alpha: int = 255) -> list[int]:
+    h = hex_colour.lstrip("#")
+    return [int(h[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def luminance(hex_colour: str) -> float:
+    """Relative luminance (WCAG), for choosing text colour and for checking that colours follow the values."""
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b, _ = rgba(hex_colour)
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)

@@ -13,7 +13,7 @@ import hashlib
 import pandas as pd
 
 from lib import metrics
-from lib.maps import assets, core
+from lib.maps import assets, core, scale
 from lib.store import Store
 
 DEMO_ALPHA = 175  # demo polygons are muted (and outlined with dashes): they never look like published figures
@@ -70,7 +70,7 @@ def view_data(store: Store, scope_: core.Scope, metric: metrics.Metric, mode: st
             ["tip_value", "tip_people", "tip_source"]
         out["tips"][str(year)] = [[string(str(row[k])) for k in lines] for row in props[lines].to_dict("records")]
     out["palette"] = palette
-    out["no_data"] = core.rgba(core.NO_DATA, FILL_ALPHA)
+    out["no_data"] = scale.rgba(scale.NO_DATA, FILL_ALPHA)
     out["strings"] = strings
     return out
 

@@ -11,7 +11,6 @@ import time
 import pytest
 import shapely
 
-from lib.maps import core as maps
 from lib.geo import layers
 from lib.i18n import t
 
