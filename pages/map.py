@@ -13,6 +13,7 @@ from lib import admin, charts, fmt, overview, periods, ui
 from lib import gap as gaps
 from lib.maps import assets as map_assets
 from lib.maps import core as maps
+from lib.maps import boundaries as map_boundaries
 from lib.maps import deck as map_deck
 from lib.maps import timeline as map_timeline
 from lib.geo import ATTRIBUTION
@@ -319,7 +320,7 @@ def map_view():
                 st.rerun()
         else:
             event = st.pydeck_chart(deck, on_select=functools.partial(on_pick, key, scope_.uids, scope_.area),
-                                    selection_mode="single-object", key=key, height=maps.MAP_HEIGHT)
+                                    selection_mode="single-object", key=key, height=map_boundaries.MAP_HEIGHT)
             apply_unseen_pick(event, key, scope_)
             if len(years) > 1:
                 draw_timeline(sorted(set(years) | {year}), year, playing)

@@ -11,6 +11,7 @@ import shapely
 
 from lib import admin
 from lib.maps import core as maps
+from lib.maps import boundaries as map_boundaries
 from lib.geo import build as geo_build
 from lib.geo import layers
 from lib.geo.upload import VERTEX_BUDGET, read_boundaries
@@ -207,7 +208,7 @@ def test_the_map_draws_uploaded_boundaries_instead_of_the_bundled_ones():
     uploads = {"province": result.upload}
     scope = maps.scope("province", admin.NATIONAL_ID, uploads)
     assert set(scope.uids) == {"province:01", "province:40", "province:79"}
-    assert maps.geometries("province", uploads) is result.upload.geometries
+    assert map_boundaries.geometries("province", uploads) is result.upload.geometries
     assert len(maps.scope("district", admin.NATIONAL_ID, uploads).uids) == 696  # other levels keep ours
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from lib import admin, metrics
 from lib.maps import core as maps
+from lib.maps import boundaries as map_boundaries
 from lib.maps import scale as map_scale
 from lib import store as store_mod
 from lib.geo import build as geo_build
@@ -319,7 +320,7 @@ def test_the_initial_view_fits_the_country_or_the_drilled_province(store):
 
 def test_view_for_bounds_fits_the_box_into_the_map():
     b = (105.0, 20.0, 106.0, 21.5)
-    v = maps.view_for_bounds(b, 600, 500)
+    v = map_boundaries.view_for_bounds(b, 600, 500)
     scale = 512 * 2 ** v["zoom"]
 
     def y(lat):

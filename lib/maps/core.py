@@ -31,6 +31,8 @@ from lib.targets import Target
 from lib.text import ascii_fold
 from lib.gap import from_points as gap_from_points, gap_text
 from lib.maps.scale import NO_DATA, Scale, rgba, scale_for as _scale_for
+from lib.maps.boundaries import (MAP_HEIGHT, MAP_WIDTH, bounds, geometries, shape_of as _shape_of, uses_upload,
+                                 view_for_bounds)
 
 NATIONAL = admin.NATIONAL_ID
 MAP_LEVELS = urlstate.MAP_LEVELS
@@ -39,8 +41,6 @@ MODES = ("value",) + tuple(f"gap_{y}" for y in TARGET_YEARS)  # colour by the va
 TARGET_YEAR = {f"gap_{y}": y for y in TARGET_YEARS}
 
 UNITS_LAYER = "units"  # the pickable layer; a click's selection is keyed by this id
-MAP_HEIGHT = 520  # pixels; the initial zoom is fitted to this height and an assumed width
-MAP_WIDTH = 460  # the narrowest the map column gets (1280-pixel screen, sidebar open)
 
 COMMUNE_ALPHA = 110  # communes without data of their own show their province's colour, faded
 COMMUNE_LINE = (96, 104, 116, 200)
@@ -55,27 +55,6 @@ PIXELS = pdk.types.String("pixels")
 
 
 # -- boundaries -------------------------------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
-def _bundled_geometries(level: str) -> dict[str, dict]:
-    """GeoJSON geometries of a bundled level, in layer order, rounded once (geometry never changes)."""
-    gdf = layers.load_layer(level)
-    return {uid: layers.geojson_geometry(geom) for uid, geom in zip(gdf.index, gdf.geometry)}
-
-
-def geometries(level: str, uploads: dict | None = None) -> dict[str, dict]:
-    """uid -> GeoJSON geometry of `level`: the user's uploaded boundaries for that level, else the bundled layer."""
-    return uploads[level].geometries if uses_upload(level, uploads) else _bundled_geometries(level)
-
-
-def uses_upload(level: str, uploads: dict | None) -> bool:
-    return bool(uploads) and level in uploads
-
-
-def bounds(level: str, uids, uploads: dict | None = None) -> tuple[float, float, float, float]:
-    if uses_upload(level, uploads):
-        layer = uploads[level].layer
-        return tuple(float(v) for v in layer[layer.index.isin(list(uids))].total_bounds)
-    return layers.layer_bounds(level, uids)
 
 
 # -- what is drawn ----------------------------------------------------------------------------------------------------
@@ -564,23 +543,6 @@ def feature_collection(geoms: dict[str, dict], props: pd.DataFrame | None = None
     return {"type": "FeatureCollection", "features": features}
 
 
-def view_for_bounds(b: tuple[float, float, float, float], width: int = MAP_WIDTH, height: int = MAP_HEIGHT,
-                    padding: float = 0.85, max_zoom: float = 11.0) -> dict:
-    """Centre and zoom (Web Mercator, 512-pixel world at zoom 0) that fit the bounds into the map."""
-    lon0, lat0, lon1, lat1 = b
-
-    def merc(lat):
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    dx = max(lon1 - lon0, 1e-3) / 360.0
-    dy = max(merc(lat1) - merc(lat0), 1e-5) / (2 * math.pi)
-    zoom = min(math.log2(width * padding / (512 * dx)), math.log2(height * padding / (512 * dy)), max_zoom)
-    y_mid = (merc(lat0) + merc(lat1)) / 2
-    lat_mid = math.degrees(2 * math.atan(math.exp(y_mid)) - math.pi / 2)
-    return {"longitude": round((lon0 + lon1) / 2, 5), "latitude": round(lat_mid, 5), "zoom": round(zoom, 3)}
-
-
 def build_deck(scope_: Scope, props: pd.DataFrame, metric: metrics.Metric, *, uploads: dict | None = None,
                highlight: str | None = None, zoom_to: str | None = None, base_map: bool = False,
                width: int = MAP_WIDTH, height: int = MAP_HEIGHT) -> CompactDeck:
@@ -641,13 +603,6 @@ def build_deck(scope_: Scope, props: pd.DataFrame, metric: metrics.Metric, *, up
         # Without this, Streamlit's map fetches a Carto base map even for map_style=None.
         deck.map_style = "__MAP_STYLE__"
     return deck
-
-
-def _shape_of(uid: str, uploads: dict | None) -> dict | None:
-    level = uid.split(":")[0]
-    if level not in MAP_LEVELS:
-        return None
-    return geometries(level, uploads).get(uid)
 
 
 def deck_bytes(deck: pdk.Deck) -> int:

@@ -13,7 +13,7 @@ import hashlib
 import pandas as pd
 
 from lib import metrics
-from lib.maps import assets, core, scale
+from lib.maps import assets, boundaries, core, scale
 from lib.store import Store
 
 DEMO_ALPHA = 175  # demo polygons are muted (and outlined with dashes): they never look like published figures
@@ -80,7 +80,7 @@ def data_url(store: Store, scope_: core.Scope, metric: metrics.Metric, mode: str
     """The URL of the view's data file (made once per store and view)."""
     mode = core.effective_mode(metric, mode)
     tag = hashlib.sha256("|".join(scope_.uids).encode()).hexdigest()[:16]
-    upload_tag = core.uses_upload(scope_.level, uploads) and uploads[scope_.level].name
+    upload_tag = boundaries.uses_upload(scope_.level, uploads) and uploads[scope_.level].name
     key = ("maps.view", scope_.level, scope_.area, tag, metric.id, mode, lang, demo, upload_tag)
     return store.memo(key, lambda: assets.write(
         "view", view_data(store, scope_, metric, mode, lang, demo)))
