@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import pydeck  # noqa: E402
 
 from lib.maps import core as maps
+from lib.maps import scope as map_scope
 from lib import store as store_mod  # noqa: E402
 
 # (label, query parameters): every level, nationally and drilled into a province
@@ -64,7 +65,7 @@ def lib_times(runs: int) -> None:
     store = store_mod.bundled_store()
     metric = maps.metric_for("hi")
     for label, params in VIEWS:
-        scope = maps.scope(params["level"], params.get("area", maps.NATIONAL))
+        scope = map_scope.scope(params["level"], params.get("area", map_scope.NATIONAL))
         for mode in ("value", "gap_2025"):
             def once():
                 data = maps.map_data(store, scope, metric, int(YEAR), mode)

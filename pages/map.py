@@ -13,6 +13,7 @@ from lib import admin, charts, fmt, overview, periods, ui
 from lib import gap as gaps
 from lib.maps import assets as map_assets
 from lib.maps import core as maps
+from lib.maps import scope as map_scope
 from lib.maps import boundaries as map_boundaries
 from lib.maps import deck as map_deck
 from lib.maps import timeline as map_timeline
@@ -97,7 +98,7 @@ def on_map_event(key: str, uids: tuple) -> None:
 def on_pick(key: str, uids: tuple, area: str) -> None:
     event = st.session_state.get(key)
     st.session_state[PICK_KEY] = (key, maps.selection_signature(event))
-    ui.change_view(rerun_app=False, unit=maps.picked_unit(event, uids) or maps.default_unit(area))
+    ui.change_view(rerun_app=False, unit=maps.picked_unit(event, uids) or map_scope.default_unit(area))
 
 
 # -- drawing -----------------------------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def level_label(level: str) -> str:
 
 def draw_controls(view, metric, mode):
     st.session_state["_map_level"] = view.level
-    st.segmented_control(t("map.level", lang), options=list(maps.MAP_LEVELS), format_func=level_label,
+    st.segmented_control(t("map.level", lang), options=list(map_scope.MAP_LEVELS), format_func=level_label,
                               required=True, key="_map_level", on_change=on_level, help=t("map.level_help", lang),
                   wrap=True)
     if maps.gap_allowed(metric):
@@ -149,7 +150,7 @@ def draw_timeline(years: list[int], year: int, playing: bool):
                          label_visibility="collapsed")
 
 
-def draw_map_legend(data: maps.MapData, metric, mode: str, year: int, scope_: maps.Scope):
+def draw_map_legend(data: maps.MapData, metric, mode: str, year: int, scope_: map_scope.Scope):
     title = maps.legend_title(metric, mode, year, lang)
     demo = int((data.frame["status"].astype(str) == "demo").sum())
     if data.blank_communes:
@@ -188,10 +189,10 @@ def target_line(p: maps.Panel, target_year: int) -> str:
 
 
 def draw_breadcrumb(view):
-    crumbs = maps.breadcrumb(view.level, view.area, view.unit)
+    crumbs = map_scope.breadcrumb(view.level, view.area, view.unit)
     cols = st.columns([1] * len(crumbs) + [max(1, 4 - len(crumbs))], gap="small")
     for i, (col, crumb) in enumerate(zip(cols, crumbs)):
-        label = t("map.panel.national", lang) if crumb.uid == maps.NATIONAL else \
+        label = t("map.panel.national", lang) if crumb.uid == map_scope.NATIONAL else \
             admin.units().at[crumb.uid, "short_name"]
         label = ("› " if i else "") + label
         col.button(label, key=f"_map_crumb_{i}", type="tertiary", disabled=crumb.current,
@@ -257,7 +258,7 @@ def play_step(years: list[int], year: int) -> int:
     return later[0]
 
 
-def apply_unseen_pick(event, key: str, scope_: maps.Scope) -> None:
+def apply_unseen_pick(event, key: str, scope_: map_scope.Scope) -> None:
     """A selection the click callback did not see (one set by a test, or left from before a rerun): apply it."""
     signature = maps.selection_signature(event)
     applied_key, applied = st.session_state.get(PICK_KEY, (key, "{}"))
@@ -265,7 +266,7 @@ def apply_unseen_pick(event, key: str, scope_: maps.Scope) -> None:
         applied = "{}"
     st.session_state[PICK_KEY] = (key, signature)
     if signature != applied:
-        ui.change_view(rerun_app=False, unit=maps.picked_unit(event, scope_.uids) or maps.default_unit(scope_.area))
+        ui.change_view(rerun_app=False, unit=maps.picked_unit(event, scope_.uids) or map_scope.default_unit(scope_.area))
         st.rerun()
 
 
@@ -274,7 +275,7 @@ def map_view():
     metric = maps.metric_for(view.metric)
     mode = maps.effective_mode(metric, st.session_state.get(MODE_STATE) or "value")
     playing = st.session_state.get(PLAY_KEY, False)
-    scope_ = maps.scope(view.level, view.area, uploads)
+    scope_ = map_scope.scope(view.level, view.area, uploads)
     years = maps.timeline_years(store, scope_, metric)
     year = view.year if view.year is not None else years[-1]
     base_map = bool(st.session_state.get(BASEMAP_KEY, False))
@@ -285,7 +286,7 @@ def map_view():
     data = maps.map_data(store, scope_, metric, year, mode, show_demo)
     zoom = st.session_state.get(ZOOM_KEY)
     zoom_to = zoom[2] if zoom and zoom[:2] == (view.level, view.area) else None
-    highlight = view.unit if view.unit and view.unit != maps.NATIONAL else None
+    highlight = view.unit if view.unit and view.unit != map_scope.NATIONAL else None
     if component:
         spec = map_deck.build_spec(scope_, lang, uploads=uploads, zoom_to=zoom_to)
         data_url = map_timeline.data_url(store, scope_, metric, mode, lang, show_demo, uploads)
@@ -311,7 +312,7 @@ def map_view():
 
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
-        key = maps.chart_key(scope_, uploads)
+        key = map_scope.chart_key(scope_, uploads)
         if component:  # geometry travels once; the timeline and play run in the browser
             ckey = key + "_c"
             value = ui.deck_map(map_args, key=ckey, on_change=functools.partial(on_map_event, ckey, scope_.uids))
@@ -360,7 +361,7 @@ def draw_settings():
                 st.rerun()
         gen = st.session_state.setdefault("_map_uploader_gen", 0)
         c1, c2 = st.columns([3, 2])
-        level = c2.selectbox(t("map.upload.level", lang), [None, *maps.MAP_LEVELS], key="_map_upload_level",
+        level = c2.selectbox(t("map.upload.level", lang), [None, *map_scope.MAP_LEVELS], key="_map_upload_level",
                              format_func=lambda lv: t("map.upload.level_auto", lang) if lv is None else level_label(lv))
         file = c1.file_uploader(t("map.upload.label", lang), type=["geojson", "json", "gpkg", "zip"],
                                 key=f"_map_uploader_{gen}")
@@ -396,7 +397,7 @@ def draw_upload_result(result):
         if result.ok and p.key == "map.upload.key_column":  # the success message says it
             continue
         params = dict(p.params)
-        if params.get("level") in maps.MAP_LEVELS:
+        if params.get("level") in map_scope.MAP_LEVELS:
             params["level"] = level_label(params["level"])
         rows.append({t("map.upload.col_severity", lang): t(f"map.upload.severity_{p.severity}", lang),
                      t("map.upload.col_row", lang): "" if p.row is None else str(p.row),

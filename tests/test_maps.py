@@ -11,6 +11,7 @@ import pytest
 
 from lib import admin, metrics
 from lib.maps import core as maps
+from lib.maps import scope as map_scope
 from lib.maps import boundaries as map_boundaries
 from lib.maps import scale as map_scale
 from lib import store as store_mod
@@ -42,37 +43,37 @@ def _rgb(hex_colour):
 
 # -- what is drawn ----------------------------------------------------------------------------------------------------
 def test_every_unit_of_a_level_is_drawn_nationally():
-    assert len(maps.scope("province", NATIONAL).uids) == 63
-    assert len(maps.scope("province_2025", NATIONAL).uids) == 34
-    districts = maps.scope("district", NATIONAL)
+    assert len(map_scope.scope("province", NATIONAL).uids) == 63
+    assert len(map_scope.scope("province_2025", NATIONAL).uids) == 34
+    districts = map_scope.scope("district", NATIONAL)
     assert len(districts.uids) == 696 and districts.border_level == "province"
 
 
 def test_drilling_into_a_province_draws_only_its_districts():
-    s = maps.scope("district", "province:40")
+    s = map_scope.scope("district", "province:40")
     assert set(s.uids) == set(admin.children("province:40"))
     assert s.drilled and s.base_level == "province"
     # a 2025 province's legacy districts (its legacy provinces map whole into it)
-    s25 = maps.scope("district", "province_2025:79")
+    s25 = map_scope.scope("district", "province_2025:79")
     members = {"province:79", "province:74", "province:77"}  # HCMC, Binh Duong, Ba Ria-Vung Tau
     assert {admin.units().at[d, "parent"] for d in s25.uids} == members
 
 
 def test_communes_are_drawn_one_2025_province_at_a_time():
-    s = maps.scope("commune", "province_2025:01")
+    s = map_scope.scope("commune", "province_2025:01")
     u = admin.units()
     expected = set(u.index[(u["level"] == "commune") & (u["province_2025"] == "province_2025:01")])
     assert set(s.uids) == expected and len(expected) > 100
     # a legacy province opens the 2025 province it is part of
-    assert maps.scope("commune", "province:74").area == "province_2025:79"
+    assert map_scope.scope("commune", "province:74").area == "province_2025:79"
     # without a province, the commune level offers the 34 provinces to choose from
-    choose = maps.scope("commune", NATIONAL)
+    choose = map_scope.scope("commune", NATIONAL)
     assert choose.level == "province_2025" and choose.choosing_province and len(choose.uids) == 34
 
 
 # -- values -----------------------------------------------------------------------------------------------------------
 def test_values_are_the_stores_year_end_values(store):
-    s = maps.scope("province", NATIONAL)
+    s = map_scope.scope("province", NATIONAL)
     frame = maps.unit_frame(store, s, HI, 2024, "value")
     for uid in ("province:40", "province:01", "province:79"):
         series = store.series(uid, HI.id)
@@ -82,7 +83,7 @@ def test_values_are_the_stores_year_end_values(store):
 
 def test_2025_provinces_show_the_legacy_provinces_summed(store):
     """A merged 2025 province's rate is the summed participants over the summed population of its legacy provinces."""
-    frame = maps.unit_frame(store, maps.scope("province_2025", NATIONAL), HI, 2022, "value")
+    frame = maps.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2022, "value")
     # Cần Thơ + Hậu Giang + Sóc Trăng: no published HI in any part (HCMC is published, so its demo years stay empty)
     members = maps.merged_members("province_2025:92")
     r = store.resolved
@@ -95,7 +96,7 @@ def test_2025_provinces_show_the_legacy_provinces_summed(store):
 
 
 def test_gap_is_target_minus_value_positive_when_short(store):
-    s = maps.scope("province", NATIONAL)
+    s = map_scope.scope("province", NATIONAL)
     frame = maps.unit_frame(store, s, HI, 2022, "gap_2025")
     target = store.target("province:40", HI.id, 2025)
     assert target is not None and target.value == 95.0  # Nghệ An's own 2025 HI target
@@ -114,7 +115,7 @@ def test_uploaded_district_rows_win_over_bundled_values():
         {"unit": "district:412", "year": 2024, "period": "FY", "metric": "hi_coverage_pct", "value": 77.7,
          "status": "uploaded", "source": "my_districts.csv row 2", "dataset": "my_districts.csv"}]))
     s = store_mod.Store(list(store_mod.bundled()) + [Dataset("my_districts.csv", "uploaded", mine)])
-    frame = maps.unit_frame(s, maps.scope("district", "province:40"), HI, 2024, "value")
+    frame = maps.unit_frame(s, map_scope.scope("district", "province:40"), HI, 2024, "value")
     assert frame.at["district:412", "value"] == pytest.approx(77.7)
     assert frame.at["district:412", "status"] == "uploaded"
 
@@ -204,7 +205,7 @@ def test_no_data_grey_is_in_no_palette():
 
 
 def test_bins_are_the_same_in_every_year_so_the_slider_compares_like_with_like(store):
-    s = maps.scope("province", NATIONAL)
+    s = map_scope.scope("province", NATIONAL)
     assert maps.map_data(store, s, SI, 2016, "value").scale == maps.map_data(store, s, SI, 2024, "value").scale
 
 
@@ -234,7 +235,7 @@ def test_swatches_accept_palette_colours_only():
 
 # -- tooltips ---------------------------------------------------------------------------------------------------------
 def _props(store, level, area, metric, year, mode, lang="vi"):
-    s = maps.scope(level, area)
+    s = map_scope.scope(level, area)
     data = maps.map_data(store, s, metric, year, mode)
     return s, data, maps.feature_properties(data, metric, mode, year, lang, s)
 
@@ -345,28 +346,28 @@ def test_a_click_is_read_from_the_feature_or_its_index():
 
 
 def test_drilling_opens_districts_of_a_legacy_province_and_communes_of_a_2025_one():
-    assert maps.drill_changes("province:40") == {"level": "district", "area": "province:40", "unit": "province:40"}
-    assert maps.drill_changes("province_2025:79")["level"] == "commune"
-    assert maps.drill_changes("district:412") is None
+    assert map_scope.drill_changes("province:40") == {"level": "district", "area": "province:40", "unit": "province:40"}
+    assert map_scope.drill_changes("province_2025:79")["level"] == "commune"
+    assert map_scope.drill_changes("district:412") is None
 
 
 def test_the_breadcrumb_leads_back_to_the_national_map():
-    crumbs = maps.breadcrumb("district", "province:40", "district:412")
+    crumbs = map_scope.breadcrumb("district", "province:40", "district:412")
     assert [c.uid for c in crumbs] == [NATIONAL, "province:40", "district:412"]
     assert crumbs[-1].current and not crumbs[0].current
     # back to the provinces, with the province the user came from still selected
     assert crumbs[0].changes == {"level": "province", "area": NATIONAL, "unit": "province:40"}
     assert crumbs[1].changes == {"unit": "province:40"}
-    assert [c.uid for c in maps.breadcrumb("province", NATIONAL, None)] == [NATIONAL]
-    assert maps.breadcrumb("commune", "province_2025:01", None)[0].changes["level"] == "province_2025"
+    assert [c.uid for c in map_scope.breadcrumb("province", NATIONAL, None)] == [NATIONAL]
+    assert map_scope.breadcrumb("commune", "province_2025:01", None)[0].changes["level"] == "province_2025"
 
 
 def test_search_finds_names_typed_without_diacritics():
     labels = maps.search_labels("district")
     assert labels["district:412"] == "Thành phố Vinh — Nghệ An (Vinh, Nghe An)"
     assert "(Nam Dan, Nghe An)" in labels[[uid for uid, text in labels.items() if text.startswith("Huyện Nam Đàn")][0]]
-    names = [maps.search_labels("province")[uid] for uid in maps.search_options(maps.scope("province", NATIONAL))]
-    plain = [admin.units().at[uid, "name_ascii"].lower() for uid in maps.search_options(maps.scope("province",
+    names = [maps.search_labels("province")[uid] for uid in maps.search_options(map_scope.scope("province", NATIONAL))]
+    plain = [admin.units().at[uid, "name_ascii"].lower() for uid in maps.search_options(map_scope.scope("province",
                                                                                                  NATIONAL))]
     assert plain == sorted(plain) and len(names) == 63  # alphabetical by plain name
 
@@ -379,14 +380,14 @@ def test_search_opens_the_province_of_a_district_or_commune():
 
 
 def test_each_set_of_units_has_its_own_chart_key():
-    keys = {maps.chart_key(maps.scope(lv, area)) for lv, area in
+    keys = {map_scope.chart_key(map_scope.scope(lv, area)) for lv, area in
             [("province", NATIONAL), ("district", NATIONAL), ("district", "province:40"), ("district", "province:01")]}
     assert len(keys) == 4
 
 
 # -- notes and the panel ----------------------------------------------------------------------------------------------
 def _note_keys(store, level, area, metric, year):
-    s = maps.scope(level, area)
+    s = map_scope.scope(level, area)
     return {n.key for n in maps.map_notes(store, s, metric, year, maps.unit_frame(store, s, metric, year, "value"))}
 
 
@@ -397,9 +398,9 @@ def test_the_commune_map_says_it_has_no_data_and_approximate_boundaries(store):
 
 
 def test_communes_without_data_take_their_provinces_colour_faintly(store):
-    s = maps.scope("commune", "province_2025:01")
+    s = map_scope.scope("commune", "province_2025:01")
     data = maps.map_data(store, s, HI, 2024, "value")
-    province = maps.unit_frame(store, maps.scope("province_2025", NATIONAL), HI, 2024, "value")
+    province = maps.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2024, "value")
     assert data.blank_communes and data.backdrop == pytest.approx(province.at["province_2025:01", "value"])
     assert "demo" in data.statuses  # the banner must show: the colour comes from demo values
     fills = maps.feature_properties(data, HI, "value", 2024, "en", s)["fill"]
@@ -430,17 +431,17 @@ def test_the_panel_has_both_targets_and_the_gap(store):
     p = maps.panel(store, "province:40", SI, 2024)
     assert set(p.targets) == {2025, 2030}
     assert p.gap(2030) == pytest.approx(p.targets[2030].value - p.value)
-    assert p.drill == maps.drill_changes("province:40")
+    assert p.drill == map_scope.drill_changes("province:40")
     assert maps.panel(store, "province:40", ARREARS, 2024).targets == {}
 
 
 def test_your_commune_figures_colour_the_communes():
-    communes = list(maps.scope("commune", "province_2025:01").uids)[:5]
+    communes = list(map_scope.scope("commune", "province_2025:01").uids)[:5]
     mine = normalise_observations(pd.DataFrame([
         {"unit": uid, "year": 2025, "period": "FY", "metric": "hi_coverage_pct", "value": 90.0 + i,
          "status": "uploaded", "source": f"xa.csv row {i + 2}", "dataset": "xa.csv"} for i, uid in enumerate(communes)]))
     s = store_mod.Store(list(store_mod.bundled()) + [Dataset("xa.csv", "uploaded", mine)])
-    scope = maps.scope("commune", "province_2025:01")
+    scope = map_scope.scope("commune", "province_2025:01")
     data = maps.map_data(s, scope, HI, 2025, "value")
     assert not data.blank_communes and data.years == [2025]
     assert data.frame.loc[communes, "value"].tolist() == [90.0, 91.0, 92.0, 93.0, 94.0]

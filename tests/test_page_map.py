@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from lib import admin, ui
 from lib.maps import assets
 from lib.maps import core as maps
+from lib.maps import scope as map_scope
 from lib.maps import scale as map_scale
 from lib.geo import build as geo_build
 from lib.geo import layers
@@ -105,7 +106,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-@pytest.mark.parametrize("level", list(maps.MAP_LEVELS))
+@pytest.mark.parametrize("level", list(map_scope.MAP_LEVELS))
 def test_every_level_draws_its_units_offline_with_legend_attribution_and_demo_notice(lang, level):
     params = {"lang": lang, "level": level, "year": "2024"}
     if level == "commune":
@@ -167,7 +168,7 @@ def test_the_gap_to_target_is_red_short_of_it_and_blue_above_it():
 
 def test_a_click_on_a_province_opens_its_panel_drills_into_its_districts_and_comes_back():
     at = open_map(lang="vi", year="2024")
-    key = maps.chart_key(maps.scope("province", admin.NATIONAL_ID)) + "_c"
+    key = map_scope.chart_key(map_scope.scope("province", admin.NATIONAL_ID)) + "_c"
     at.session_state[key] = {"event": "click", "uid": "province:40", "n": 1}  # what the component sends
     at.run()
     assert not at.exception
@@ -224,7 +225,7 @@ def test_a_year_chosen_on_the_maps_timeline_becomes_the_shared_year_and_sends_no
     before = component(at)
     data = served(before["data"])
     assert set(range(2016, 2025)) <= set(data["years"])  # every year travels once, for the timeline and play
-    key = maps.chart_key(maps.scope("province", admin.NATIONAL_ID)) + "_c"
+    key = map_scope.chart_key(map_scope.scope("province", admin.NATIONAL_ID)) + "_c"
     at.session_state[key] = {"event": "year", "year": 2017, "n": 1}
     at.run()
     assert not at.exception and at.session_state["year"] == 2017

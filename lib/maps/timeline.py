@@ -13,7 +13,7 @@ import hashlib
 import pandas as pd
 
 from lib import metrics
-from lib.maps import assets, boundaries, core, scale
+from lib.maps import assets, boundaries, core, scale, scope
 from lib.store import Store
 
 DEMO_ALPHA = 175  # demo polygons are muted (and outlined with dashes): they never look like published figures
@@ -26,7 +26,7 @@ def muted(fill: list[int]) -> list[int]:
     return [round(r + (255 - r) * 0.25), round(g + (255 - g) * 0.25), round(b + (255 - b) * 0.25), DEMO_ALPHA]
 
 
-def view_data(store: Store, scope_: core.Scope, metric: metrics.Metric, mode: str, lang: str,
+def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: str, lang: str,
               demo: bool = True) -> dict:
     """Every year of the view: {years, palette, no_data, names, strings, cls: {year: [palette index | -1]},
     demo: {year: [0|1]}, tips: {year: [[string index, ...]]}} in the order of `scope_.uids`."""
@@ -75,7 +75,7 @@ def view_data(store: Store, scope_: core.Scope, metric: metrics.Metric, mode: st
     return out
 
 
-def data_url(store: Store, scope_: core.Scope, metric: metrics.Metric, mode: str, lang: str,
+def data_url(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: str, lang: str,
              demo: bool = True, uploads: dict | None = None) -> str:
     """The URL of the view's data file (made once per store and view)."""
     mode = core.effective_mode(metric, mode)
