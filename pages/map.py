@@ -13,6 +13,7 @@ from lib import admin, charts, fmt, overview, periods, ui
 from lib import gap as gaps
 from lib.maps import assets as map_assets
 from lib.maps import core as maps
+from lib.maps import search as map_search
 from lib.maps import scope as map_scope
 from lib.maps import boundaries as map_boundaries
 from lib.maps import deck as map_deck
@@ -75,7 +76,7 @@ def on_play(years: list[int]) -> None:
 
 def on_search(uid: str) -> None:
     st.session_state["_map_q"] = ""
-    changes = maps.search_changes(uid)
+    changes = map_search.search_changes(uid)
     view = ui.view()
     st.session_state[ZOOM_KEY] = (changes.get("level", view.level), changes.get("area", view.area), uid)
     apply_changes(changes)
@@ -127,14 +128,14 @@ def draw_search(scope_):
                           help=t("map.search_help", lang))
     if not query.strip():
         return
-    hits = maps.search(query, maps.search_options(scope_, uploads))
+    hits = map_search.search(query, map_search.search_options(scope_, uploads))
     if not hits:
         st.caption(t("map.search_none", lang, query=ui.text(query.strip())))
-    for uid in hits[:maps.SEARCH_SHOWN]:
-        st.button(maps.search_label(uid), key=f"_map_hit_{uid}", type="tertiary", icon=":material/place:",
+    for uid in hits[:map_search.SEARCH_SHOWN]:
+        st.button(map_search.search_label(uid), key=f"_map_hit_{uid}", type="tertiary", icon=":material/place:",
                   on_click=on_search, args=(uid,))
-    if len(hits) > maps.SEARCH_SHOWN:
-        st.caption(t("map.search_more", lang, n=len(hits) - maps.SEARCH_SHOWN))
+    if len(hits) > map_search.SEARCH_SHOWN:
+        st.caption(t("map.search_more", lang, n=len(hits) - map_search.SEARCH_SHOWN))
 
 
 def draw_timeline(years: list[int], year: int, playing: bool):

@@ -11,6 +11,7 @@ import pytest
 
 from lib import admin, metrics
 from lib.maps import core as maps
+from lib.maps import search as map_search
 from lib.maps import scope as map_scope
 from lib.maps import boundaries as map_boundaries
 from lib.maps import scale as map_scale
@@ -363,20 +364,20 @@ def test_the_breadcrumb_leads_back_to_the_national_map():
 
 
 def test_search_finds_names_typed_without_diacritics():
-    labels = maps.search_labels("district")
+    labels = map_search.search_labels("district")
     assert labels["district:412"] == "Thành phố Vinh — Nghệ An (Vinh, Nghe An)"
     assert "(Nam Dan, Nghe An)" in labels[[uid for uid, text in labels.items() if text.startswith("Huyện Nam Đàn")][0]]
-    names = [maps.search_labels("province")[uid] for uid in maps.search_options(map_scope.scope("province", NATIONAL))]
-    plain = [admin.units().at[uid, "name_ascii"].lower() for uid in maps.search_options(map_scope.scope("province",
+    names = [map_search.search_labels("province")[uid] for uid in map_search.search_options(map_scope.scope("province", NATIONAL))]
+    plain = [admin.units().at[uid, "name_ascii"].lower() for uid in map_search.search_options(map_scope.scope("province",
                                                                                                  NATIONAL))]
     assert plain == sorted(plain) and len(names) == 63  # alphabetical by plain name
 
 
 def test_search_opens_the_province_of_a_district_or_commune():
-    assert maps.search_changes("district:652") == {"level": "district", "area": "province:66",
+    assert map_search.search_changes("district:652") == {"level": "district", "area": "province:66",
                                                                "unit": "district:652"}
-    assert maps.search_changes("commune:00004")["area"] == "province_2025:01"
-    assert maps.search_changes("province:40") == {"unit": "province:40"}
+    assert map_search.search_changes("commune:00004")["area"] == "province_2025:01"
+    assert map_search.search_changes("province:40") == {"unit": "province:40"}
 
 
 def test_each_set_of_units_has_its_own_chart_key():
