@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import pydeck  # noqa: E402
 
 from lib.maps import core as maps
+from lib.maps import values as map_values
 from lib.maps import scope as map_scope
 from lib import store as store_mod  # noqa: E402
 
@@ -63,12 +64,12 @@ def script_times(runs: int) -> None:
 def lib_times(runs: int) -> None:
     """What one map rerun computes (values, bins, colours, tooltips, the deck and its JSON), without Streamlit."""
     store = store_mod.bundled_store()
-    metric = maps.metric_for("hi")
+    metric = map_values.metric_for("hi")
     for label, params in VIEWS:
         scope = map_scope.scope(params["level"], params.get("area", map_scope.NATIONAL))
         for mode in ("value", "gap_2025"):
             def once():
-                data = maps.map_data(store, scope, metric, int(YEAR), mode)
+                data = map_values.map_data(store, scope, metric, int(YEAR), mode)
                 props = maps.feature_properties(data, metric, mode, int(YEAR), "vi", scope)
                 return maps.build_deck(scope, props, metric).to_json()
             once()
@@ -78,7 +79,7 @@ def lib_times(runs: int) -> None:
                 text = once()
                 times.append(time.perf_counter() - started)
             print(f"{label}, {mode}: map computation median {statistics.median(times) * 1000:.1f} ms")
-        data = maps.map_data(store, scope, metric, int(YEAR), "value")
+        data = map_values.map_data(store, scope, metric, int(YEAR), "value")
         props = maps.feature_properties(data, metric, "value", int(YEAR), "vi", scope)
         deck = maps.build_deck(scope, props, metric)
         indented = pydeck.Deck.to_json(deck)

@@ -13,6 +13,7 @@ from lib import admin, charts, fmt, overview, periods, ui
 from lib import gap as gaps
 from lib.maps import assets as map_assets
 from lib.maps import core as maps
+from lib.maps import values as map_values
 from lib.maps import search as map_search
 from lib.maps import scope as map_scope
 from lib.maps import boundaries as map_boundaries
@@ -112,9 +113,9 @@ def draw_controls(view, metric, mode):
     st.segmented_control(t("map.level", lang), options=list(map_scope.MAP_LEVELS), format_func=level_label,
                               required=True, key="_map_level", on_change=on_level, help=t("map.level_help", lang),
                   wrap=True)
-    if maps.gap_allowed(metric):
+    if map_values.gap_allowed(metric):
         st.session_state["_map_mode"] = mode
-        st.segmented_control(t("map.mode", lang), options=list(maps.MODES), required=True, key="_map_mode",
+        st.segmented_control(t("map.mode", lang), options=list(map_values.MODES), required=True, key="_map_mode",
                              format_func=lambda m: t(f"map.mode_option.{m}", lang), on_change=on_mode,
                              help=t("map.mode_help", lang), wrap=True)
     else:
@@ -151,7 +152,7 @@ def draw_timeline(years: list[int], year: int, playing: bool):
                          label_visibility="collapsed")
 
 
-def draw_map_legend(data: maps.MapData, metric, mode: str, year: int, scope_: map_scope.Scope):
+def draw_map_legend(data: map_values.MapData, metric, mode: str, year: int, scope_: map_scope.Scope):
     title = maps.legend_title(metric, mode, year, lang)
     demo = int((data.frame["status"].astype(str) == "demo").sum())
     if data.blank_communes:
@@ -216,7 +217,7 @@ def draw_panel(view, metric, year: int, p: maps.Panel):
     counts = maps.unit_people_text(store, uid, metric, year, lang, store.shows_demo(uid, view.demo))
     if counts:
         st.caption(ui.text(counts))
-    for ty in maps.TARGET_YEARS if maps.gap_allowed(metric) else ():
+    for ty in map_values.TARGET_YEARS if map_values.gap_allowed(metric) else ():
         st.markdown(target_line(p, ty))
     if p.latest_published is not None:
         lp = p.latest_published
@@ -235,7 +236,7 @@ def draw_panel(view, metric, year: int, p: maps.Panel):
         st.button(t(key, lang), key="_map_drill", type="primary", icon=":material/zoom_in:",
                   on_click=apply_changes, args=(p.drill,))
     series = overview.trend(store, uid, metric.id, year)
-    targets = overview.targets_frame(store, uid, metric.id) if maps.gap_allowed(metric) else pd.DataFrame(
+    targets = overview.targets_frame(store, uid, metric.id) if map_values.gap_allowed(metric) else pd.DataFrame(
         columns=["year", "value", "value_max", "kind", "label", "document", "status"])
     if len(series):
         chart = charts.trend_with_targets(series, targets, lang, title=t("map.panel.trend", lang,
@@ -273,18 +274,18 @@ def apply_unseen_pick(event, key: str, scope_: map_scope.Scope) -> None:
 
 def map_view():
     view = ui.view()
-    metric = maps.metric_for(view.metric)
-    mode = maps.effective_mode(metric, st.session_state.get(MODE_STATE) or "value")
+    metric = map_values.metric_for(view.metric)
+    mode = map_values.effective_mode(metric, st.session_state.get(MODE_STATE) or "value")
     playing = st.session_state.get(PLAY_KEY, False)
     scope_ = map_scope.scope(view.level, view.area, uploads)
-    years = maps.timeline_years(store, scope_, metric)
+    years = map_values.timeline_years(store, scope_, metric)
     year = view.year if view.year is not None else years[-1]
     base_map = bool(st.session_state.get(BASEMAP_KEY, False))
     component = map_assets.available() and not base_map  # the base map (web tiles) needs the pydeck chart
     if playing and not component:
         year = play_step(years, year)
     show_demo = store.shows_demo(scope_.level, view.demo)  # the demo switch: on by default, off where yours
-    data = maps.map_data(store, scope_, metric, year, mode, show_demo)
+    data = map_values.map_data(store, scope_, metric, year, mode, show_demo)
     zoom = st.session_state.get(ZOOM_KEY)
     zoom_to = zoom[2] if zoom and zoom[:2] == (view.level, view.area) else None
     highlight = view.unit if view.unit and view.unit != map_scope.NATIONAL else None

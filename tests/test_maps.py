@@ -11,6 +11,7 @@ import pytest
 
 from lib import admin, metrics
 from lib.maps import core as maps
+from lib.maps import values as map_values
 from lib.maps import search as map_search
 from lib.maps import scope as map_scope
 from lib.maps import boundaries as map_boundaries
@@ -75,7 +76,7 @@ def test_communes_are_drawn_one_2025_province_at_a_time():
 # -- values -----------------------------------------------------------------------------------------------------------
 def test_values_are_the_stores_year_end_values(store):
     s = map_scope.scope("province", NATIONAL)
-    frame = maps.unit_frame(store, s, HI, 2024, "value")
+    frame = map_values.unit_frame(store, s, HI, 2024, "value")
     for uid in ("province:40", "province:01", "province:79"):
         series = store.series(uid, HI.id)
         assert frame.at[uid, "value"] == pytest.approx(float(series.loc[series["year"] == 2024, "value"].iloc[0]))
@@ -84,7 +85,7 @@ def test_values_are_the_stores_year_end_values(store):
 
 def test_2025_provinces_show_the_legacy_provinces_summed(store):
     """A merged 2025 province's rate is the summed participants over the summed population of its legacy provinces."""
-    frame = maps.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2022, "value")
+    frame = map_values.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2022, "value")
     # Cần Thơ + Hậu Giang + Sóc Trăng: no published HI in any part (HCMC is published, so its demo years stay empty)
     members = maps.merged_members("province_2025:92")
     r = store.resolved
@@ -98,7 +99,7 @@ def test_2025_provinces_show_the_legacy_provinces_summed(store):
 
 def test_gap_is_target_minus_value_positive_when_short(store):
     s = map_scope.scope("province", NATIONAL)
-    frame = maps.unit_frame(store, s, HI, 2022, "gap_2025")
+    frame = map_values.unit_frame(store, s, HI, 2022, "gap_2025")
     target = store.target("province:40", HI.id, 2025)
     assert target is not None and target.value == 95.0  # Nghệ An's own 2025 HI target
     assert frame.at["province:40", "gap"] == pytest.approx(95.0 - frame.at["province:40", "value"])
@@ -107,8 +108,8 @@ def test_gap_is_target_minus_value_positive_when_short(store):
 
 
 def test_gap_mode_falls_back_to_value_for_collections():
-    assert maps.effective_mode(ARREARS, "gap_2025") == "value"
-    assert maps.effective_mode(HI, "gap_2030") == "gap_2030"
+    assert map_values.effective_mode(ARREARS, "gap_2025") == "value"
+    assert map_values.effective_mode(HI, "gap_2030") == "gap_2030"
 
 
 def test_uploaded_district_rows_win_over_bundled_values():
@@ -116,7 +117,7 @@ def test_uploaded_district_rows_win_over_bundled_values():
         {"unit": "district:412", "year": 2024, "period": "FY", "metric": "hi_coverage_pct", "value": 77.7,
          "status": "uploaded", "source": "my_districts.csv row 2", "dataset": "my_districts.csv"}]))
     s = store_mod.Store(list(store_mod.bundled()) + [Dataset("my_districts.csv", "uploaded", mine)])
-    frame = maps.unit_frame(s, map_scope.scope("district", "province:40"), HI, 2024, "value")
+    frame = map_values.unit_frame(s, map_scope.scope("district", "province:40"), HI, 2024, "value")
     assert frame.at["district:412", "value"] == pytest.approx(77.7)
     assert frame.at["district:412", "status"] == "uploaded"
 
@@ -164,14 +165,14 @@ def test_a_value_on_an_edge_belongs_to_the_class_above_and_missing_values_to_non
 
 
 def test_coverage_colours_darken_as_coverage_rises(store):
-    scale = maps.scale_for(HI, "value", maps.all_years_shown(store, "province", HI, "value"))
+    scale = map_values.scale_for(HI, "value", map_values.all_years_shown(store, "province", HI, "value"))
     assert scale.kind == "sequential" and scale.colours[0] in map_scale.YLGNBU
     lum = [map_scale.luminance(c) for c in scale.colours]
     assert all(a > b for a, b in zip(lum, lum[1:]))
 
 
 def test_arrears_use_reds_darker_as_arrears_rise(store):
-    scale = maps.scale_for(ARREARS, "value", maps.all_years_shown(store, "province", ARREARS, "value"))
+    scale = map_values.scale_for(ARREARS, "value", map_values.all_years_shown(store, "province", ARREARS, "value"))
     assert all(c in map_scale.ORRD for c in scale.colours)
     lum = [map_scale.luminance(c) for c in scale.colours]
     assert all(a > b for a, b in zip(lum, lum[1:]))
@@ -179,7 +180,7 @@ def test_arrears_use_reds_darker_as_arrears_rise(store):
 
 def test_gap_colours_are_red_short_of_the_target_and_blue_on_or_above_it(store):
     # the gap is target − value: positive is short of the target
-    scale = maps.scale_for(SI, "gap_2025", maps.all_years_shown(store, "province", SI, "gap_2025"))
+    scale = map_values.scale_for(SI, "gap_2025", map_values.all_years_shown(store, "province", SI, "gap_2025"))
     assert scale.kind == "diverging" and scale.centre == 0.0 and scale.points
     for value in (25, 12, 0.1):
         r, _, b = _rgb(scale.colour_of([value])[0])
@@ -192,7 +193,7 @@ def test_gap_colours_are_red_short_of_the_target_and_blue_on_or_above_it(store):
 
 
 def test_collections_against_plan_diverge_around_100_percent(store):
-    scale = maps.scale_for(PLAN, "value", maps.all_years_shown(store, "province", PLAN, "value"))
+    scale = map_values.scale_for(PLAN, "value", map_values.all_years_shown(store, "province", PLAN, "value"))
     assert scale.centre == 100.0 and 100.0 in scale.edges
     assert _rgb(scale.colour_of([90])[0])[0] > _rgb(scale.colour_of([90])[0])[2]  # below plan: red
     assert _rgb(scale.colour_of([105])[0])[2] > _rgb(scale.colour_of([105])[0])[0]  # above plan: blue
@@ -207,7 +208,7 @@ def test_no_data_grey_is_in_no_palette():
 
 def test_bins_are_the_same_in_every_year_so_the_slider_compares_like_with_like(store):
     s = map_scope.scope("province", NATIONAL)
-    assert maps.map_data(store, s, SI, 2016, "value").scale == maps.map_data(store, s, SI, 2024, "value").scale
+    assert map_values.map_data(store, s, SI, 2016, "value").scale == map_values.map_data(store, s, SI, 2024, "value").scale
 
 
 # -- legend -----------------------------------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def test_swatches_accept_palette_colours_only():
 # -- tooltips ---------------------------------------------------------------------------------------------------------
 def _props(store, level, area, metric, year, mode, lang="vi"):
     s = map_scope.scope(level, area)
-    data = maps.map_data(store, s, metric, year, mode)
+    data = map_values.map_data(store, s, metric, year, mode)
     return s, data, maps.feature_properties(data, metric, mode, year, lang, s)
 
 
@@ -389,7 +390,7 @@ def test_each_set_of_units_has_its_own_chart_key():
 # -- notes and the panel ----------------------------------------------------------------------------------------------
 def _note_keys(store, level, area, metric, year):
     s = map_scope.scope(level, area)
-    return {n.key for n in maps.map_notes(store, s, metric, year, maps.unit_frame(store, s, metric, year, "value"))}
+    return {n.key for n in maps.map_notes(store, s, metric, year, map_values.unit_frame(store, s, metric, year, "value"))}
 
 
 def test_the_commune_map_says_it_has_no_data_and_approximate_boundaries(store):
@@ -400,8 +401,8 @@ def test_the_commune_map_says_it_has_no_data_and_approximate_boundaries(store):
 
 def test_communes_without_data_take_their_provinces_colour_faintly(store):
     s = map_scope.scope("commune", "province_2025:01")
-    data = maps.map_data(store, s, HI, 2024, "value")
-    province = maps.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2024, "value")
+    data = map_values.map_data(store, s, HI, 2024, "value")
+    province = map_values.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2024, "value")
     assert data.blank_communes and data.backdrop == pytest.approx(province.at["province_2025:01", "value"])
     assert "demo" in data.statuses  # the banner must show: the colour comes from demo values
     fills = maps.feature_properties(data, HI, "value", 2024, "en", s)["fill"]
@@ -443,7 +444,7 @@ def test_your_commune_figures_colour_the_communes():
          "status": "uploaded", "source": f"xa.csv row {i + 2}", "dataset": "xa.csv"} for i, uid in enumerate(communes)]))
     s = store_mod.Store(list(store_mod.bundled()) + [Dataset("xa.csv", "uploaded", mine)])
     scope = map_scope.scope("commune", "province_2025:01")
-    data = maps.map_data(s, scope, HI, 2025, "value")
+    data = map_values.map_data(s, scope, HI, 2025, "value")
     assert not data.blank_communes and data.years == [2025]
     assert data.frame.loc[communes, "value"].tolist() == [90.0, 91.0, 92.0, 93.0, 94.0]
     props = maps.feature_properties(data, HI, "value", 2025, "en", scope)

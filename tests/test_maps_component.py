@@ -12,7 +12,7 @@ import shapely
 from lib import admin, metrics
 from lib.geo import layers
 from lib.geo import build as geo_build
-from lib.maps import assets, core, deck, labels, scale, scope, timeline, vega
+from lib.maps import assets, core, deck, labels, scale, scope, timeline, values, vega
 from lib.store import bundled_store
 
 
@@ -30,7 +30,7 @@ def served(url: str):
     return json.loads(assets.path_of(url).read_text(encoding="utf-8"))
 
 
-HI = core.metric_for("hi")
+HI = values.metric_for("hi")
 NATIONAL = admin.NATIONAL_ID
 
 
@@ -67,13 +67,13 @@ def test_a_year_step_changes_one_argument_and_the_arguments_stay_small(store):
 def test_the_view_data_holds_every_year_with_one_palette_for_all_of_them(store):
     sc = scope.scope("province", NATIONAL)
     data = served(timeline.data_url(store, sc, HI, "value", "vi"))
-    assert data["years"] == core.timeline_years(store, sc, HI)
+    assert data["years"] == values.timeline_years(store, sc, HI)
     assert len(data["names"]) == 63
     for year in data["years"]:
         assert len(data["cls"][str(year)]) == 63 and len(data["tips"][str(year)]) == 63
     # the colours of a year are those its classes give, on the scale fitted to every year
-    sc_scale = core.level_scale(store, "province", HI)
-    frame = core.unit_frame(store, sc, HI, 2024, "value")
+    sc_scale = values.level_scale(store, "province", HI)
+    frame = values.unit_frame(store, sc, HI, 2024, "value")
     expected = [scale.rgba(c, timeline.FILL_ALPHA) for c in sc_scale.colour_of(frame["shown"])]
     demo = data["demo"]["2024"]
     for want, k, is_demo, value in zip(expected, data["cls"]["2024"], demo, frame["shown"]):
@@ -100,7 +100,7 @@ def test_demo_units_are_muted_and_flagged_and_the_switch_hides_them(store):
 # -- the one scale ---------------------------------------------------------------------------------------------------
 def test_quantile_classes_spread_the_latest_year_and_the_target_is_a_boundary(store):
     sc = scope.scope("province", NATIONAL)
-    data = core.map_data(store, sc, HI, 2024, "value")
+    data = values.map_data(store, sc, HI, 2024, "value")
     assert data.scale.method == "quantile"
     target = store.target(NATIONAL, HI.id, 2025).value
     assert target in data.scale.edges and data.scale.target == target
@@ -109,7 +109,7 @@ def test_quantile_classes_spread_the_latest_year_and_the_target_is_a_boundary(st
     assert (counts > 0).sum() >= 4, counts  # not two shades of one colour
     assert counts.max() <= 40
     # the same classes in every year of the timeline
-    assert core.map_data(store, sc, HI, 2016, "value").scale == data.scale
+    assert values.map_data(store, sc, HI, 2016, "value").scale == data.scale
 
 
 def test_quantile_edges_split_values_into_similar_counts():
@@ -125,7 +125,7 @@ def test_the_users_own_breaks_are_used_and_named():
 
 
 def test_the_legend_names_how_classes_were_chosen(store):
-    data = core.map_data(store, scope.scope("province", NATIONAL), HI, 2024, "value")
+    data = values.map_data(store, scope.scope("province", NATIONAL), HI, 2024, "value")
     note_vi = core.scale_note(data.scale, data.years, "vi")
     note_en = core.scale_note(data.scale, data.years, "en")
     assert "phân vị" in note_vi and "95,0%" in note_vi
@@ -134,12 +134,12 @@ def test_the_legend_names_how_classes_were_chosen(store):
 
 def test_the_collections_map_colours_with_the_map_pages_scale(store):
     metric = metrics.get("revenue_plan_pct")
-    sc = core.level_scale(store, "province", metric)
+    sc = values.level_scale(store, "province", metric)
     spec = vega.choropleth("province", pd.DataFrame({"value": [101.0]}, index=["province:01"]), scale=sc)
     colour = spec["layer"][0]["encoding"]["color"]["condition"]["scale"]
     assert colour == {"type": "threshold", "domain": list(sc.edges), "range": list(sc.colours)}
-    frame = core.unit_frame(store, scope.scope("province", NATIONAL), metric, 2024, "value")
-    assert core.map_data(store, scope.scope("province", NATIONAL), metric, 2024, "value").scale == sc
+    frame = values.unit_frame(store, scope.scope("province", NATIONAL), metric, 2024, "value")
+    assert values.map_data(store, scope.scope("province", NATIONAL), metric, 2024, "value").scale == sc
     assert len(frame) == 63
 
 

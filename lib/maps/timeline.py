@@ -13,7 +13,7 @@ import hashlib
 import pandas as pd
 
 from lib import metrics
-from lib.maps import assets, boundaries, core, scale, scope
+from lib.maps import assets, boundaries, core, scale, scope, values
 from lib.store import Store
 
 DEMO_ALPHA = 175  # demo polygons are muted (and outlined with dashes): they never look like published figures
@@ -30,7 +30,7 @@ def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: s
               demo: bool = True) -> dict:
     """Every year of the view: {years, palette, no_data, names, strings, cls: {year: [palette index | -1]},
     demo: {year: [0|1]}, tips: {year: [[string index, ...]]}} in the order of `scope_.uids`."""
-    years = core.timeline_years(store, scope_, metric)
+    years = values.timeline_years(store, scope_, metric)
     palette: list[list[int]] = []
     index: dict[tuple, int] = {}
     strings: list[str] = []
@@ -54,9 +54,9 @@ def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: s
     names = core.unit_names(scope_.level)
     out = {"years": years, "names": [names.get(uid, uid) for uid in scope_.uids], "cls": {}, "demo": {}, "tips": {}}
     for year in years:
-        data = core.map_data(store, scope_, metric, year, mode, demo)
+        data = values.map_data(store, scope_, metric, year, mode, demo)
         props = core.feature_properties(data, metric, mode, year, lang, scope_,
-                                        core.people(store, scope_, metric, year, demo))
+                                        values.people(store, scope_, metric, year, demo))
         is_demo = (data.frame["status"].astype(str) == "demo").to_numpy()
         cls = []
         for fill, value, flag in zip(props["fill"], data.frame["shown"], is_demo):
@@ -66,7 +66,7 @@ def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: s
                 cls.append(colour(muted(fill) if flag else fill))
         out["cls"][str(year)] = cls
         out["demo"][str(year)] = [int(x) for x in is_demo]
-        lines = ["tip_value", "tip_people", "tip_target", "tip_source"] if core.gap_allowed(metric) else \
+        lines = ["tip_value", "tip_people", "tip_target", "tip_source"] if values.gap_allowed(metric) else \
             ["tip_value", "tip_people", "tip_source"]
         out["tips"][str(year)] = [[string(str(row[k])) for k in lines] for row in props[lines].to_dict("records")]
     out["palette"] = palette
@@ -78,7 +78,7 @@ def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: s
 def data_url(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: str, lang: str,
              demo: bool = True, uploads: dict | None = None) -> str:
     """The URL of the view's data file (made once per store and view)."""
-    mode = core.effective_mode(metric, mode)
+    mode = values.effective_mode(metric, mode)
     tag = hashlib.sha256("|".join(scope_.uids).encode()).hexdigest()[:16]
     upload_tag = boundaries.uses_upload(scope_.level, uploads) and uploads[scope_.level].name
     key = ("maps.view", scope_.level, scope_.area, tag, metric.id, mode, lang, demo, upload_tag)
