@@ -13,6 +13,7 @@ from lib import admin, charts, fmt, overview, periods, ui
 from lib import gap as gaps
 from lib.maps import assets as map_assets
 from lib.maps import core as maps
+from lib.maps import legend as map_legend
 from lib.maps import values as map_values
 from lib.maps import search as map_search
 from lib.maps import scope as map_scope
@@ -153,21 +154,21 @@ def draw_timeline(years: list[int], year: int, playing: bool):
 
 
 def draw_map_legend(data: map_values.MapData, metric, mode: str, year: int, scope_: map_scope.Scope):
-    title = maps.legend_title(metric, mode, year, lang)
+    title = map_legend.legend_title(metric, mode, year, lang)
     demo = int((data.frame["status"].astype(str) == "demo").sum())
     if data.blank_communes:
-        draw_legend(maps.legend_rows(data.scale, [data.backdrop], lang, demo_count=demo), title, None)
+        draw_legend(map_legend.legend_rows(data.scale, [data.backdrop], lang, demo_count=demo), title, None)
         st.caption(t("map.legend.commune_backdrop", lang, name=admin.display_name(scope_.area)))
     else:
-        draw_legend(maps.legend_rows(data.scale, data.frame["shown"], lang, demo_count=demo), title,
-                    maps.scale_note(data.scale, data.years, lang))
+        draw_legend(map_legend.legend_rows(data.scale, data.frame["shown"], lang, demo_count=demo), title,
+                    map_legend.scale_note(data.scale, data.years, lang))
 
 
 def draw_legend(rows: list, title: str, note: str | None):
     # Swatches are our own palette colours; labels are our own formatted numbers: escaped all the same.
     items = "".join(
         f'<span style="display:inline-flex;align-items:center;gap:5px;margin:2px 14px 2px 0;white-space:nowrap">'
-        f'{maps.swatch_svg(r.colour, dashed=r.demo)}<span>{html.escape(r.label)}</span>'
+        f'{map_legend.swatch_svg(r.colour, dashed=r.demo)}<span>{html.escape(r.label)}</span>'
         f'<span style="color:#5f6b7a">({r.count})</span></span>' for r in rows)
     st.markdown(f'<div style="font-size:0.92rem;line-height:1.5"><div style="font-weight:600;margin-bottom:2px">'
                 f'{html.escape(title)}</div><div style="display:flex;flex-wrap:wrap">{items}</div></div>',

@@ -11,6 +11,7 @@ import pytest
 
 from lib import admin, metrics
 from lib.maps import core as maps
+from lib.maps import legend as map_legend
 from lib.maps import values as map_values
 from lib.maps import search as map_search
 from lib.maps import scope as map_scope
@@ -215,8 +216,8 @@ def test_bins_are_the_same_in_every_year_so_the_slider_compares_like_with_like(s
 def test_legend_states_the_bins_in_the_users_number_format_and_counts_units():
     scale = map_scale.Scale((2.5, 5.0, 7.5), map_scale.YLGNBU[1:5], "sequential")
     values = [1.0, 3.0, 3.5, 9.0, np.nan]
-    vi = maps.legend_rows(scale, values, "vi")
-    en = maps.legend_rows(scale, values, "en")
+    vi = map_legend.legend_rows(scale, values, "vi")
+    en = map_legend.legend_rows(scale, values, "en")
     assert [r.label for r in vi[:4]] == ["dưới 2,5%", "2,5 đến dưới 5,0%", "5,0 đến dưới 7,5%", "từ 7,5% trở lên"]
     assert [r.label for r in en[:4]] == ["below 2.5%", "2.5 to under 5.0%", "5.0 to under 7.5%", "7.5% and above"]
     assert [r.count for r in vi] == [1, 2, 0, 1, 1]
@@ -225,14 +226,14 @@ def test_legend_states_the_bins_in_the_users_number_format_and_counts_units():
 
 def test_gap_legend_is_in_signed_percentage_points():
     scale = map_scale.Scale((-10.0, 0.0, 10.0), ("#f4a582", "#fddbc7", "#d1e5f0", "#92c5de"), "diverging", 0.0, True)
-    labels = [r.label for r in maps.legend_rows(scale, [], "en")]
+    labels = [r.label for r in map_legend.legend_rows(scale, [], "en")]
     assert labels[0] == "below −10 pp" and labels[1] == "−10 to under 0 pp" and labels[-2] == "+10 pp and above"
 
 
 def test_swatches_accept_palette_colours_only():
-    assert 'fill="#41b6c4"' in maps.swatch_svg("#41b6c4")
+    assert 'fill="#41b6c4"' in map_legend.swatch_svg("#41b6c4")
     with pytest.raises(ValueError):
-        maps.swatch_svg('red"/><script>')
+        map_legend.swatch_svg('red"/><script>')
 
 
 # -- tooltips ---------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import shapely
 from lib import admin, metrics
 from lib.geo import layers
 from lib.geo import build as geo_build
-from lib.maps import assets, core, deck, labels, scale, scope, timeline, values, vega
+from lib.maps import assets, deck, labels, legend, scale, scope, timeline, values, vega
 from lib.store import bundled_store
 
 
@@ -126,8 +126,8 @@ def test_the_users_own_breaks_are_used_and_named():
 
 def test_the_legend_names_how_classes_were_chosen(store):
     data = values.map_data(store, scope.scope("province", NATIONAL), HI, 2024, "value")
-    note_vi = core.scale_note(data.scale, data.years, "vi")
-    note_en = core.scale_note(data.scale, data.years, "en")
+    note_vi = legend.scale_note(data.scale, data.years, "vi")
+    note_en = legend.scale_note(data.scale, data.years, "en")
     assert "phân vị" in note_vi and "95,0%" in note_vi
     assert "quantiles" in note_en and "95.0%" in note_en
 
