@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import pydeck  # noqa: E402
 
 from lib.maps import core as maps
+from lib.maps import features as map_features
 from lib.maps import values as map_values
 from lib.maps import scope as map_scope
 from lib import store as store_mod  # noqa: E402
@@ -70,7 +71,7 @@ def lib_times(runs: int) -> None:
         for mode in ("value", "gap_2025"):
             def once():
                 data = map_values.map_data(store, scope, metric, int(YEAR), mode)
-                props = maps.feature_properties(data, metric, mode, int(YEAR), "vi", scope)
+                props = map_features.feature_properties(data, metric, mode, int(YEAR), "vi", scope)
                 return maps.build_deck(scope, props, metric).to_json()
             once()
             times = []
@@ -80,7 +81,7 @@ def lib_times(runs: int) -> None:
                 times.append(time.perf_counter() - started)
             print(f"{label}, {mode}: map computation median {statistics.median(times) * 1000:.1f} ms")
         data = map_values.map_data(store, scope, metric, int(YEAR), "value")
-        props = maps.feature_properties(data, metric, "value", int(YEAR), "vi", scope)
+        props = map_features.feature_properties(data, metric, "value", int(YEAR), "vi", scope)
         deck = maps.build_deck(scope, props, metric)
         indented = pydeck.Deck.to_json(deck)
         print(f"{label}: deck JSON compact {len(text.encode('utf-8'))} bytes, as pydeck indents it "

@@ -13,6 +13,7 @@ from lib import admin, charts, fmt, overview, periods, ui
 from lib import gap as gaps
 from lib.maps import assets as map_assets
 from lib.maps import core as maps
+from lib.maps import features as map_features
 from lib.maps import legend as map_legend
 from lib.maps import values as map_values
 from lib.maps import search as map_search
@@ -187,8 +188,8 @@ def target_line(p: maps.Panel, target_year: int) -> str:
     if target is None:
         return t("map.panel.no_target", lang, year=target_year)
     gap_text = gaps.gap_text(gaps.gap(p.value, target), lang)  # the one gap (lib/gap.py)
-    return t("map.panel.target", lang, year=target_year, target=ui.text(maps.target_text(target, lang)),
-             gap=gap_text, origin=ui.text(maps.target_origin(target, lang)))
+    return t("map.panel.target", lang, year=target_year, target=ui.text(map_features.target_text(target, lang)),
+             gap=gap_text, origin=ui.text(map_features.target_origin(target, lang)))
 
 
 def draw_breadcrumb(view):
@@ -215,7 +216,7 @@ def draw_panel(view, metric, year: int, p: maps.Panel):
         else:  # demo values and estimates: say what they are, not the chain of inputs
             source = ui.text(t("source.demo", lang) if p.status == "demo" else describe(p.source, lang))
         st.caption(t("map.panel.status", lang, status=t(f"status.{p.status}", lang), source=source))
-    counts = maps.unit_people_text(store, uid, metric, year, lang, store.shows_demo(uid, view.demo))
+    counts = map_features.unit_people_text(store, uid, metric, year, lang, store.shows_demo(uid, view.demo))
     if counts:
         st.caption(ui.text(counts))
     for ty in map_values.TARGET_YEARS if map_values.gap_allowed(metric) else ():
@@ -297,7 +298,7 @@ def map_view():
                                            bounds=map_deck.view_bounds(scope_, uploads, zoom_to),
                                            fit=ui.presenting(), reserve=PRESENT_RESERVE)
     else:
-        props = maps.feature_properties(data, metric, mode, year, lang, scope_)
+        props = map_features.feature_properties(data, metric, mode, year, lang, scope_)
         deck = maps.build_deck(scope_, props, metric, uploads=uploads, highlight=highlight, zoom_to=zoom_to,
                                base_map=base_map)
     notes = maps.map_notes(store, scope_, metric, year, data.frame, uploads)

@@ -11,6 +11,7 @@ import pytest
 
 from lib import admin, metrics
 from lib.maps import core as maps
+from lib.maps import features as map_features
 from lib.maps import legend as map_legend
 from lib.maps import values as map_values
 from lib.maps import search as map_search
@@ -240,7 +241,7 @@ def test_swatches_accept_palette_colours_only():
 def _props(store, level, area, metric, year, mode, lang="vi"):
     s = map_scope.scope(level, area)
     data = map_values.map_data(store, s, metric, year, mode)
-    return s, data, maps.feature_properties(data, metric, mode, year, lang, s)
+    return s, data, map_features.feature_properties(data, metric, mode, year, lang, s)
 
 
 def test_tooltip_properties_are_flat_and_name_units_with_diacritics(store):
@@ -261,16 +262,16 @@ def test_published_values_name_their_source_in_the_tooltip(store):
 
 
 def test_text_from_files_cannot_become_markup_in_a_tooltip():
-    text = maps.tooltip_text("<img src=x onerror=alert(1)> & Co")
+    text = map_features.tooltip_text("<img src=x onerror=alert(1)> & Co")
     assert "<" not in text and ">" not in text
     assert "&amp;" not in text  # the map escapes values itself; escaping here would show '&amp;'
 
 
 def test_the_tooltip_template_uses_flat_property_names():
-    html = maps.tooltip(HI)["html"]
+    html = map_features.tooltip(HI)["html"]
     for name in ("{name}", "{tip_value}", "{tip_target}", "{tip_source}"):
         assert name in html
-    assert "{tip_target}" not in maps.tooltip(ARREARS)["html"]  # no coverage target for collections
+    assert "{tip_target}" not in map_features.tooltip(ARREARS)["html"]  # no coverage target for collections
 
 
 # -- the deck ---------------------------------------------------------------------------------------------------------
@@ -406,8 +407,8 @@ def test_communes_without_data_take_their_provinces_colour_faintly(store):
     province = map_values.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2024, "value")
     assert data.blank_communes and data.backdrop == pytest.approx(province.at["province_2025:01", "value"])
     assert "demo" in data.statuses  # the banner must show: the colour comes from demo values
-    fills = maps.feature_properties(data, HI, "value", 2024, "en", s)["fill"]
-    expected = map_scale.rgba(data.scale.colour_of([data.backdrop])[0], maps.COMMUNE_ALPHA)
+    fills = map_features.feature_properties(data, HI, "value", 2024, "en", s)["fill"]
+    expected = map_scale.rgba(data.scale.colour_of([data.backdrop])[0], map_features.COMMUNE_ALPHA)
     assert all(f == expected for f in fills)
 
 
@@ -448,7 +449,7 @@ def test_your_commune_figures_colour_the_communes():
     data = map_values.map_data(s, scope, HI, 2025, "value")
     assert not data.blank_communes and data.years == [2025]
     assert data.frame.loc[communes, "value"].tolist() == [90.0, 91.0, 92.0, 93.0, 94.0]
-    props = maps.feature_properties(data, HI, "value", 2025, "en", scope)
+    props = map_features.feature_properties(data, HI, "value", 2025, "en", scope)
     assert props.loc[communes[0], "tip_source"].startswith("Your data")
     assert props.loc[communes[0], "tip_source"].endswith("Approximate boundary (Voronoi cell)")
     others = [uid for uid in scope.uids if uid not in communes]

@@ -13,7 +13,7 @@ import hashlib
 import pandas as pd
 
 from lib import metrics
-from lib.maps import assets, boundaries, core, scale, scope, values
+from lib.maps import assets, boundaries, features, scale, scope, values
 from lib.store import Store
 
 DEMO_ALPHA = 175  # demo polygons are muted (and outlined with dashes): they never look like published figures
@@ -51,11 +51,11 @@ def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: s
             strings.append(text)
         return sindex[text]
 
-    names = core.unit_names(scope_.level)
+    names = features.unit_names(scope_.level)
     out = {"years": years, "names": [names.get(uid, uid) for uid in scope_.uids], "cls": {}, "demo": {}, "tips": {}}
     for year in years:
         data = values.map_data(store, scope_, metric, year, mode, demo)
-        props = core.feature_properties(data, metric, mode, year, lang, scope_,
+        props = features.feature_properties(data, metric, mode, year, lang, scope_,
                                         values.people(store, scope_, metric, year, demo))
         is_demo = (data.frame["status"].astype(str) == "demo").to_numpy()
         cls = []
