@@ -13,6 +13,7 @@ from lib import admin, charts, fmt, overview, periods, ui
 from lib import gap as gaps
 from lib.maps import assets as map_assets
 from lib.maps import core as maps
+from lib.maps import notes as map_notes
 from lib.maps import features as map_features
 from lib.maps import legend as map_legend
 from lib.maps import values as map_values
@@ -178,7 +179,7 @@ def draw_legend(rows: list, title: str, note: str | None):
         st.caption(note)
 
 
-def note_text(note: maps.Note) -> str:
+def note_text(note: map_notes.Note) -> str:
     # parameters may name a file the user uploaded: shown as text
     return t(note.key, lang, **{k: ui.text(v) for k, v in note.params.items()})
 
@@ -301,7 +302,7 @@ def map_view():
         props = map_features.feature_properties(data, metric, mode, year, lang, scope_)
         deck = maps.build_deck(scope_, props, metric, uploads=uploads, highlight=highlight, zoom_to=zoom_to,
                                base_map=base_map)
-    notes = maps.map_notes(store, scope_, metric, year, data.frame, uploads)
+    notes = map_notes.map_notes(store, scope_, metric, year, data.frame, uploads)
 
     presenting = ui.presenting()
     ui.title(t("page.map", lang), t("map.subtitle", lang, metric=metric.name(lang), year=year,

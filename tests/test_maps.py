@@ -11,6 +11,7 @@ import pytest
 
 from lib import admin, metrics
 from lib.maps import core as maps
+from lib.maps import notes as map_notes
 from lib.maps import features as map_features
 from lib.maps import legend as map_legend
 from lib.maps import values as map_values
@@ -89,7 +90,7 @@ def test_2025_provinces_show_the_legacy_provinces_summed(store):
     """A merged 2025 province's rate is the summed participants over the summed population of its legacy provinces."""
     frame = map_values.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2022, "value")
     # Cần Thơ + Hậu Giang + Sóc Trăng: no published HI in any part (HCMC is published, so its demo years stay empty)
-    members = maps.merged_members("province_2025:92")
+    members = map_notes.merged_members("province_2025:92")
     r = store.resolved
     fy = r[(r["period"] == "FY") & (r["year"] == 2022) & r["unit"].isin(members)]
     participants = fy[fy["metric"] == "hi_participants"]["value"].sum()
@@ -392,7 +393,7 @@ def test_each_set_of_units_has_its_own_chart_key():
 # -- notes and the panel ----------------------------------------------------------------------------------------------
 def _note_keys(store, level, area, metric, year):
     s = map_scope.scope(level, area)
-    return {n.key for n in maps.map_notes(store, s, metric, year, map_values.unit_frame(store, s, metric, year, "value"))}
+    return {n.key for n in map_notes.map_notes(store, s, metric, year, map_values.unit_frame(store, s, metric, year, "value"))}
 
 
 def test_the_commune_map_says_it_has_no_data_and_approximate_boundaries(store):
@@ -454,4 +455,4 @@ def test_your_commune_figures_colour_the_communes():
     assert props.loc[communes[0], "tip_source"].endswith("Approximate boundary (Voronoi cell)")
     others = [uid for uid in scope.uids if uid not in communes]
     assert all(hex_ == map_scale.NO_DATA for hex_ in data.scale.colour_of(data.frame.loc[others, "shown"]))
-    assert "map.note.no_commune_data" not in {n.key for n in maps.map_notes(s, scope, HI, 2025, data.frame)}
+    assert "map.note.no_commune_data" not in {n.key for n in map_notes.map_notes(s, scope, HI, 2025, data.frame)}

@@ -14,7 +14,7 @@ or 2030 target). From it this module gives
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import pydeck as pdk
@@ -26,8 +26,9 @@ from lib.targets import Target
 from lib.maps.boundaries import (MAP_HEIGHT, MAP_WIDTH, bounds, geometries, shape_of as _shape_of, uses_upload,
                                  view_for_bounds)
 from lib.maps.scope import Scope, units_in as _units_in, drill_changes, province_2025_of
-from lib.maps.values import TARGET_YEARS, gap_allowed, level_scale, years_with_data
+from lib.maps.values import TARGET_YEARS, gap_allowed, level_scale
 from lib.maps.features import tooltip
+from lib.maps.notes import merged_members, unsplittable
 
 
 UNITS_LAYER = "units"  # the pickable layer; a click's selection is keyed by this id
@@ -172,65 +173,6 @@ def selection_signature(event) -> str:
 
 
 # -- notes: what the map can and cannot show ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Note:
-    key: str
-    params: dict = field(default_factory=dict)
-    kind: str = "info"  # info (a line under the map) | prompt (what to do next) | warning (above the map)
-
-
-def merged_members(p25: str) -> list[str]:
-    u = admin.units()
-    return u.index[(u["level"] == "province") & (u["province_2025"] == p25)].tolist()
-
-
-def unsplittable(store: Store, metric_id: str, year: int) -> pd.DataFrame:
-    """Figures published (or uploaded) for merged 2025 provinces in a year: they cannot be split onto the 63
-    provinces or their districts."""
-    r = store.resolved
-    sel = r[(r["level"] == "province_2025") & (r["metric"] == metric_id) & (r["year"] == year)
-            & r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
-    if sel.empty:
-        return sel
-    merged = sel["unit"].astype(str).map(lambda uid: len(merged_members(uid)) > 1)
-    return sel[merged.to_numpy()]
-
-
-def map_notes(store: Store, scope_: Scope, metric: metrics.Metric, year: int, frame: pd.DataFrame,
-              uploads: dict | None = None) -> list[Note]:
-    """What a user must know to read this map: approximate communes without data, sums across structures, figures
-    that cannot be split, years without data, the user's own boundaries."""
-    notes = []
-    level = scope_.level
-    if scope_.choosing_province:
-        notes.append(Note("map.note.choose_province", kind="prompt"))
-    if level == "commune":
-        if frame["value"].isna().all():
-            notes.append(Note("map.note.no_commune_data", kind="warning"))
-        if scope_.approximate:
-            notes.append(Note("map.note.approximate"))
-    if frame["value"].isna().all() and level != "commune":
-        years = years_with_data(store, level, metric.id)
-        span = f"{years[0]}–{years[-1]}" if years else "–"
-        notes.append(Note("map.note.no_year", {"year": year, "years": span}, "warning"))
-    if level == "province_2025" and frame["source"].astype(str).str.contains("sum:province").any():
-        notes.append(Note("map.note.sum_legacy"))
-    if level == "province_2025" and frame["value"].isna().any() and frame["value"].notna().any():
-        notes.append(Note("map.note.partial_sum", {"n": int(frame["value"].isna().sum())}, "warning"))
-    if level in ("province", "district"):
-        rows = unsplittable(store, metric.id, year)
-        if len(rows):
-            names = ", ".join(sorted({admin.display_name(str(x)) for x in rows["unit"]}))
-            notes.append(Note("map.note.unsplittable", {"names": names, "year": year}))
-        if level == "district" and year >= 2025:
-            notes.append(Note("map.note.districts_abolished"))
-    if uses_upload(level, uploads):
-        notes.append(Note("map.note.user_boundaries", {"file": uploads[level].name}))
-    return notes
-
-
-def has_demo(frame: pd.DataFrame) -> bool:
-    return bool((frame["status"].astype(str) == "demo").any())
 
 
 # -- the panel beside the map -----------------------------------------------------------------------------------------
