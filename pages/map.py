@@ -13,6 +13,7 @@ from lib import admin, charts, fmt, overview, periods, ui
 from lib import gap as gaps
 from lib.maps import assets as map_assets
 from lib.maps import core as maps
+from lib.maps import panel as map_panel
 from lib.maps import notes as map_notes
 from lib.maps import features as map_features
 from lib.maps import legend as map_legend
@@ -184,7 +185,7 @@ def note_text(note: map_notes.Note) -> str:
     return t(note.key, lang, **{k: ui.text(v) for k, v in note.params.items()})
 
 
-def target_line(p: maps.Panel, target_year: int) -> str:
+def target_line(p: map_panel.Panel, target_year: int) -> str:
     target = p.targets.get(target_year)
     if target is None:
         return t("map.panel.no_target", lang, year=target_year)
@@ -204,7 +205,7 @@ def draw_breadcrumb(view):
                    on_click=apply_changes, args=(crumb.changes,))
 
 
-def draw_panel(view, metric, year: int, p: maps.Panel):
+def draw_panel(view, metric, year: int, p: map_panel.Panel):
     draw_breadcrumb(view)
     uid = p.uid
     st.subheader(p.name, anchor=False)
@@ -307,7 +308,7 @@ def map_view():
     presenting = ui.presenting()
     ui.title(t("page.map", lang), t("map.subtitle", lang, metric=metric.name(lang), year=year,
                                    level=level_label(view.level)))
-    selected = maps.panel(store, view.unit or view.area, metric, year)
+    selected = map_panel.panel(store, view.unit or view.area, metric, year)
     ui.demo_banner(data.statuses | {selected.status or ""}, lang)
     for note in notes:
         if note.kind == "warning":

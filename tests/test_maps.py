@@ -11,6 +11,7 @@ import pytest
 
 from lib import admin, metrics
 from lib.maps import core as maps
+from lib.maps import panel as map_panel
 from lib.maps import notes as map_notes
 from lib.maps import features as map_features
 from lib.maps import legend as map_legend
@@ -416,9 +417,9 @@ def test_communes_without_data_take_their_provinces_colour_faintly(store):
 def test_merged_provinces_published_figures_are_said_not_to_split(store):
     keys = _note_keys(store, "province", NATIONAL, HI, 2025)
     assert "map.note.unsplittable" in keys
-    p = maps.panel(store, "province:74", HI, 2025)  # Bình Dương, now part of Hồ Chí Minh City
+    p = map_panel.panel(store, "province:74", HI, 2025)  # Bình Dương, now part of Hồ Chí Minh City
     assert p.unsplittable is not None and p.unsplittable["unit"] == "province_2025:79"
-    merged = maps.panel(store, "province_2025:79", HI, 2025)
+    merged = map_panel.panel(store, "province_2025:79", HI, 2025)
     assert set(merged.members) == {"province:79", "province:74", "province:77"}
 
 
@@ -433,11 +434,11 @@ def test_a_year_without_data_at_the_level_is_named(store):
 
 
 def test_the_panel_has_both_targets_and_the_gap(store):
-    p = maps.panel(store, "province:40", SI, 2024)
+    p = map_panel.panel(store, "province:40", SI, 2024)
     assert set(p.targets) == {2025, 2030}
     assert p.gap(2030) == pytest.approx(p.targets[2030].value - p.value)
     assert p.drill == map_scope.drill_changes("province:40")
-    assert maps.panel(store, "province:40", ARREARS, 2024).targets == {}
+    assert map_panel.panel(store, "province:40", ARREARS, 2024).targets == {}
 
 
 def test_your_commune_figures_colour_the_communes():

@@ -14,21 +14,17 @@ or 2030 target). From it this module gives
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pandas as pd
 import pydeck as pdk
 
-from lib import admin, metrics
+from lib import metrics
 from lib.geo import layers
-from lib.store import Store
-from lib.targets import Target
 from lib.maps.boundaries import (MAP_HEIGHT, MAP_WIDTH, bounds, geometries, shape_of as _shape_of, uses_upload,
                                  view_for_bounds)
-from lib.maps.scope import Scope, units_in as _units_in, drill_changes, province_2025_of
-from lib.maps.values import TARGET_YEARS, gap_allowed, level_scale
+from lib.maps.scope import Scope, units_in as _units_in
+from lib.maps.values import level_scale
 from lib.maps.features import tooltip
-from lib.maps.notes import merged_members, unsplittable
 
 
 UNITS_LAYER = "units"  # the pickable layer; a click's selection is keyed by this id
@@ -176,47 +172,5 @@ def selection_signature(event) -> str:
 
 
 # -- the panel beside the map -----------------------------------------------------------------------------------------
-@dataclass
-class Panel:
-    uid: str
-    name: str
-    level: str
-    value: float | None
-    status: str | None
-    source: str
-    targets: dict[int, Target | None]
-    latest_published: pd.Series | None
-    unsplittable: pd.Series | None  # a figure published for the merged 2025 province this unit is part of
-    members: list[str]  # legacy provinces of a merged 2025 province
-    drill: dict | None
 
-    def gap(self, target_year: int) -> float | None:
-        """target − value in points (positive: short of it; lib/gap.py)."""
-        tg = self.targets.get(target_year)
-        if tg is None or self.value is None:
-            return None
-        return tg.value - self.value
-
-
-def panel(store: Store, uid: str, metric: metrics.Metric, year: int) -> Panel:
-    u = admin.units()
-    level = u.at[uid, "level"] if uid in u.index else uid.split(":")[0]
-    series = store.series(uid, metric.id)
-    now = series[series["year"] == year]
-    value = float(now["value"].iloc[0]) if len(now) else None
-    status = str(now["status"].iloc[0]) if len(now) else None
-    source = str(now["source"].iloc[0]) if len(now) else ""
-    targets = {ty: store.target(uid, metric.id, ty) for ty in TARGET_YEARS} if gap_allowed(metric) else {}
-    latest = store.latest_published(uid, metric.id, year) if status not in ("reported", "uploaded") else None
-    split = None
-    if level in ("province", "district"):
-        p25 = province_2025_of(uid)
-        rows = unsplittable(store, metric.id, year)
-        rows = rows[rows["unit"].astype(str) == p25]
-        if len(rows):
-            split = rows.iloc[0]
-    members = merged_members(uid) if level == "province_2025" else []
-    return Panel(uid=uid, name=admin.display_name(uid), level=level, value=value, status=status, source=source,
-                 targets=targets, latest_published=latest, unsplittable=split,
-                 members=members if len(members) > 1 else [], drill=drill_changes(uid))
 
