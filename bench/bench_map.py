@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 import pydeck  # noqa: E402
 
-from lib.maps import core as maps
+from lib.maps import pydeck_chart as map_pydeck_chart
 from lib.maps import features as map_features
 from lib.maps import values as map_values
 from lib.maps import scope as map_scope
@@ -56,7 +56,7 @@ def script_times(runs: int) -> None:
             at.run()
             times.append(time.perf_counter() - started)
         spec = at.get("deck_gl_json_chart")[0].proto.json
-        n = len(next(x for x in json.loads(spec)["layers"] if x["id"] == maps.UNITS_LAYER)["data"]["features"])
+        n = len(next(x for x in json.loads(spec)["layers"] if x["id"] == map_pydeck_chart.UNITS_LAYER)["data"]["features"])
         print(f"{label}: full rerun (app.py + map page, AppTest) median {statistics.median(times) * 1000:.0f} ms, "
               f"max {max(times) * 1000:.0f} ms over {runs} runs")
         print(f"{label}: deck JSON {len(spec.encode('utf-8'))} bytes, {n} units")
@@ -72,7 +72,7 @@ def lib_times(runs: int) -> None:
             def once():
                 data = map_values.map_data(store, scope, metric, int(YEAR), mode)
                 props = map_features.feature_properties(data, metric, mode, int(YEAR), "vi", scope)
-                return maps.build_deck(scope, props, metric).to_json()
+                return map_pydeck_chart.build_deck(scope, props, metric).to_json()
             once()
             times = []
             for _ in range(runs):
@@ -82,7 +82,7 @@ def lib_times(runs: int) -> None:
             print(f"{label}, {mode}: map computation median {statistics.median(times) * 1000:.1f} ms")
         data = map_values.map_data(store, scope, metric, int(YEAR), "value")
         props = map_features.feature_properties(data, metric, "value", int(YEAR), "vi", scope)
-        deck = maps.build_deck(scope, props, metric)
+        deck = map_pydeck_chart.build_deck(scope, props, metric)
         indented = pydeck.Deck.to_json(deck)
         print(f"{label}: deck JSON compact {len(text.encode('utf-8'))} bytes, as pydeck indents it "
               f"{len(indented.encode('utf-8'))} bytes")

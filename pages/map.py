@@ -12,7 +12,7 @@ import streamlit as st
 from lib import admin, charts, fmt, overview, periods, ui
 from lib import gap as gaps
 from lib.maps import assets as map_assets
-from lib.maps import core as maps
+from lib.maps import pydeck_chart as map_pydeck_chart
 from lib.maps import panel as map_panel
 from lib.maps import notes as map_notes
 from lib.maps import features as map_features
@@ -103,8 +103,8 @@ def on_map_event(key: str, uids: tuple) -> None:
 
 def on_pick(key: str, uids: tuple, area: str) -> None:
     event = st.session_state.get(key)
-    st.session_state[PICK_KEY] = (key, maps.selection_signature(event))
-    ui.change_view(rerun_app=False, unit=maps.picked_unit(event, uids) or map_scope.default_unit(area))
+    st.session_state[PICK_KEY] = (key, map_pydeck_chart.selection_signature(event))
+    ui.change_view(rerun_app=False, unit=map_pydeck_chart.picked_unit(event, uids) or map_scope.default_unit(area))
 
 
 # -- drawing -----------------------------------------------------------------------------------------------------------
@@ -266,13 +266,13 @@ def play_step(years: list[int], year: int) -> int:
 
 def apply_unseen_pick(event, key: str, scope_: map_scope.Scope) -> None:
     """A selection the click callback did not see (one set by a test, or left from before a rerun): apply it."""
-    signature = maps.selection_signature(event)
+    signature = map_pydeck_chart.selection_signature(event)
     applied_key, applied = st.session_state.get(PICK_KEY, (key, "{}"))
     if applied_key != key:  # another map: its selection is gone
         applied = "{}"
     st.session_state[PICK_KEY] = (key, signature)
     if signature != applied:
-        ui.change_view(rerun_app=False, unit=maps.picked_unit(event, scope_.uids) or map_scope.default_unit(scope_.area))
+        ui.change_view(rerun_app=False, unit=map_pydeck_chart.picked_unit(event, scope_.uids) or map_scope.default_unit(scope_.area))
         st.rerun()
 
 
@@ -301,7 +301,7 @@ def map_view():
                                            fit=ui.presenting(), reserve=PRESENT_RESERVE)
     else:
         props = map_features.feature_properties(data, metric, mode, year, lang, scope_)
-        deck = maps.build_deck(scope_, props, metric, uploads=uploads, highlight=highlight, zoom_to=zoom_to,
+        deck = map_pydeck_chart.build_deck(scope_, props, metric, uploads=uploads, highlight=highlight, zoom_to=zoom_to,
                                base_map=base_map)
     notes = map_notes.map_notes(store, scope_, metric, year, data.frame, uploads)
 

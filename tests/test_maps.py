@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from lib import admin, metrics
-from lib.maps import core as maps
+from lib.maps import pydeck_chart as map_pydeck_chart
 from lib.maps import panel as map_panel
 from lib.maps import notes as map_notes
 from lib.maps import features as map_features
@@ -279,7 +279,7 @@ def test_the_tooltip_template_uses_flat_property_names():
 # -- the deck ---------------------------------------------------------------------------------------------------------
 def _deck(store, level, area, **kwargs):
     s, _, props = _props(store, level, area, HI, 2024, "value")
-    return s, json.loads(maps.build_deck(s, props, HI, **kwargs).to_json())
+    return s, json.loads(map_pydeck_chart.build_deck(s, props, HI, **kwargs).to_json())
 
 
 def test_the_deck_has_no_base_map_and_a_pickable_units_layer(store):
@@ -287,7 +287,7 @@ def test_the_deck_has_no_base_map_and_a_pickable_units_layer(store):
     assert spec["mapStyle"] == "__MAP_STYLE__"
     text = json.dumps(spec)
     assert "cartocdn" not in text and "mapbox" not in text
-    units = next(layer for layer in spec["layers"] if layer["id"] == maps.UNITS_LAYER)
+    units = next(layer for layer in spec["layers"] if layer["id"] == map_pydeck_chart.UNITS_LAYER)
     assert units["pickable"] is True and len(units["data"]["features"]) == 63
     assert units["lineWidthUnits"] == "pixels"  # a literal, not the expression pydeck makes of strings
 
@@ -306,12 +306,12 @@ def test_a_selected_unit_is_outlined_from_data(store):
 
 def test_the_deck_json_is_compact_and_within_budget(store):
     s, _, props = _props(store, "district", NATIONAL, HI, 2024, "value")
-    deck = maps.build_deck(s, props, HI)
+    deck = map_pydeck_chart.build_deck(s, props, HI)
     text = deck.to_json()
     assert "\n" not in text
-    assert maps.deck_bytes(deck) < 1_000_000
+    assert map_pydeck_chart.deck_bytes(deck) < 1_000_000
     s, _, props = _props(store, "commune", "province_2025:79", HI, 2024, "value")
-    assert maps.deck_bytes(maps.build_deck(s, props, HI)) < 400_000
+    assert map_pydeck_chart.deck_bytes(map_pydeck_chart.build_deck(s, props, HI)) < 400_000
 
 
 def test_the_initial_view_fits_the_country_or_the_drilled_province(store):
@@ -344,11 +344,11 @@ def test_a_click_is_read_from_the_feature_or_its_index():
     feature = {"properties": {"uid": "province:40"}}
     by_object = {"selection": {"indices": {"units": [1]}, "objects": {"units": [feature]}}}
     by_index = {"selection": {"indices": {"units": [0]}, "objects": {}}}
-    assert maps.picked_unit(by_object, uids) == "province:40"
-    assert maps.picked_unit(by_index, uids) == "province:01"
-    assert maps.picked_unit({"selection": {"indices": {}, "objects": {}}}, uids) is None
-    assert maps.picked_unit(None, uids) is None
-    assert maps.selection_signature(by_index) != maps.selection_signature(by_object)
+    assert map_pydeck_chart.picked_unit(by_object, uids) == "province:40"
+    assert map_pydeck_chart.picked_unit(by_index, uids) == "province:01"
+    assert map_pydeck_chart.picked_unit({"selection": {"indices": {}, "objects": {}}}, uids) is None
+    assert map_pydeck_chart.picked_unit(None, uids) is None
+    assert map_pydeck_chart.selection_signature(by_index) != map_pydeck_chart.selection_signature(by_object)
 
 
 def test_drilling_opens_districts_of_a_legacy_province_and_communes_of_a_2025_one():

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import admin, ui
 from lib.maps import assets
-from lib.maps import core as maps
+from lib.maps import pydeck_chart as map_pydeck_chart
 from lib.maps import scope as map_scope
 from lib.maps import scale as map_scale
 from lib.geo import build as geo_build
@@ -60,7 +60,7 @@ def features(at) -> list[dict]:
     """The units drawn in the year shown, as the browser puts them together: the geometry file's features with the
     view data's fill (RGBA), demo flag and tooltip lines for that year."""
     args = component(at)
-    geo, data, year = served(layer(at, maps.UNITS_LAYER)["data"]), served(args["data"]), str(args["year"])
+    geo, data, year = served(layer(at, map_pydeck_chart.UNITS_LAYER)["data"]), served(args["data"]), str(args["year"])
     out = []
     for f in geo["features"]:
         i = f["properties"]["i"]
@@ -115,7 +115,7 @@ def test_every_level_draws_its_units_offline_with_legend_attribution_and_demo_no
     assert uids(at) == EXPECTED[level]
     spec = deck(at)
     assert spec["mapStyle"] == "__MAP_STYLE__" and "cartocdn" not in json.dumps(component(at))
-    assert layer(at, maps.UNITS_LAYER)["pickable"] is True
+    assert layer(at, map_pydeck_chart.UNITS_LAYER)["pickable"] is True
     shown = texts(at)
     assert "geoBoundaries" in shown and "CC BY-SA 4.0" in shown
     assert t("common.demo_banner", lang) in [w.value for w in at.warning]
