@@ -665,6 +665,33 @@ def text(value) -> str:
     return _WWW.sub("\\1\u2060.", out)
 
 
+def message(key: str, lg: str, **params) -> str:
+    """A catalog message for markdown whose parameters may be user text (a file's name, a unit's name from a
+    file): each parameter shown as text (see `text`)."""
+    return t(key, lg, **{k: text(v) for k, v in params.items()})
+
+
+def search_box(key: str, label: str, find, label_of, on_pick, *, none_key: str, more_key: str,
+               placeholder: str | None = None, help: str | None = None, shown: int = 8) -> None:
+    """A search box whose matches show under it as buttons (`find(query)` -> ids, e.g. lib.maps.search: typed
+    with or without diacritics; `label_of(id)` their text; clicking one calls `on_pick(id)`). With no match, or
+    more than `shown`, a line says so in the user's language (`none_key` gets the query, `more_key` the number
+    left out): Streamlit's own "No results" is English whatever the language. A few hundred bytes per rerun,
+    where a list of every unit would be re-sent with each one."""
+    lg = lang()
+    query = st.text_input(label, key=key, placeholder=placeholder, help=help)
+    if not query.strip():
+        return
+    hits = find(query)
+    if not hits:
+        st.caption(t(none_key, lg, query=text(query.strip())))
+    for uid in hits[:shown]:
+        st.button(label_of(uid), key=f"{key}_{uid}", type="tertiary", icon=":material/place:", on_click=on_pick,
+                  args=(uid,))
+    if len(hits) > shown:
+        st.caption(t(more_key, lg, n=len(hits) - shown))
+
+
 _MD_SPECIAL = frozenset("\\`*_{}[]()#+-!|~$<>")
 _LIST = re.compile(r"^(\d+)\.")
 _WWW = re.compile(r"(www)\.", re.IGNORECASE)

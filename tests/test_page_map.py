@@ -205,12 +205,12 @@ def test_search_zooms_to_a_district_and_opens_its_province():
     at = open_map(year="2024")
     national_zoom = deck(at)["initialViewState"]["zoom"]
     at.text_input(key="_map_q").input("dak lak").run()
-    at.button(key="_map_hit_province:66").click().run()
+    at.button(key="_map_q_province:66").click().run()
     assert at.session_state["unit"] == "province:66" and at.session_state["level"] == "province"
     at.session_state["level"] = "district"
     at.run()
     at.text_input(key="_map_q").input("m'drak").run()
-    at.button(key="_map_hit_district:652").click().run()  # Huyện M'Đrắk
+    at.button(key="_map_q_district:652").click().run()  # Huyện M'Đrắk
     assert not at.exception
     assert (at.session_state["level"], at.session_state["area"], at.session_state["unit"]) == \
         ("district", "province:66", "district:652")
@@ -282,7 +282,7 @@ def test_names_typed_without_diacritics_are_found_in_the_area_picker_and_the_map
     assert home.selectbox(key="_w_area").placeholder == t("filter.area_search", lang)
     at = open_map(lang=lang, level="commune", area="province_2025:40")  # Phường Cửa Lò (2025)
     at.text_input(key="_map_q").input("cua lo").run()
-    found = [b.label for b in at.button if b.key and b.key.startswith("_map_hit_")]
+    found = [b.label for b in at.button if b.key and b.key.startswith("_map_q_")]
     assert found and "Cửa Lò" in found[0]
     at.text_input(key="_map_q").input("xyz khong co").run()
     assert t("map.search_none", lang, query="xyz khong co") in texts(at)

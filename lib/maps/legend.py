@@ -3,12 +3,14 @@ user's number format), the no-data and demo rows, and the note naming how the cl
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
-from lib import fmt, metrics
+from lib import admin, fmt, metrics
 from lib.i18n import t
 from lib.maps.scale import NO_DATA, Scale
-from lib.maps.values import effective_mode, TARGET_YEAR
+from lib.maps.scope import Scope
+from lib.maps.values import TARGET_YEAR, MapData, effective_mode
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,27 @@ def swatch_svg(colour: str, size: int = 14, dashed: bool = False) -> str:
         'stroke="#5f6b7a" stroke-width="1"'
     return (f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}" aria-hidden="true">'
             f'<rect x="0.5" y="0.5" width="{size - 1}" height="{size - 1}" fill="{colour}" {stroke}/></svg>')
+
+
+def for_map(data: MapData, metric: metrics.Metric, mode: str, year: int, scope_: Scope,
+            lang: str) -> tuple[str, list[LegendRow], str]:
+    """A map view's legend: title, rows (communes without data of their own: the one class of their 2025 province)
+    and the line under it (how the classes were chosen, or whose colour the communes take)."""
+    title = legend_title(metric, mode, year, lang)
+    demo = int((data.frame["status"].astype(str) == "demo").sum())
+    if data.blank_communes:
+        return (title, legend_rows(data.scale, [data.backdrop], lang, demo_count=demo),
+                t("map.legend.commune_backdrop", lang, name=admin.display_name(scope_.area)))
+    return (title, legend_rows(data.scale, data.frame["shown"], lang, demo_count=demo),
+            scale_note(data.scale, data.years, lang))
+
+
+def legend_html(title: str, rows: list[LegendRow]) -> str:
+    """The legend as HTML: swatches of our own palette and labels of our own formatted numbers, escaped all the
+    same."""
+    items = "".join(
+        f'<span style="display:inline-flex;align-items:center;gap:5px;margin:2px 14px 2px 0;white-space:nowrap">'
+        f'{swatch_svg(r.colour, dashed=r.demo)}<span>{html.escape(r.label)}</span>'
+        f'<span style="color:#5f6b7a">({r.count})</span></span>' for r in rows)
+    return (f'<div style="font-size:0.92rem;line-height:1.5"><div style="font-weight:600;margin-bottom:2px">'
+            f'{html.escape(title)}</div><div style="display:flex;flex-wrap:wrap">{items}</div></div>')

@@ -7,10 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lib import admin, urlstate
+from lib.i18n import t
 from lib.maps.boundaries import geometries, uses_upload
 
 NATIONAL = admin.NATIONAL_ID
 MAP_LEVELS = urlstate.MAP_LEVELS
+
+
+def level_label(level: str, lang: str) -> str:
+    """'63 tỉnh (trước 2025)', 'Huyện', …: a map level as the level picker names it."""
+    return t(f"map.level_option.{level}", lang)
 
 
 @dataclass(frozen=True)
