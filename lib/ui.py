@@ -692,6 +692,42 @@ def search_box(key: str, label: str, find, label_of, on_pick, *, none_key: str, 
         st.caption(t(more_key, lg, n=len(hits) - shown))
 
 
+def breaks_box(lg: str | None = None) -> None:
+    """The Map page's "own colour breaks": typed as the user writes numbers ("80; 85,5; 90" in Vietnamese), read by
+    lib.maps.scale.parse_breaks, kept in the view state `breaks` (so a shared link reopens them); a bad entry is
+    named in the user's language and changes nothing."""
+    from lib.maps import scale
+
+    lg = lg or lang()
+    current = scale.breaks_from_param(st.session_state.get("breaks"))
+    error = st.session_state.get("_w_breaks_error")
+    with st.expander(t("map.breaks.title", lg), expanded=bool(current or error), icon=":material/tune:"):
+        if not error:  # fed from the view (a link, the language), unless the user's own text is being corrected
+            st.session_state["_w_breaks"] = scale.breaks_text(current, lg)
+        st.text_input(t("map.breaks.label", lg), key="_w_breaks", on_change=_breaks_typed, args=(lg,),
+                      placeholder=t("map.breaks.placeholder", lg), help=t("map.breaks.help", lg))
+        if error:
+            st.error(message(error.key, lg, **error.params) + " " + t("map.breaks.not_applied", lg),
+                     icon=":material/error:")
+        if current:
+            st.caption(t("map.breaks.in_use", lg, breaks=scale.breaks_text(current, lg)))
+            st.button(t("map.breaks.reset", lg), key="_w_breaks_reset", type="tertiary", on_click=_breaks_reset)
+
+
+def _breaks_typed(lg: str) -> None:
+    from lib.maps import scale
+
+    breaks, error = scale.parse_breaks(st.session_state.get("_w_breaks", ""), lg)
+    st.session_state["_w_breaks_error"] = error
+    if error is None:
+        change_view(breaks=scale.breaks_param(breaks))
+
+
+def _breaks_reset() -> None:
+    st.session_state["_w_breaks_error"] = None
+    change_view(breaks=None)
+
+
 _MD_SPECIAL = frozenset("\\`*_{}[]()#+-!|~$<>")
 _LIST = re.compile(r"^(\d+)\.")
 _WWW = re.compile(r"(www)\.", re.IGNORECASE)

@@ -80,6 +80,7 @@ def draw_controls(view, mv: map_view.MapView):
                              help=t("map.mode_help", lang), wrap=True)
     else:
         st.caption(t("map.mode_collections", lang))
+    ui.breaks_box(lang)
     options = map_search.search_options(mv.scope, uploads)
     ui.search_box("_map_q", t("map.search", lang), lambda q: map_search.search(q, options), map_search.search_label,
                   on_search, none_key="map.search_none", more_key="map.search_more",

@@ -27,7 +27,7 @@ def muted(fill: list[int]) -> list[int]:
 
 
 def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: str, lang: str,
-              demo: bool = True) -> dict:
+              demo: bool = True, breaks: tuple[float, ...] = ()) -> dict:
     """Every year of the view: {years, palette, no_data, names, strings, cls: {year: [palette index | -1]},
     demo: {year: [0|1]}, tips: {year: [[string index, ...]]}} in the order of `scope_.uids`."""
     years = values.timeline_years(store, scope_, metric)
@@ -54,7 +54,7 @@ def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: s
     names = features.unit_names(scope_.level)
     out = {"years": years, "names": [names.get(uid, uid) for uid in scope_.uids], "cls": {}, "demo": {}, "tips": {}}
     for year in years:
-        data = values.map_data(store, scope_, metric, year, mode, demo)
+        data = values.map_data(store, scope_, metric, year, mode, demo, breaks)
         props = features.feature_properties(data, metric, mode, year, lang, scope_,
                                         values.people(store, scope_, metric, year, demo))
         is_demo = (data.frame["status"].astype(str) == "demo").to_numpy()
@@ -76,11 +76,12 @@ def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: s
 
 
 def data_url(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: str, lang: str,
-             demo: bool = True, uploads: dict | None = None) -> str:
-    """The URL of the view's data file (made once per store and view)."""
+             demo: bool = True, uploads: dict | None = None, breaks: tuple[float, ...] = ()) -> str:
+    """The URL of the view's data file (made once per store and view; `breaks`: the user's own class breaks)."""
     mode = values.effective_mode(metric, mode)
     tag = hashlib.sha256("|".join(scope_.uids).encode()).hexdigest()[:16]
     upload_tag = boundaries.uses_upload(scope_.level, uploads) and uploads[scope_.level].name
-    key = ("maps.view", scope_.level, scope_.area, tag, metric.id, mode, lang, demo, upload_tag)
+    key = ("maps.view", scope_.level, scope_.area, tag, metric.id, mode, lang, demo, upload_tag,
+           tuple(breaks))
     return store.memo(key, lambda: assets.write(
-        "view", view_data(store, scope_, metric, mode, lang, demo)))
+        "view", view_data(store, scope_, metric, mode, lang, demo, breaks)))

@@ -157,28 +157,30 @@ def timeline_years(store: Store, scope_: Scope, metric: metrics.Metric) -> list[
 
 
 def map_data(store: Store, scope_: Scope, metric: metrics.Metric, year: int, mode: str,
-             demo: bool = True) -> MapData:
+             demo: bool = True, breaks: tuple[float, ...] = ()) -> MapData:
+    """The map view's data; `breaks`: the user's own class breaks (else classes fitted to the data)."""
     frame = unit_frame(store, scope_, metric, year, mode, demo)
     years = timeline_years(store, scope_, metric)
     if scope_.level == "commune" and frame["value"].isna().all():
         province = Scope("province_2025", "province_2025", NATIONAL, (scope_.area,))
         own = unit_frame(store, province, metric, year, mode, demo).iloc[0]
-        scale = store.memo(("maps.scale", "province_2025", metric.id, mode, demo), lambda: scale_for(
-            metric, mode, all_years_shown(store, "province_2025", metric, mode, demo),
-            value_target(store, metric, years)))
+        scale = level_scale(store, "province_2025", metric, mode, demo, breaks, target_years=years)
         if pd.isna(own["shown"]):
             return MapData(frame, scale, years)
         return MapData(frame, scale, years, float(own["shown"]), str(own["status"]))
-    return MapData(frame, level_scale(store, scope_.level, metric, mode, demo), years)
+    return MapData(frame, level_scale(store, scope_.level, metric, mode, demo, breaks), years)
 
 
-def level_scale(store: Store, level: str, metric: metrics.Metric, mode: str = "value", demo: bool = True) -> Scale:
+def level_scale(store: Store, level: str, metric: metrics.Metric, mode: str = "value", demo: bool = True,
+                breaks: tuple[float, ...] = (), target_years: list[int] | None = None) -> Scale:
     """The scale of a metric at a level (every year pooled): the one the Map page and the Collections page's map
-    both colour with, so the same figure has the same colour on both."""
+    both colour with, so the same figure has the same colour on both. `breaks`: the user's own; `target_years`:
+    the timeline whose national target is a class boundary (by default the level's years with data)."""
     mode = effective_mode(metric, mode)
-    years = years_with_data(store, level, metric.id)
-    return store.memo(("maps.scale", level, metric.id, mode, demo), lambda: scale_for(
-        metric, mode, all_years_shown(store, level, metric, mode, demo), value_target(store, metric, years)))
+    years = years_with_data(store, level, metric.id) if target_years is None else target_years
+    return store.memo(("maps.scale", level, metric.id, mode, demo, tuple(breaks), tuple(years)), lambda: scale_for(
+        metric, mode, all_years_shown(store, level, metric, mode, demo), value_target(store, metric, years),
+        breaks))
 
 
 def people(store: Store, scope_: Scope, metric: metrics.Metric, year: int, demo: bool = True) -> pd.DataFrame:

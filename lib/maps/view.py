@@ -10,6 +10,7 @@ from lib.i18n import t
 from lib.maps import deck, features, pydeck_chart, timeline
 from lib.maps.notes import Note, map_notes
 from lib.maps.panel import Panel, panel
+from lib.maps.scale import breaks_from_param
 from lib.maps.scope import NATIONAL, Scope, chart_key, scope
 from lib.maps.values import MapData, effective_mode, map_data, metric_for, timeline_years
 from lib.store import Store
@@ -51,7 +52,8 @@ def build(store: Store, view: urlstate.ViewState, mode: str | None, uploads: dic
     if year is None:
         year = view.year if view.year is not None else years[-1]
     demo = store.shows_demo(scope_.level, view.demo)  # the demo switch: on by default, off where yours
-    data = map_data(store, scope_, metric, year, mode, demo)
+    breaks = breaks_from_param(view.breaks)  # the user's own classes, else fitted to the data
+    data = map_data(store, scope_, metric, year, mode, demo, breaks)
     highlight = view.unit if view.unit and view.unit != NATIONAL else None
     out = MapView(metric, mode, scope_, years, year, data, map_notes(store, scope_, metric, year, data.frame, uploads),
                   panel(store, view.unit or view.area, metric, year),
@@ -60,7 +62,7 @@ def build(store: Store, view: urlstate.ViewState, mode: str | None, uploads: dic
                   chart_key(scope_, uploads), component)
     if component:
         spec = deck.build_spec(scope_, lang, uploads=uploads, zoom_to=zoom_to)
-        data_url = timeline.data_url(store, scope_, metric, mode, lang, demo, uploads)
+        data_url = timeline.data_url(store, scope_, metric, mode, lang, demo, uploads, breaks)
         out.map_args = deck.component_args(scope_, spec, data_url, year, highlight, lang,
                                            bounds=deck.view_bounds(scope_, uploads, zoom_to), fit=fit,
                                            reserve=reserve)
