@@ -304,9 +304,29 @@ def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
         bound(st.selectbox, "metric", t("filter.metric", lg), choices,
               format_func=lambda s: metrics.by_short(s).name(lg))
         bound(st.selectbox, "year", t("filter.year", lg), years)
+        # Browsed without typing (Streamlit's own search says "No results" in English whatever the language);
+        # searched, with or without diacritics, in the box under it (lib.maps.search, messages in the user's language)
         bound(st.selectbox, "area", t("filter.area", lg), areas, format_func=lambda uid: area_search_label(uid, lg),
-              placeholder=t("filter.area_search", lg))
+              placeholder=t("filter.area_search", lg), filter_mode=None)
+        area_search(areas, lg)
         demo_switch(store)
+
+
+def area_search(areas: list[str], lg: str) -> None:
+    """The sidebar's area search: matches of the one diacritic-free matcher as buttons; choosing one sets the
+    area (the whole app reruns, so every page follows)."""
+    from lib.maps import search
+
+    def find(query: str) -> list[str]:
+        return search.search(query, areas, lambda uid: area_search_label(uid, lg))
+
+    search_box("_area_q", t("search.area", lg), find, lambda uid: area_label(uid, lg), _area_found, none_key="search.area_none", more_key="search.area_more",
+               placeholder=t("search.area_placeholder", lg), help=t("search.area_help", lg), shown=6)
+
+
+def _area_found(uid: str) -> None:
+    st.session_state["_area_q"] = ""
+    change_view(area=uid)
 
 
 def demo_switch(store: store_mod.Store) -> None:

@@ -1,5 +1,6 @@
-"""Finding a unit by name, typed with or without diacritics or capitals ("thanh hoa", "cua lo", "Nghệ An"), and what
-selecting a match changes in the view.
+"""Finding a unit by name, typed with or without diacritics or capitals ("thanh hoa", "cua lo", "Nghệ An"): the one
+matcher of the map's search box and the sidebar's area search, and what selecting a match on the map changes in the
+view.
 """
 from __future__ import annotations
 
@@ -42,15 +43,17 @@ def search_labels(level: str) -> dict[str, str]:
 SEARCH_SHOWN = 8  # matches listed under the search box
 
 
-def search(query: str, uids) -> list[str]:
+def search(query: str, uids, label_of=None) -> list[str]:
     """Units whose label holds every word typed, compared without diacritics or case ("thanh hoa", "cua lo",
-    "Nghệ An"); names that start with the first word first."""
+    "Nghệ An"); names that start with the first word first. `label_of(uid)`: the text searched and shown (by
+    default `search_label`; the sidebar's area search passes its own labels)."""
     words = ascii_fold(query).lower().split()
     if not words:
         return []
+    label_of = label_of or search_label
     hits = []
     for uid in uids:
-        label = ascii_fold(search_label(uid)).lower()
+        label = ascii_fold(label_of(uid)).lower()
         if all(w in label for w in words):
             plain = ascii_fold(admin.units().at[uid, "short_name"]).lower() if uid in admin.units().index else label
             hits.append((0 if plain.startswith(words[0]) else 1, label, uid))
