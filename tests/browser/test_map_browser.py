@@ -248,7 +248,7 @@ def test_the_sidebar_finds_an_area_typed_without_diacritics_and_answers_in_the_u
     page.goto(f"{app_url}/map?lang={lang}&year=2024")
     settle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    box = sidebar.get_by_label(t("search.area", lang))
+    box = sidebar.get_by_role("textbox", name=t("search.area", lang))
     box.fill("xyz khong co")
     box.press("Enter")
     sidebar.get_by_text(t("search.area_none", lang, query="xyz khong co")).wait_for(timeout=60_000)
