@@ -19,7 +19,10 @@ sys.path.insert(0, str(ROOT))
 
 import pydeck  # noqa: E402
 
-from lib.maps import core as maps
+from lib.maps import pydeck_chart as map_pydeck_chart
+from lib.maps import features as map_features
+from lib.maps import values as map_values
+from lib.maps import scope as map_scope
 from lib import store as store_mod  # noqa: E402
 
 # (label, query parameters): every level, nationally and drilled into a province
@@ -53,7 +56,7 @@ def script_times(runs: int) -> None:
             at.run()
             times.append(time.perf_counter() - started)
         spec = at.get("deck_gl_json_chart")[0].proto.json
-        n = len(next(x for x in json.loads(spec)["layers"] if x["id"] == maps.UNITS_LAYER)["data"]["features"])
+        n = len(next(x for x in json.loads(spec)["layers"] if x["id"] == map_pydeck_chart.UNITS_LAYER)["data"]["features"])
         print(f"{label}: full rerun (app.py + map page, AppTest) median {statistics.median(times) * 1000:.0f} ms, "
               f"max {max(times) * 1000:.0f} ms over {runs} runs")
         print(f"{label}: deck JSON {len(spec.encode('utf-8'))} bytes, {n} units")
@@ -62,14 +65,14 @@ def script_times(runs: int) -> None:
 def lib_times(runs: int) -> None:
     """What one map rerun computes (values, bins, colours, tooltips, the deck and its JSON), without Streamlit."""
     store = store_mod.bundled_store()
-    metric = maps.metric_for("hi")
+    metric = map_values.metric_for("hi")
     for label, params in VIEWS:
-        scope = maps.scope(params["level"], params.get("area", maps.NATIONAL))
+        scope = map_scope.scope(params["level"], params.get("area", map_scope.NATIONAL))
         for mode in ("value", "gap_2025"):
             def once():
-                data = maps.map_data(store, scope, metric, int(YEAR), mode)
-                props = maps.feature_properties(data, metric, mode, int(YEAR), "vi", scope)
-                return maps.build_deck(scope, props, metric).to_json()
+                data = map_values.map_data(store, scope, metric, int(YEAR), mode)
+                props = map_features.feature_properties(data, metric, mode, int(YEAR), "vi", scope)
+                return map_pydeck_chart.build_deck(scope, props, metric).to_json()
             once()
             times = []
             for _ in range(runs):
@@ -77,9 +80,9 @@ def lib_times(runs: int) -> None:
                 text = once()
                 times.append(time.perf_counter() - started)
             print(f"{label}, {mode}: map computation median {statistics.median(times) * 1000:.1f} ms")
-        data = maps.map_data(store, scope, metric, int(YEAR), "value")
-        props = maps.feature_properties(data, metric, "value", int(YEAR), "vi", scope)
-        deck = maps.build_deck(scope, props, metric)
+        data = map_values.map_data(store, scope, metric, int(YEAR), "value")
+        props = map_features.feature_properties(data, metric, "value", int(YEAR), "vi", scope)
+        deck = map_pydeck_chart.build_deck(scope, props, metric)
         indented = pydeck.Deck.to_json(deck)
         print(f"{label}: deck JSON compact {len(text.encode('utf-8'))} bytes, as pydeck indents it "
               f"{len(indented.encode('utf-8'))} bytes")

@@ -102,10 +102,7 @@ def sources_view(store, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     which target is used). Returns (table to show, the same with plain numbers for the CSV download).
 
     Cached per store and language (the bundled store is shared by every session)."""
-    cache = store.__dict__.setdefault("_sources_view", {})
-    if lang not in cache:
-        cache[lang] = _sources_view(store, lang)
-    return cache[lang]
+    return store.memo(("dictionary.sources_view", lang), lambda: _sources_view(store, lang))
 
 
 def _sources_view(store, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -297,9 +297,29 @@ def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
         bound(st.selectbox, "metric", t("filter.metric", lg), choices,
               format_func=lambda s: metrics.by_short(s).name(lg))
         bound(st.selectbox, "year", t("filter.year", lg), years)
+        # Browsed without typing (Streamlit's own search says "No results" in English whatever the language);
+        # searched, with or without diacritics, in the box under it (lib.maps.search, messages in the user's language)
         bound(st.selectbox, "area", t("filter.area", lg), areas, format_func=lambda uid: area_search_label(uid, lg),
-              placeholder=t("filter.area_search", lg))
+              placeholder=t("filter.area_search", lg), filter_mode=None)
+        area_search(areas, lg)
         demo_switch(store)
+
+
+def area_search(areas: list[str], lg: str) -> None:
+    """The sidebar's area search: matches of the one diacritic-free matcher as buttons; choosing one sets the
+    area (the whole app reruns, so every page follows)."""
+    from lib.maps import search
+
+    def find(query: str) -> list[str]:
+        return search.search(query, areas, lambda uid: area_search_label(uid, lg))
+
+    search_box("_area_q", t("search.area", lg), find, lambda uid: area_label(uid, lg), _area_found, none_key="search.area_none", more_key="search.area_more",
+               placeholder=t("search.area_placeholder", lg), help=t("search.area_help", lg), shown=6)
+
+
+def _area_found(uid: str) -> None:
+    st.session_state["_area_q"] = ""
+    change_view(area=uid)
 
 
 def demo_switch(store: store_mod.Store) -> None:
@@ -703,12 +723,74 @@ def text(value) -> str:
     return _WWW.sub("\\1\u2060.", out)
 
 
-def say(message, lg: str | None = None, icon: str | None = None) -> None:
+def message(key: str, lg: str, **params) -> str:
+    """A catalog message for markdown whose parameters may be user text (a file's name, a unit's name from a
+    file): each parameter shown as text (see `text`)."""
+    return t(key, lg, **{k: text(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
+def search_box(key: str, label: str, find, label_of, on_pick, *, none_key: str, more_key: str,
+               placeholder: str | None = None, help: str | None = None, shown: int = 8) -> None:
+    """A search box whose matches show under it as buttons (`find(query)` -> ids, e.g. lib.maps.search: typed
+    with or without diacritics; `label_of(id)` their text; clicking one calls `on_pick(id)`). With no match, or
+    more than `shown`, a line says so in the user's language (`none_key` gets the query, `more_key` the number
+    left out): Streamlit's own "No results" is English whatever the language. A few hundred bytes per rerun,
+    where a list of every unit would be re-sent with each one."""
+    lg = lang()
+    query = st.text_input(label, key=key, placeholder=placeholder, help=help)
+    if not query.strip():
+        return
+    hits = find(query)
+    if not hits:
+        st.caption(t(none_key, lg, query=text(query.strip())))
+    for uid in hits[:shown]:
+        st.button(label_of(uid), key=f"{key}_{uid}", type="tertiary", icon=":material/place:", on_click=on_pick,
+                  args=(uid,))
+    if len(hits) > shown:
+        st.caption(t(more_key, lg, n=len(hits) - shown))
+
+
+def breaks_box(lg: str | None = None) -> None:
+    """The Map page's "own colour breaks": typed as the user writes numbers ("80; 85,5; 90" in Vietnamese), read by
+    lib.maps.scale.parse_breaks, kept in the view state `breaks` (so a shared link reopens them); a bad entry is
+    named in the user's language and changes nothing."""
+    from lib.maps import scale
+
+    lg = lg or lang()
+    current = scale.breaks_from_param(st.session_state.get("breaks"))
+    error = st.session_state.get("_w_breaks_error")
+    with st.expander(t("map.breaks.title", lg), expanded=bool(current or error), icon=":material/tune:"):
+        if not error:  # fed from the view (a link, the language), unless the user's own text is being corrected
+            st.session_state["_w_breaks"] = scale.breaks_text(current, lg)
+        st.text_input(t("map.breaks.label", lg), key="_w_breaks", on_change=_breaks_typed, args=(lg,),
+                      placeholder=t("map.breaks.placeholder", lg), help=t("map.breaks.help", lg))
+        if error:
+            st.error(message(error.key, lg, **error.params) + " " + t("map.breaks.not_applied", lg),
+                     icon=":material/error:")
+        if current:
+            st.caption(t("map.breaks.in_use", lg, breaks=scale.breaks_text(current, lg)))
+            st.button(t("map.breaks.reset", lg), key="_w_breaks_reset", type="tertiary", on_click=_breaks_reset)
+
+
+def _breaks_typed(lg: str) -> None:
+    from lib.maps import scale
+
+    breaks, error = scale.parse_breaks(st.session_state.get("_w_breaks", ""), lg)
+    st.session_state["_w_breaks_error"] = error
+    if error is None:
+        change_view(breaks=scale.breaks_param(breaks))
+
+
+def _breaks_reset() -> None:
+    st.session_state["_w_breaks_error"] = None
+    change_view(breaks=None)
+
+
+def say(said, lg: str | None = None, icon: str | None = None) -> None:
     """A message lib decided on, (kind, key, params), kind one of success / info / warning / error: its text from the
     catalogs, every text parameter (a name, a file name, an error) shown as text, never as markup."""
-    kind, key, params = message
-    getattr(st, kind)(t(key, lg or lang(), **{k: text(v) if isinstance(v, str) else v for k, v in params.items()}),
-                      icon=icon)
+    kind, key, params = said
+    getattr(st, kind)(message(key, lg or lang(), **params), icon=icon)
 
 
 def fed(widget, key: str, value, on_change, *args, **kwargs):

@@ -4,7 +4,8 @@ Parameters: lang (vi|en), metric (hi|si|si_voluntary|ui|revenue_plan|arrears_rat
 focus: national or a province), level (map and ranking level), unit (selected unit), scenario (saved scenario name),
 present (1 = presenter mode), month (1-12: a month inside the year, year to date; absent = the full year or the
 latest month), panel (which main view of a page is shown, e.g. ``ranking`` on Collections), demo (1 = show demo
-values, 0 = hide them; absent = shown except at levels where the user loaded data, lib.store). Defaults are left out of
+values, 0 = hide them; absent = shown except at levels where the user loaded data, lib.store), breaks (the user's own
+colour classes of the Map page, ascending numbers with a dot and semicolons: 80;85.5;90; absent = automatic). Defaults are left out of
 the URL so links stay short; bad values fall back to defaults and are reported.
 
 ``link(state, page, base)`` is the shareable address of a view: the page path plus every non-default parameter.
@@ -22,6 +23,7 @@ from lib.i18n import DEFAULT_LANG, LANGS
 MAP_LEVELS = admin.MAP_LEVELS
 PAGES = ("", "map", "progress", "scenarios", "collections", "data")  # URL paths; "" is the Overview at /
 _PANEL = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
+_BREAKS = re.compile(r"^-?\d{1,6}(\.\d{1,4})?(;-?\d{1,6}(\.\d{1,4})?){0,6}$")  # at most 7 breaks: 8 classes
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class ViewState:
     month: int | None = None  # None: the full year (or the latest month of a year still running)
     panel: str | None = None  # None: the page's first view
     demo: bool | None = None  # None: demo shows except where the user loaded data; True / False: the switch
+    breaks: str | None = None  # None: classes fitted to the data; else the user's own, "80;85.5;90"
 
     def with_(self, **changes) -> "ViewState":
         return replace(self, **changes)
@@ -104,7 +107,20 @@ def from_query(params: Mapping) -> tuple[ViewState, list[str]]:
             state["demo"] = text in ("1", "true", "yes")
         else:
             bad.append("demo")
+    if (breaks := get.get("breaks")) is not None:
+        if _good_breaks(str(breaks)):
+            state["breaks"] = str(breaks)
+        else:
+            bad.append("breaks")
     return replace(DEFAULT, **state), bad
+
+
+def _good_breaks(text: str) -> bool:
+    """Ascending distinct numbers in the URL's form (lib.maps.scale.breaks_param writes it)."""
+    if not _BREAKS.match(text):
+        return False
+    numbers = [float(x) for x in text.split(";")]
+    return all(a < b for a, b in zip(numbers, numbers[1:]))
 
 
 def to_query(state: ViewState) -> dict[str, str]:
@@ -193,6 +209,12 @@ def _flag(value):
     return value
 
 
+def _breaks(value):
+    if value is not None and not (isinstance(value, str) and _good_breaks(value)):
+        raise ValueError
+    return value
+
+
 def _panel(value):
     if value is not None and not (isinstance(value, str) and _PANEL.match(value)):
         raise ValueError
@@ -211,6 +233,7 @@ _CHANGE_RULES = {
     "present": _flag,
     "month": _month,
     "panel": _panel,
+    "breaks": _breaks,
     "demo": lambda v: None if v is None else _flag(v),  # None: the default (on unless the user loaded data)
 }
 

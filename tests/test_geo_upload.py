@@ -10,7 +10,8 @@ import pytest
 import shapely
 
 from lib import admin
-from lib.maps import core as maps
+from lib.maps import scope as map_scope
+from lib.maps import boundaries as map_boundaries
 from lib.geo import build as geo_build
 from lib.geo import layers
 from lib.geo.upload import VERTEX_BUDGET, read_boundaries
@@ -205,10 +206,10 @@ def test_the_map_draws_uploaded_boundaries_instead_of_the_bundled_ones():
     # three names that are provinces both before and after 2025: the level is the user's to say
     result = read_boundaries("ba_tinh.geojson", _bytes(frame, "GeoJSON"), level="province")
     uploads = {"province": result.upload}
-    scope = maps.scope("province", admin.NATIONAL_ID, uploads)
+    scope = map_scope.scope("province", admin.NATIONAL_ID, uploads)
     assert set(scope.uids) == {"province:01", "province:40", "province:79"}
-    assert maps.geometries("province", uploads) is result.upload.geometries
-    assert len(maps.scope("district", admin.NATIONAL_ID, uploads).uids) == 696  # other levels keep ours
+    assert map_boundaries.geometries("province", uploads) is result.upload.geometries
+    assert len(map_scope.scope("district", admin.NATIONAL_ID, uploads).uids) == 696  # other levels keep ours
 
 
 # -- issue 12: any feature name, empty geometry, wrong CRS or a very large file gives a problem report ----------------

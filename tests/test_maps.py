@@ -10,7 +10,16 @@ import pandas as pd
 import pytest
 
 from lib import admin, metrics
-from lib.maps import core as maps
+from lib.maps import pydeck_chart as map_pydeck_chart
+from lib.maps import panel as map_panel
+from lib.maps import notes as map_notes
+from lib.maps import features as map_features
+from lib.maps import legend as map_legend
+from lib.maps import values as map_values
+from lib.maps import search as map_search
+from lib.maps import scope as map_scope
+from lib.maps import boundaries as map_boundaries
+from lib.maps import scale as map_scale
 from lib import store as store_mod
 from lib.geo import build as geo_build
 from lib.model import Dataset, normalise_observations
@@ -35,43 +44,43 @@ PLAN = metrics.by_short("revenue_plan")
 
 
 def _rgb(hex_colour):
-    return maps.rgba(hex_colour)[:3]
+    return map_scale.rgba(hex_colour)[:3]
 
 
 # -- what is drawn ----------------------------------------------------------------------------------------------------
 def test_every_unit_of_a_level_is_drawn_nationally():
-    assert len(maps.scope("province", NATIONAL).uids) == 63
-    assert len(maps.scope("province_2025", NATIONAL).uids) == 34
-    districts = maps.scope("district", NATIONAL)
+    assert len(map_scope.scope("province", NATIONAL).uids) == 63
+    assert len(map_scope.scope("province_2025", NATIONAL).uids) == 34
+    districts = map_scope.scope("district", NATIONAL)
     assert len(districts.uids) == 696 and districts.border_level == "province"
 
 
 def test_drilling_into_a_province_draws_only_its_districts():
-    s = maps.scope("district", "province:40")
+    s = map_scope.scope("district", "province:40")
     assert set(s.uids) == set(admin.children("province:40"))
     assert s.drilled and s.base_level == "province"
     # a 2025 province's legacy districts (its legacy provinces map whole into it)
-    s25 = maps.scope("district", "province_2025:79")
+    s25 = map_scope.scope("district", "province_2025:79")
     members = {"province:79", "province:74", "province:77"}  # HCMC, Binh Duong, Ba Ria-Vung Tau
     assert {admin.units().at[d, "parent"] for d in s25.uids} == members
 
 
 def test_communes_are_drawn_one_2025_province_at_a_time():
-    s = maps.scope("commune", "province_2025:01")
+    s = map_scope.scope("commune", "province_2025:01")
     u = admin.units()
     expected = set(u.index[(u["level"] == "commune") & (u["province_2025"] == "province_2025:01")])
     assert set(s.uids) == expected and len(expected) > 100
     # a legacy province opens the 2025 province it is part of
-    assert maps.scope("commune", "province:74").area == "province_2025:79"
+    assert map_scope.scope("commune", "province:74").area == "province_2025:79"
     # without a province, the commune level offers the 34 provinces to choose from
-    choose = maps.scope("commune", NATIONAL)
+    choose = map_scope.scope("commune", NATIONAL)
     assert choose.level == "province_2025" and choose.choosing_province and len(choose.uids) == 34
 
 
 # -- values -----------------------------------------------------------------------------------------------------------
 def test_values_are_the_stores_year_end_values(store):
-    s = maps.scope("province", NATIONAL)
-    frame = maps.unit_frame(store, s, HI, 2024, "value")
+    s = map_scope.scope("province", NATIONAL)
+    frame = map_values.unit_frame(store, s, HI, 2024, "value")
     for uid in ("province:40", "province:01", "province:79"):
         series = store.series(uid, HI.id)
         assert frame.at[uid, "value"] == pytest.approx(float(series.loc[series["year"] == 2024, "value"].iloc[0]))
@@ -80,9 +89,9 @@ def test_values_are_the_stores_year_end_values(store):
 
 def test_2025_provinces_show_the_legacy_provinces_summed(store):
     """A merged 2025 province's rate is the summed participants over the summed population of its legacy provinces."""
-    frame = maps.unit_frame(store, maps.scope("province_2025", NATIONAL), HI, 2022, "value")
+    frame = map_values.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2022, "value")
     # Cần Thơ + Hậu Giang + Sóc Trăng: no published HI in any part (HCMC is published, so its demo years stay empty)
-    members = maps.merged_members("province_2025:92")
+    members = map_notes.merged_members("province_2025:92")
     r = store.resolved
     fy = r[(r["period"] == "FY") & (r["year"] == 2022) & r["unit"].isin(members)]
     participants = fy[fy["metric"] == "hi_participants"]["value"].sum()
@@ -93,8 +102,8 @@ def test_2025_provinces_show_the_legacy_provinces_summed(store):
 
 
 def test_gap_is_target_minus_value_positive_when_short(store):
-    s = maps.scope("province", NATIONAL)
-    frame = maps.unit_frame(store, s, HI, 2022, "gap_2025")
+    s = map_scope.scope("province", NATIONAL)
+    frame = map_values.unit_frame(store, s, HI, 2022, "gap_2025")
     target = store.target("province:40", HI.id, 2025)
     assert target is not None and target.value == 95.0  # Nghệ An's own 2025 HI target
     assert frame.at["province:40", "gap"] == pytest.approx(95.0 - frame.at["province:40", "value"])
@@ -103,8 +112,8 @@ def test_gap_is_target_minus_value_positive_when_short(store):
 
 
 def test_gap_mode_falls_back_to_value_for_collections():
-    assert maps.effective_mode(ARREARS, "gap_2025") == "value"
-    assert maps.effective_mode(HI, "gap_2030") == "gap_2030"
+    assert map_values.effective_mode(ARREARS, "gap_2025") == "value"
+    assert map_values.effective_mode(HI, "gap_2030") == "gap_2030"
 
 
 def test_uploaded_district_rows_win_over_bundled_values():
@@ -112,7 +121,7 @@ def test_uploaded_district_rows_win_over_bundled_values():
         {"unit": "district:412", "year": 2024, "period": "FY", "metric": "hi_coverage_pct", "value": 77.7,
          "status": "uploaded", "source": "my_districts.csv row 2", "dataset": "my_districts.csv"}]))
     s = store_mod.Store(list(store_mod.bundled()) + [Dataset("my_districts.csv", "uploaded", mine)])
-    frame = maps.unit_frame(s, maps.scope("district", "province:40"), HI, 2024, "value")
+    frame = map_values.unit_frame(s, map_scope.scope("district", "province:40"), HI, 2024, "value")
     assert frame.at["district:412", "value"] == pytest.approx(77.7)
     assert frame.at["district:412", "status"] == "uploaded"
 
@@ -126,8 +135,8 @@ def _is_nice(step):
 @pytest.mark.parametrize("values", [np.linspace(60, 99, 500), np.r_[np.linspace(0.5, 12, 300), [40.0]],
                                     np.linspace(20, 21, 50)])
 def test_sequential_edges_are_round_evenly_spaced_and_few(values):
-    edges = maps.sequential_edges(values)
-    assert 2 <= len(edges) + 1 <= maps.MAX_CLASSES
+    edges = map_scale.sequential_edges(values)
+    assert 2 <= len(edges) + 1 <= map_scale.MAX_CLASSES
     steps = np.diff(edges)
     assert np.allclose(steps, steps[0]) and _is_nice(steps[0])
     lo, hi = np.percentile(values, [2, 98])
@@ -136,7 +145,7 @@ def test_sequential_edges_are_round_evenly_spaced_and_few(values):
 
 def test_diverging_edges_have_the_centre_as_an_edge_and_double_away_from_it():
     gaps = np.r_[np.linspace(-32, -1, 200), np.linspace(0, 6, 20)]
-    edges = maps.diverging_edges(gaps, 0.0)
+    edges = map_scale.diverging_edges(gaps, 0.0)
     assert 0.0 in edges and list(edges) == sorted(edges)
     below = [-e for e in reversed(edges) if e < 0]  # nearest the target first
     above = [e for e in edges if e > 0]
@@ -148,34 +157,34 @@ def test_diverging_edges_have_the_centre_as_an_edge_and_double_away_from_it():
     lo, hi = np.percentile(gaps, [2, 98])
     assert -below[-1] > lo and above[-1] < hi  # every edge inside the values' range
     # values all below the target still leave an 'at or above target' class
-    assert maps.diverging_edges(np.linspace(-20, -5, 50), 0.0)[-1] == 0.0
+    assert map_scale.diverging_edges(np.linspace(-20, -5, 50), 0.0)[-1] == 0.0
     # around a centre other than zero (collections: 100 % of plan)
-    assert 100.0 in maps.diverging_edges(np.linspace(80, 120, 50), 100.0)
+    assert 100.0 in map_scale.diverging_edges(np.linspace(80, 120, 50), 100.0)
 
 
 def test_a_value_on_an_edge_belongs_to_the_class_above_and_missing_values_to_none():
-    scale = maps.Scale((80.0, 90.0, 95.0), maps.YLGNBU[1:5], "sequential")
+    scale = map_scale.Scale((80.0, 90.0, 95.0), map_scale.YLGNBU[1:5], "sequential")
     assert list(scale.classify([79.99, 80.0, 94.99, 95.0, np.nan])) == [0, 1, 2, 3, -1]
-    assert scale.colour_of([np.nan]) == [maps.NO_DATA]
+    assert scale.colour_of([np.nan]) == [map_scale.NO_DATA]
 
 
 def test_coverage_colours_darken_as_coverage_rises(store):
-    scale = maps.scale_for(HI, "value", maps.all_years_shown(store, "province", HI, "value"))
-    assert scale.kind == "sequential" and scale.colours[0] in maps.YLGNBU
-    lum = [maps.luminance(c) for c in scale.colours]
+    scale = map_values.scale_for(HI, "value", map_values.all_years_shown(store, "province", HI, "value"))
+    assert scale.kind == "sequential" and scale.colours[0] in map_scale.YLGNBU
+    lum = [map_scale.luminance(c) for c in scale.colours]
     assert all(a > b for a, b in zip(lum, lum[1:]))
 
 
 def test_arrears_use_reds_darker_as_arrears_rise(store):
-    scale = maps.scale_for(ARREARS, "value", maps.all_years_shown(store, "province", ARREARS, "value"))
-    assert all(c in maps.ORRD for c in scale.colours)
-    lum = [maps.luminance(c) for c in scale.colours]
+    scale = map_values.scale_for(ARREARS, "value", map_values.all_years_shown(store, "province", ARREARS, "value"))
+    assert all(c in map_scale.ORRD for c in scale.colours)
+    lum = [map_scale.luminance(c) for c in scale.colours]
     assert all(a > b for a, b in zip(lum, lum[1:]))
 
 
 def test_gap_colours_are_red_short_of_the_target_and_blue_on_or_above_it(store):
     # the gap is target − value: positive is short of the target
-    scale = maps.scale_for(SI, "gap_2025", maps.all_years_shown(store, "province", SI, "gap_2025"))
+    scale = map_values.scale_for(SI, "gap_2025", map_values.all_years_shown(store, "province", SI, "gap_2025"))
     assert scale.kind == "diverging" and scale.centre == 0.0 and scale.points
     for value in (25, 12, 0.1):
         r, _, b = _rgb(scale.colour_of([value])[0])
@@ -184,57 +193,57 @@ def test_gap_colours_are_red_short_of_the_target_and_blue_on_or_above_it(store):
         r, _, b = _rgb(scale.colour_of([value])[0])
         assert b > r, value
     # further from the target is darker on both sides
-    assert maps.luminance(scale.colour_of([30])[0]) < maps.luminance(scale.colour_of([0.1])[0])
+    assert map_scale.luminance(scale.colour_of([30])[0]) < map_scale.luminance(scale.colour_of([0.1])[0])
 
 
 def test_collections_against_plan_diverge_around_100_percent(store):
-    scale = maps.scale_for(PLAN, "value", maps.all_years_shown(store, "province", PLAN, "value"))
+    scale = map_values.scale_for(PLAN, "value", map_values.all_years_shown(store, "province", PLAN, "value"))
     assert scale.centre == 100.0 and 100.0 in scale.edges
     assert _rgb(scale.colour_of([90])[0])[0] > _rgb(scale.colour_of([90])[0])[2]  # below plan: red
     assert _rgb(scale.colour_of([105])[0])[2] > _rgb(scale.colour_of([105])[0])[0]  # above plan: blue
 
 
 def test_no_data_grey_is_in_no_palette():
-    palettes = set(maps.YLGNBU) | set(maps.ORRD) | set(maps.RDBU_BELOW) | set(maps.RDBU_ABOVE)
-    assert maps.NO_DATA not in palettes
-    r, g, b = _rgb(maps.NO_DATA)
+    palettes = set(map_scale.YLGNBU) | set(map_scale.ORRD) | set(map_scale.RDBU_BELOW) | set(map_scale.RDBU_ABOVE)
+    assert map_scale.NO_DATA not in palettes
+    r, g, b = _rgb(map_scale.NO_DATA)
     assert r == g == b
 
 
 def test_bins_are_the_same_in_every_year_so_the_slider_compares_like_with_like(store):
-    s = maps.scope("province", NATIONAL)
-    assert maps.map_data(store, s, SI, 2016, "value").scale == maps.map_data(store, s, SI, 2024, "value").scale
+    s = map_scope.scope("province", NATIONAL)
+    assert map_values.map_data(store, s, SI, 2016, "value").scale == map_values.map_data(store, s, SI, 2024, "value").scale
 
 
 # -- legend -----------------------------------------------------------------------------------------------------------
 def test_legend_states_the_bins_in_the_users_number_format_and_counts_units():
-    scale = maps.Scale((2.5, 5.0, 7.5), maps.YLGNBU[1:5], "sequential")
+    scale = map_scale.Scale((2.5, 5.0, 7.5), map_scale.YLGNBU[1:5], "sequential")
     values = [1.0, 3.0, 3.5, 9.0, np.nan]
-    vi = maps.legend_rows(scale, values, "vi")
-    en = maps.legend_rows(scale, values, "en")
+    vi = map_legend.legend_rows(scale, values, "vi")
+    en = map_legend.legend_rows(scale, values, "en")
     assert [r.label for r in vi[:4]] == ["dưới 2,5%", "2,5 đến dưới 5,0%", "5,0 đến dưới 7,5%", "từ 7,5% trở lên"]
     assert [r.label for r in en[:4]] == ["below 2.5%", "2.5 to under 5.0%", "5.0 to under 7.5%", "7.5% and above"]
     assert [r.count for r in vi] == [1, 2, 0, 1, 1]
-    assert vi[-1].no_data and vi[-1].label == "Không có số liệu" and vi[-1].colour == maps.NO_DATA
+    assert vi[-1].no_data and vi[-1].label == "Không có số liệu" and vi[-1].colour == map_scale.NO_DATA
 
 
 def test_gap_legend_is_in_signed_percentage_points():
-    scale = maps.Scale((-10.0, 0.0, 10.0), ("#f4a582", "#fddbc7", "#d1e5f0", "#92c5de"), "diverging", 0.0, True)
-    labels = [r.label for r in maps.legend_rows(scale, [], "en")]
+    scale = map_scale.Scale((-10.0, 0.0, 10.0), ("#f4a582", "#fddbc7", "#d1e5f0", "#92c5de"), "diverging", 0.0, True)
+    labels = [r.label for r in map_legend.legend_rows(scale, [], "en")]
     assert labels[0] == "below −10 pp" and labels[1] == "−10 to under 0 pp" and labels[-2] == "+10 pp and above"
 
 
 def test_swatches_accept_palette_colours_only():
-    assert 'fill="#41b6c4"' in maps.swatch_svg("#41b6c4")
+    assert 'fill="#41b6c4"' in map_legend.swatch_svg("#41b6c4")
     with pytest.raises(ValueError):
-        maps.swatch_svg('red"/><script>')
+        map_legend.swatch_svg('red"/><script>')
 
 
 # -- tooltips ---------------------------------------------------------------------------------------------------------
 def _props(store, level, area, metric, year, mode, lang="vi"):
-    s = maps.scope(level, area)
-    data = maps.map_data(store, s, metric, year, mode)
-    return s, data, maps.feature_properties(data, metric, mode, year, lang, s)
+    s = map_scope.scope(level, area)
+    data = map_values.map_data(store, s, metric, year, mode)
+    return s, data, map_features.feature_properties(data, metric, mode, year, lang, s)
 
 
 def test_tooltip_properties_are_flat_and_name_units_with_diacritics(store):
@@ -255,22 +264,22 @@ def test_published_values_name_their_source_in_the_tooltip(store):
 
 
 def test_text_from_files_cannot_become_markup_in_a_tooltip():
-    text = maps.tooltip_text("<img src=x onerror=alert(1)> & Co")
+    text = map_features.tooltip_text("<img src=x onerror=alert(1)> & Co")
     assert "<" not in text and ">" not in text
     assert "&amp;" not in text  # the map escapes values itself; escaping here would show '&amp;'
 
 
 def test_the_tooltip_template_uses_flat_property_names():
-    html = maps.tooltip(HI)["html"]
+    html = map_features.tooltip(HI)["html"]
     for name in ("{name}", "{tip_value}", "{tip_target}", "{tip_source}"):
         assert name in html
-    assert "{tip_target}" not in maps.tooltip(ARREARS)["html"]  # no coverage target for collections
+    assert "{tip_target}" not in map_features.tooltip(ARREARS)["html"]  # no coverage target for collections
 
 
 # -- the deck ---------------------------------------------------------------------------------------------------------
 def _deck(store, level, area, **kwargs):
     s, _, props = _props(store, level, area, HI, 2024, "value")
-    return s, json.loads(maps.build_deck(s, props, HI, **kwargs).to_json())
+    return s, json.loads(map_pydeck_chart.build_deck(s, props, HI, **kwargs).to_json())
 
 
 def test_the_deck_has_no_base_map_and_a_pickable_units_layer(store):
@@ -278,7 +287,7 @@ def test_the_deck_has_no_base_map_and_a_pickable_units_layer(store):
     assert spec["mapStyle"] == "__MAP_STYLE__"
     text = json.dumps(spec)
     assert "cartocdn" not in text and "mapbox" not in text
-    units = next(layer for layer in spec["layers"] if layer["id"] == maps.UNITS_LAYER)
+    units = next(layer for layer in spec["layers"] if layer["id"] == map_pydeck_chart.UNITS_LAYER)
     assert units["pickable"] is True and len(units["data"]["features"]) == 63
     assert units["lineWidthUnits"] == "pixels"  # a literal, not the expression pydeck makes of strings
 
@@ -297,12 +306,12 @@ def test_a_selected_unit_is_outlined_from_data(store):
 
 def test_the_deck_json_is_compact_and_within_budget(store):
     s, _, props = _props(store, "district", NATIONAL, HI, 2024, "value")
-    deck = maps.build_deck(s, props, HI)
+    deck = map_pydeck_chart.build_deck(s, props, HI)
     text = deck.to_json()
     assert "\n" not in text
-    assert maps.deck_bytes(deck) < 1_000_000
+    assert map_pydeck_chart.deck_bytes(deck) < 1_000_000
     s, _, props = _props(store, "commune", "province_2025:79", HI, 2024, "value")
-    assert maps.deck_bytes(maps.build_deck(s, props, HI)) < 400_000
+    assert map_pydeck_chart.deck_bytes(map_pydeck_chart.build_deck(s, props, HI)) < 400_000
 
 
 def test_the_initial_view_fits_the_country_or_the_drilled_province(store):
@@ -318,7 +327,7 @@ def test_the_initial_view_fits_the_country_or_the_drilled_province(store):
 
 def test_view_for_bounds_fits_the_box_into_the_map():
     b = (105.0, 20.0, 106.0, 21.5)
-    v = maps.view_for_bounds(b, 600, 500)
+    v = map_boundaries.view_for_bounds(b, 600, 500)
     scale = 512 * 2 ** v["zoom"]
 
     def y(lat):
@@ -335,57 +344,57 @@ def test_a_click_is_read_from_the_feature_or_its_index():
     feature = {"properties": {"uid": "province:40"}}
     by_object = {"selection": {"indices": {"units": [1]}, "objects": {"units": [feature]}}}
     by_index = {"selection": {"indices": {"units": [0]}, "objects": {}}}
-    assert maps.picked_unit(by_object, uids) == "province:40"
-    assert maps.picked_unit(by_index, uids) == "province:01"
-    assert maps.picked_unit({"selection": {"indices": {}, "objects": {}}}, uids) is None
-    assert maps.picked_unit(None, uids) is None
-    assert maps.selection_signature(by_index) != maps.selection_signature(by_object)
+    assert map_pydeck_chart.picked_unit(by_object, uids) == "province:40"
+    assert map_pydeck_chart.picked_unit(by_index, uids) == "province:01"
+    assert map_pydeck_chart.picked_unit({"selection": {"indices": {}, "objects": {}}}, uids) is None
+    assert map_pydeck_chart.picked_unit(None, uids) is None
+    assert map_pydeck_chart.selection_signature(by_index) != map_pydeck_chart.selection_signature(by_object)
 
 
 def test_drilling_opens_districts_of_a_legacy_province_and_communes_of_a_2025_one():
-    assert maps.drill_changes("province:40") == {"level": "district", "area": "province:40", "unit": "province:40"}
-    assert maps.drill_changes("province_2025:79")["level"] == "commune"
-    assert maps.drill_changes("district:412") is None
+    assert map_scope.drill_changes("province:40") == {"level": "district", "area": "province:40", "unit": "province:40"}
+    assert map_scope.drill_changes("province_2025:79")["level"] == "commune"
+    assert map_scope.drill_changes("district:412") is None
 
 
 def test_the_breadcrumb_leads_back_to_the_national_map():
-    crumbs = maps.breadcrumb("district", "province:40", "district:412")
+    crumbs = map_scope.breadcrumb("district", "province:40", "district:412")
     assert [c.uid for c in crumbs] == [NATIONAL, "province:40", "district:412"]
     assert crumbs[-1].current and not crumbs[0].current
     # back to the provinces, with the province the user came from still selected
     assert crumbs[0].changes == {"level": "province", "area": NATIONAL, "unit": "province:40"}
     assert crumbs[1].changes == {"unit": "province:40"}
-    assert [c.uid for c in maps.breadcrumb("province", NATIONAL, None)] == [NATIONAL]
-    assert maps.breadcrumb("commune", "province_2025:01", None)[0].changes["level"] == "province_2025"
+    assert [c.uid for c in map_scope.breadcrumb("province", NATIONAL, None)] == [NATIONAL]
+    assert map_scope.breadcrumb("commune", "province_2025:01", None)[0].changes["level"] == "province_2025"
 
 
 def test_search_finds_names_typed_without_diacritics():
-    labels = maps.search_labels("district")
+    labels = map_search.search_labels("district")
     assert labels["district:412"] == "Thành phố Vinh — Nghệ An (Vinh, Nghe An)"
     assert "(Nam Dan, Nghe An)" in labels[[uid for uid, text in labels.items() if text.startswith("Huyện Nam Đàn")][0]]
-    names = [maps.search_labels("province")[uid] for uid in maps.search_options(maps.scope("province", NATIONAL))]
-    plain = [admin.units().at[uid, "name_ascii"].lower() for uid in maps.search_options(maps.scope("province",
+    names = [map_search.search_labels("province")[uid] for uid in map_search.search_options(map_scope.scope("province", NATIONAL))]
+    plain = [admin.units().at[uid, "name_ascii"].lower() for uid in map_search.search_options(map_scope.scope("province",
                                                                                                  NATIONAL))]
     assert plain == sorted(plain) and len(names) == 63  # alphabetical by plain name
 
 
 def test_search_opens_the_province_of_a_district_or_commune():
-    assert maps.search_changes("district:652") == {"level": "district", "area": "province:66",
+    assert map_search.search_changes("district:652") == {"level": "district", "area": "province:66",
                                                                "unit": "district:652"}
-    assert maps.search_changes("commune:00004")["area"] == "province_2025:01"
-    assert maps.search_changes("province:40") == {"unit": "province:40"}
+    assert map_search.search_changes("commune:00004")["area"] == "province_2025:01"
+    assert map_search.search_changes("province:40") == {"unit": "province:40"}
 
 
 def test_each_set_of_units_has_its_own_chart_key():
-    keys = {maps.chart_key(maps.scope(lv, area)) for lv, area in
+    keys = {map_scope.chart_key(map_scope.scope(lv, area)) for lv, area in
             [("province", NATIONAL), ("district", NATIONAL), ("district", "province:40"), ("district", "province:01")]}
     assert len(keys) == 4
 
 
 # -- notes and the panel ----------------------------------------------------------------------------------------------
 def _note_keys(store, level, area, metric, year):
-    s = maps.scope(level, area)
-    return {n.key for n in maps.map_notes(store, s, metric, year, maps.unit_frame(store, s, metric, year, "value"))}
+    s = map_scope.scope(level, area)
+    return {n.key for n in map_notes.map_notes(store, s, metric, year, map_values.unit_frame(store, s, metric, year, "value"))}
 
 
 def test_the_commune_map_says_it_has_no_data_and_approximate_boundaries(store):
@@ -395,22 +404,22 @@ def test_the_commune_map_says_it_has_no_data_and_approximate_boundaries(store):
 
 
 def test_communes_without_data_take_their_provinces_colour_faintly(store):
-    s = maps.scope("commune", "province_2025:01")
-    data = maps.map_data(store, s, HI, 2024, "value")
-    province = maps.unit_frame(store, maps.scope("province_2025", NATIONAL), HI, 2024, "value")
+    s = map_scope.scope("commune", "province_2025:01")
+    data = map_values.map_data(store, s, HI, 2024, "value")
+    province = map_values.unit_frame(store, map_scope.scope("province_2025", NATIONAL), HI, 2024, "value")
     assert data.blank_communes and data.backdrop == pytest.approx(province.at["province_2025:01", "value"])
     assert "demo" in data.statuses  # the banner must show: the colour comes from demo values
-    fills = maps.feature_properties(data, HI, "value", 2024, "en", s)["fill"]
-    expected = maps.rgba(data.scale.colour_of([data.backdrop])[0], maps.COMMUNE_ALPHA)
+    fills = map_features.feature_properties(data, HI, "value", 2024, "en", s)["fill"]
+    expected = map_scale.rgba(data.scale.colour_of([data.backdrop])[0], map_features.COMMUNE_ALPHA)
     assert all(f == expected for f in fills)
 
 
 def test_merged_provinces_published_figures_are_said_not_to_split(store):
     keys = _note_keys(store, "province", NATIONAL, HI, 2025)
     assert "map.note.unsplittable" in keys
-    p = maps.panel(store, "province:74", HI, 2025)  # Bình Dương, now part of Hồ Chí Minh City
+    p = map_panel.panel(store, "province:74", HI, 2025)  # Bình Dương, now part of Hồ Chí Minh City
     assert p.unsplittable is not None and p.unsplittable["unit"] == "province_2025:79"
-    merged = maps.panel(store, "province_2025:79", HI, 2025)
+    merged = map_panel.panel(store, "province_2025:79", HI, 2025)
     assert set(merged.members) == {"province:79", "province:74", "province:77"}
 
 
@@ -425,26 +434,26 @@ def test_a_year_without_data_at_the_level_is_named(store):
 
 
 def test_the_panel_has_both_targets_and_the_gap(store):
-    p = maps.panel(store, "province:40", SI, 2024)
+    p = map_panel.panel(store, "province:40", SI, 2024)
     assert set(p.targets) == {2025, 2030}
     assert p.gap(2030) == pytest.approx(p.targets[2030].value - p.value)
-    assert p.drill == maps.drill_changes("province:40")
-    assert maps.panel(store, "province:40", ARREARS, 2024).targets == {}
+    assert p.drill == map_scope.drill_changes("province:40")
+    assert map_panel.panel(store, "province:40", ARREARS, 2024).targets == {}
 
 
 def test_your_commune_figures_colour_the_communes():
-    communes = list(maps.scope("commune", "province_2025:01").uids)[:5]
+    communes = list(map_scope.scope("commune", "province_2025:01").uids)[:5]
     mine = normalise_observations(pd.DataFrame([
         {"unit": uid, "year": 2025, "period": "FY", "metric": "hi_coverage_pct", "value": 90.0 + i,
          "status": "uploaded", "source": f"xa.csv row {i + 2}", "dataset": "xa.csv"} for i, uid in enumerate(communes)]))
     s = store_mod.Store(list(store_mod.bundled()) + [Dataset("xa.csv", "uploaded", mine)])
-    scope = maps.scope("commune", "province_2025:01")
-    data = maps.map_data(s, scope, HI, 2025, "value")
+    scope = map_scope.scope("commune", "province_2025:01")
+    data = map_values.map_data(s, scope, HI, 2025, "value")
     assert not data.blank_communes and data.years == [2025]
     assert data.frame.loc[communes, "value"].tolist() == [90.0, 91.0, 92.0, 93.0, 94.0]
-    props = maps.feature_properties(data, HI, "value", 2025, "en", scope)
+    props = map_features.feature_properties(data, HI, "value", 2025, "en", scope)
     assert props.loc[communes[0], "tip_source"].startswith("Your data")
     assert props.loc[communes[0], "tip_source"].endswith("Approximate boundary (Voronoi cell)")
     others = [uid for uid in scope.uids if uid not in communes]
-    assert all(hex_ == maps.NO_DATA for hex_ in data.scale.colour_of(data.frame.loc[others, "shown"]))
-    assert "map.note.no_commune_data" not in {n.key for n in maps.map_notes(s, scope, HI, 2025, data.frame)}
+    assert all(hex_ == map_scale.NO_DATA for hex_ in data.scale.colour_of(data.frame.loc[others, "shown"]))
+    assert "map.note.no_commune_data" not in {n.key for n in map_notes.map_notes(s, scope, HI, 2025, data.frame)}

@@ -12,7 +12,7 @@ import shapely
 from lib import admin, metrics
 from lib.geo import layers
 from lib.geo import build as geo_build
-from lib.maps import assets, core, deck, labels, scale, timeline, vega
+from lib.maps import assets, deck, labels, legend, scale, scope, timeline, values, vega
 from lib.store import bundled_store
 
 
@@ -30,13 +30,13 @@ def served(url: str):
     return json.loads(assets.path_of(url).read_text(encoding="utf-8"))
 
 
-HI = core.metric_for("hi")
+HI = values.metric_for("hi")
 NATIONAL = admin.NATIONAL_ID
 
 
 # -- geometry travels once --------------------------------------------------------------------------------------------
 def test_the_deck_carries_no_geometry_only_urls_of_files_served_with_the_component():
-    spec = json.loads(deck.build_spec(core.scope("district", NATIONAL), "vi").to_json())
+    spec = json.loads(deck.build_spec(scope.scope("district", NATIONAL), "vi").to_json())
     text = json.dumps(spec)
     assert "coordinates" not in text and len(text.encode()) < 10_000
     units = next(x for x in spec["layers"] if x["id"] == deck.UNITS)
@@ -48,14 +48,14 @@ def test_the_deck_carries_no_geometry_only_urls_of_files_served_with_the_compone
 
 
 def test_the_same_units_always_get_the_same_file_and_other_units_another():
-    a = deck.geo_url("province", core.scope("province", NATIONAL).uids)
-    b = deck.geo_url("province", core.scope("province", NATIONAL).uids)
-    c = deck.geo_url("district", core.scope("district", "province:40").uids)
+    a = deck.geo_url("province", scope.scope("province", NATIONAL).uids)
+    b = deck.geo_url("province", scope.scope("province", NATIONAL).uids)
+    c = deck.geo_url("district", scope.scope("district", "province:40").uids)
     assert a == b != c
 
 
 def test_a_year_step_changes_one_argument_and_the_arguments_stay_small(store):
-    sc = core.scope("district", NATIONAL)
+    sc = scope.scope("district", NATIONAL)
     spec = deck.build_spec(sc, "vi")
     url = timeline.data_url(store, sc, HI, "value", "vi")
     a = deck.component_args(sc, spec, url, 2023, None, "vi")
@@ -65,16 +65,16 @@ def test_a_year_step_changes_one_argument_and_the_arguments_stay_small(store):
 
 
 def test_the_view_data_holds_every_year_with_one_palette_for_all_of_them(store):
-    sc = core.scope("province", NATIONAL)
+    sc = scope.scope("province", NATIONAL)
     data = served(timeline.data_url(store, sc, HI, "value", "vi"))
-    assert data["years"] == core.timeline_years(store, sc, HI)
+    assert data["years"] == values.timeline_years(store, sc, HI)
     assert len(data["names"]) == 63
     for year in data["years"]:
         assert len(data["cls"][str(year)]) == 63 and len(data["tips"][str(year)]) == 63
     # the colours of a year are those its classes give, on the scale fitted to every year
-    sc_scale = core.level_scale(store, "province", HI)
-    frame = core.unit_frame(store, sc, HI, 2024, "value")
-    expected = [core.rgba(c, timeline.FILL_ALPHA) for c in sc_scale.colour_of(frame["shown"])]
+    sc_scale = values.level_scale(store, "province", HI)
+    frame = values.unit_frame(store, sc, HI, 2024, "value")
+    expected = [scale.rgba(c, timeline.FILL_ALPHA) for c in sc_scale.colour_of(frame["shown"])]
     demo = data["demo"]["2024"]
     for want, k, is_demo, value in zip(expected, data["cls"]["2024"], demo, frame["shown"]):
         if k == -1:  # no data: a real series is never patched with demo, so its missing years stay empty
@@ -85,7 +85,7 @@ def test_the_view_data_holds_every_year_with_one_palette_for_all_of_them(store):
 
 
 def test_demo_units_are_muted_and_flagged_and_the_switch_hides_them(store):
-    sc = core.scope("province", NATIONAL)
+    sc = scope.scope("province", NATIONAL)
     shown = served(timeline.data_url(store, sc, HI, "value", "vi", demo=True))
     assert sum(shown["demo"]["2024"]) > 0
     demo_fills = {tuple(shown["palette"][k]) for k, d in zip(shown["cls"]["2024"], shown["demo"]["2024"]) if d}
@@ -99,8 +99,8 @@ def test_demo_units_are_muted_and_flagged_and_the_switch_hides_them(store):
 
 # -- the one scale ---------------------------------------------------------------------------------------------------
 def test_quantile_classes_spread_the_latest_year_and_the_target_is_a_boundary(store):
-    sc = core.scope("province", NATIONAL)
-    data = core.map_data(store, sc, HI, 2024, "value")
+    sc = scope.scope("province", NATIONAL)
+    data = values.map_data(store, sc, HI, 2024, "value")
     assert data.scale.method == "quantile"
     target = store.target(NATIONAL, HI.id, 2025).value
     assert target in data.scale.edges and data.scale.target == target
@@ -109,7 +109,7 @@ def test_quantile_classes_spread_the_latest_year_and_the_target_is_a_boundary(st
     assert (counts > 0).sum() >= 4, counts  # not two shades of one colour
     assert counts.max() <= 40
     # the same classes in every year of the timeline
-    assert core.map_data(store, sc, HI, 2016, "value").scale == data.scale
+    assert values.map_data(store, sc, HI, 2016, "value").scale == data.scale
 
 
 def test_quantile_edges_split_values_into_similar_counts():
@@ -125,21 +125,21 @@ def test_the_users_own_breaks_are_used_and_named():
 
 
 def test_the_legend_names_how_classes_were_chosen(store):
-    data = core.map_data(store, core.scope("province", NATIONAL), HI, 2024, "value")
-    note_vi = core.scale_note(data.scale, data.years, "vi")
-    note_en = core.scale_note(data.scale, data.years, "en")
+    data = values.map_data(store, scope.scope("province", NATIONAL), HI, 2024, "value")
+    note_vi = legend.scale_note(data.scale, data.years, "vi")
+    note_en = legend.scale_note(data.scale, data.years, "en")
     assert "phân vị" in note_vi and "95,0%" in note_vi
     assert "quantiles" in note_en and "95.0%" in note_en
 
 
 def test_the_collections_map_colours_with_the_map_pages_scale(store):
     metric = metrics.get("revenue_plan_pct")
-    sc = core.level_scale(store, "province", metric)
+    sc = values.level_scale(store, "province", metric)
     spec = vega.choropleth("province", pd.DataFrame({"value": [101.0]}, index=["province:01"]), scale=sc)
     colour = spec["layer"][0]["encoding"]["color"]["condition"]["scale"]
     assert colour == {"type": "threshold", "domain": list(sc.edges), "range": list(sc.colours)}
-    frame = core.unit_frame(store, core.scope("province", NATIONAL), metric, 2024, "value")
-    assert core.map_data(store, core.scope("province", NATIONAL), metric, 2024, "value").scale == sc
+    frame = values.unit_frame(store, scope.scope("province", NATIONAL), metric, 2024, "value")
+    assert values.map_data(store, scope.scope("province", NATIONAL), metric, 2024, "value").scale == sc
     assert len(frame) == 63
 
 
@@ -154,7 +154,7 @@ def test_the_maps_gap_is_the_one_gap_target_minus_value_worded_short_or_above():
 
 
 def test_tooltips_word_the_gap_with_that_convention(store):
-    sc = core.scope("province", NATIONAL)
+    sc = scope.scope("province", NATIONAL)
     data = served(timeline.data_url(store, sc, HI, "gap_2025", "vi"))
     lines = [data["strings"][s] for row in data["tips"]["2024"] for s in row if s >= 0]
     assert any("còn thiếu" in x and "điểm %" in x for x in lines)
@@ -164,7 +164,7 @@ def test_tooltips_word_the_gap_with_that_convention(store):
 # -- names on the map --------------------------------------------------------------------------------------------------
 def test_every_national_map_draws_and_names_hoang_sa_and_truong_sa():
     for level in ("province", "province_2025", "district"):
-        spec = json.loads(deck.build_spec(core.scope(level, NATIONAL), "vi").to_json())
+        spec = json.loads(deck.build_spec(scope.scope(level, NATIONAL), "vi").to_json())
         ids = [x["id"] for x in spec["layers"]]
         assert "archipelagos" in ids and deck.ISLANDS in ids
         names = [x["name"] for x in next(x for x in spec["layers"] if x["id"] == deck.ISLANDS)["data"]]
@@ -172,7 +172,7 @@ def test_every_national_map_draws_and_names_hoang_sa_and_truong_sa():
         geo = served(next(x for x in spec["layers"] if x["id"] == deck.UNITS)["data"])
         xs = [pt[0] for f in geo["features"] for pt in np.array(_points(f["geometry"])).reshape(-1, 2)]
         assert max(xs) > 115  # the Spratly islands are in the geometry drawn
-    spec = json.loads(deck.build_spec(core.scope("district", "province:40"), "vi").to_json())
+    spec = json.loads(deck.build_spec(scope.scope("district", "province:40"), "vi").to_json())
     assert deck.ISLANDS not in [x["id"] for x in spec["layers"]]  # a province's map
 
 
@@ -183,7 +183,7 @@ def _points(geometry):
 
 
 def test_province_names_are_labelled_inside_their_province_biggest_first():
-    rows = labels.unit_labels("province", core.scope("province", NATIONAL).uids)
+    rows = labels.unit_labels("province", scope.scope("province", NATIONAL).uids)
     assert len(rows) == 63 and rows[0]["rank"] == 0
     names = {r["name"] for r in rows}
     assert {"Nghệ An", "Thanh Hóa", "Hà Nội"} <= names

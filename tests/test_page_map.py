@@ -13,7 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from lib import admin, ui
 from lib.maps import assets
-from lib.maps import core as maps
+from lib.maps import pydeck_chart as map_pydeck_chart
+from lib.maps import scope as map_scope
+from lib.maps import scale as map_scale
 from lib.geo import build as geo_build
 from lib.geo import layers
 from lib.geo.upload import read_boundaries
@@ -58,7 +60,7 @@ def features(at) -> list[dict]:
     """The units drawn in the year shown, as the browser puts them together: the geometry file's features with the
     view data's fill (RGBA), demo flag and tooltip lines for that year."""
     args = component(at)
-    geo, data, year = served(layer(at, maps.UNITS_LAYER)["data"]), served(args["data"]), str(args["year"])
+    geo, data, year = served(layer(at, map_pydeck_chart.UNITS_LAYER)["data"]), served(args["data"]), str(args["year"])
     out = []
     for f in geo["features"]:
         i = f["properties"]["i"]
@@ -104,7 +106,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-@pytest.mark.parametrize("level", list(maps.MAP_LEVELS))
+@pytest.mark.parametrize("level", list(map_scope.MAP_LEVELS))
 def test_every_level_draws_its_units_offline_with_legend_attribution_and_demo_notice(lang, level):
     params = {"lang": lang, "level": level, "year": "2024"}
     if level == "commune":
@@ -113,7 +115,7 @@ def test_every_level_draws_its_units_offline_with_legend_attribution_and_demo_no
     assert uids(at) == EXPECTED[level]
     spec = deck(at)
     assert spec["mapStyle"] == "__MAP_STYLE__" and "cartocdn" not in json.dumps(component(at))
-    assert layer(at, maps.UNITS_LAYER)["pickable"] is True
+    assert layer(at, map_pydeck_chart.UNITS_LAYER)["pickable"] is True
     shown = texts(at)
     assert "geoBoundaries" in shown and "CC BY-SA 4.0" in shown
     assert t("common.demo_banner", lang) in [w.value for w in at.warning]
@@ -137,14 +139,14 @@ def test_colours_follow_the_values(metric):
     for demo in (True, False):  # demo units are muted: compare colours among units drawn alike
         valued = sorted((values[f["properties"]["uid"]], hex_of(f["properties"]["fill"])) for f in drawn
                         if f["properties"]["uid"] in values and f["properties"]["demo"] == demo)
-        lum = [maps.luminance(colour) for _, colour in valued]
+        lum = [map_scale.luminance(colour) for _, colour in valued]
         assert all(a >= b - 1e-12 for a, b in zip(lum, lum[1:])), "a higher value never gets a lighter colour"
         if demo:
             assert len(valued) > 600 and len(set(colour for _, colour in valued)) >= 4
         if metric == "arrears_ratio":  # lower is better: reds
-            assert all(maps.rgba(c)[0] >= maps.rgba(c)[2] for _, c in valued)
+            assert all(map_scale.rgba(c)[0] >= map_scale.rgba(c)[2] for _, c in valued)
     missing = [f for f in drawn if f["properties"]["uid"] not in values]
-    assert all(hex_of(f["properties"]["fill"]) == maps.NO_DATA for f in missing)
+    assert all(hex_of(f["properties"]["fill"]) == map_scale.NO_DATA for f in missing)
 
 
 def test_the_gap_to_target_is_red_short_of_it_and_blue_above_it():
@@ -166,7 +168,7 @@ def test_the_gap_to_target_is_red_short_of_it_and_blue_above_it():
 
 def test_a_click_on_a_province_opens_its_panel_drills_into_its_districts_and_comes_back():
     at = open_map(lang="vi", year="2024")
-    key = maps.chart_key(maps.scope("province", admin.NATIONAL_ID)) + "_c"
+    key = map_scope.chart_key(map_scope.scope("province", admin.NATIONAL_ID)) + "_c"
     at.session_state[key] = {"event": "click", "uid": "province:40", "n": 1}  # what the component sends
     at.run()
     assert not at.exception
@@ -203,12 +205,12 @@ def test_search_zooms_to_a_district_and_opens_its_province():
     at = open_map(year="2024")
     national_zoom = deck(at)["initialViewState"]["zoom"]
     at.text_input(key="_map_q").input("dak lak").run()
-    at.button(key="_map_hit_province:66").click().run()
+    at.button(key="_map_q_province:66").click().run()
     assert at.session_state["unit"] == "province:66" and at.session_state["level"] == "province"
     at.session_state["level"] = "district"
     at.run()
     at.text_input(key="_map_q").input("m'drak").run()
-    at.button(key="_map_hit_district:652").click().run()  # Huyện M'Đrắk
+    at.button(key="_map_q_district:652").click().run()  # Huyện M'Đrắk
     assert not at.exception
     assert (at.session_state["level"], at.session_state["area"], at.session_state["unit"]) == \
         ("district", "province:66", "district:652")
@@ -223,7 +225,7 @@ def test_a_year_chosen_on_the_maps_timeline_becomes_the_shared_year_and_sends_no
     before = component(at)
     data = served(before["data"])
     assert set(range(2016, 2025)) <= set(data["years"])  # every year travels once, for the timeline and play
-    key = maps.chart_key(maps.scope("province", admin.NATIONAL_ID)) + "_c"
+    key = map_scope.chart_key(map_scope.scope("province", admin.NATIONAL_ID)) + "_c"
     at.session_state[key] = {"event": "year", "year": 2017, "n": 1}
     at.run()
     assert not at.exception and at.session_state["year"] == 2017
@@ -272,15 +274,19 @@ def test_presenting_shows_the_map_without_controls():
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_names_typed_without_diacritics_are_found_in_the_area_picker_and_the_map_search(lang):
-    home = open_app(lang=lang)  # the sidebar's filters, as on every page
-    areas = [o.lower() for o in home.selectbox(key="_w_area").options]
+    # the sidebar's area search, as on every page (AppTest lists the sidebar on a session's first run only)
     for typed, name in (("thanh hoa", "Thanh Hóa"), ("nghe an", "Nghệ An"), ("ho chi minh", "Hồ Chí Minh")):
-        hits = [o for o in areas if typed in o]
-        assert hits and all(name.lower() in o for o in hits), (typed, hits)
-    assert home.selectbox(key="_w_area").placeholder == t("filter.area_search", lang)
+        home = open_app(lang=lang, session={"_area_q": typed})
+        hits = [b.label for b in home.sidebar.button if b.key and b.key.startswith("_area_q_")]
+        assert len(hits) == 2 and all(name in h for h in hits), (typed, hits)  # the 63- and the 34-province lists
+    home = open_app(lang=lang, session={"_area_q": "nghe an"})
+    home.sidebar.button(key="_area_q_province:40").click().run()
+    assert home.session_state["area"] == "province:40" and home.session_state["_area_q"] == ""
+    home = open_app(lang=lang, session={"_area_q": "xyz khong co"})
+    assert t("search.area_none", lang, query="xyz khong co") in [c.value for c in home.sidebar.caption]
     at = open_map(lang=lang, level="commune", area="province_2025:40")  # Phường Cửa Lò (2025)
     at.text_input(key="_map_q").input("cua lo").run()
-    found = [b.label for b in at.button if b.key and b.key.startswith("_map_hit_")]
+    found = [b.label for b in at.button if b.key and b.key.startswith("_map_q_")]
     assert found and "Cửa Lò" in found[0]
     at.text_input(key="_map_q").input("xyz khong co").run()
     assert t("map.search_none", lang, query="xyz khong co") in texts(at)

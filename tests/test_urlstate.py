@@ -9,7 +9,7 @@ from lib.urlstate import DEFAULT, ViewState, base_of, from_query, link, to_query
 
 FULL = ViewState(lang="en", metric="arrears_ratio", year=2020, area="province:40", level="district",
                  unit="district:412", scenario="Kịch bản A & B", present=True, month=9, panel="ranking",
-                 demo=False)
+                 demo=False, breaks="80;85.5;90")
 
 
 def test_every_view_parameter_survives_the_round_trip():
@@ -35,7 +35,9 @@ def test_presenter_flag_reads_common_spellings():
 
 @pytest.mark.parametrize("name,value", [("lang", "fr"), ("metric", "gdp"), ("year", "20x5"), ("year", "1850"),
                                         ("area", "province:99"), ("unit", "<script>"), ("level", "ward"),
-                                        ("month", "13"), ("month", "0"), ("panel", "a b"), ("panel", "<x>")])
+                                        ("month", "13"), ("month", "0"), ("panel", "a b"), ("panel", "<x>"),
+                                        ("breaks", "90;80"), ("breaks", "80;8O"), ("breaks", "80,5"),
+                                        ("breaks", "1;2;3;4;5;6;7;8")])
 def test_bad_values_fall_back_to_the_default_and_are_reported(name, value):
     state, bad = from_query({name: value})
     assert bad == [name]

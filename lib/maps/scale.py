@@ -6,7 +6,8 @@ every year (play compares like with like), and it says how its classes were chos
   target (when the map has one to read against) is itself a class boundary;
 - "target": for gaps to a target and collections against plan: classes around the target (0 points, or 100 % of
   plan), which is always a boundary, widening away from it;
-- "user": the user's own breaks.
+- "user": the user's own breaks (typed on the Map page as "80; 85,5; 90", `parse_breaks`; carried in the URL as
+  "80;85.5;90", `breaks_param`).
 Colours: ColorBrewer YlGnBu where higher is better, OrRd where lower is better; RdBu halves around a target.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib import metrics
+from lib import fmt, metrics
 
 # ColorBrewer palettes (colour-blind safe), light to dark.
 YLGNBU = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58")
@@ -145,8 +146,10 @@ def scale_for(metric: metrics.Metric, mode: str, values_all_years, target: float
     value a value map is read against (a class boundary); `breaks`: the user's own edges."""
     if breaks:
         edges = tuple(sorted({float(b) for b in breaks}))
-        return Scale(edges, sequential_colours(len(edges) + 1, metric.direction), "sequential",
-                     direction=metric.direction, method="user")
+        # a gap is target − value: for a gap, lower is better
+        direction = metric.direction if mode == "value" else -metric.direction
+        return Scale(edges, sequential_colours(len(edges) + 1, direction), "sequential", points=mode != "value",
+                     direction=direction, method="user")
     if mode != "value" or metric.id in CENTRES:
         centre = 0.0 if mode != "value" else CENTRES[metric.id]
         edges = diverging_edges(values_all_years, centre)
@@ -163,3 +166,92 @@ def scale_for(metric: metrics.Metric, mode: str, values_all_years, target: float
     edges = quantile_edges(values_all_years, target=target)
     return Scale(edges, sequential_colours(len(edges) + 1, metric.direction), "sequential",
                  direction=metric.direction, target=target if target is not None and target in edges else None)
+
+
+def rgba(hex_colour: str, alpha: int = 255) -> list[int]:
+    h = hex_colour.lstrip("#")
+    return [int(h[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def luminance(hex_colour: str) -> float:
+    """Relative luminance (WCAG), for choosing text colour and for checking that colours follow the values."""
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b, _ = rgba(hex_colour)
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+# -- the user's own breaks ----------------------------------------------------------------------------------------------
+MAX_BREAKS = MAX_CLASSES - 1
+
+
+@dataclass(frozen=True)
+class BreaksError:
+    """What is wrong with typed breaks: a message key of lib/locales/map.*.toml and its parameters (`item` is the
+    user's own text, `n` its position in the list)."""
+
+    key: str
+    params: dict
+
+
+def parse_breaks(text: str, lang: str) -> tuple[tuple[float, ...], BreaksError | None]:
+    """Breaks typed by a user, separated by semicolons, numbers written as in their language ("80; 85,5; 90" in
+    Vietnamese, "80; 85.5; 90" in English; a "%" after a number and a typographic minus are allowed). Returns the
+    breaks in ascending order, or () and what is wrong. Empty text: no breaks (the automatic classes)."""
+    items = [x.strip() for x in str(text).split(";")]
+    if not any(items):
+        return (), None
+    values = []
+    for n, item in enumerate(items, start=1):
+        if not item:
+            return (), BreaksError("map.breaks.error_empty_item", {"n": n})
+        number = _number(item, lang)
+        if number is None:
+            return (), BreaksError("map.breaks.error_number", {"item": item, "n": n})
+        if number in values:
+            return (), BreaksError("map.breaks.error_duplicate", {"item": item, "n": n})
+        values.append(number)
+    if len(values) > MAX_BREAKS:
+        return (), BreaksError("map.breaks.error_too_many", {"count": len(values), "max": MAX_BREAKS})
+    return tuple(sorted(values)), None
+
+
+def _number(item: str, lang: str) -> float | None:
+    """A number as written in `lang`: the decimal mark is "," in Vietnamese and "." in English; digit grouping
+    (which would make "85.5" mean 855 in Vietnamese) is not accepted: a mark of the other language is an error."""
+    text = item.removesuffix("%").strip().replace("−", "-").replace(" ", "")
+    decimal, other = (",", ".") if lang == "vi" else (".", ",")
+    if other in text or text.count(decimal) > 1:
+        return None
+    text = text.replace(decimal, ".")
+    if not text or not all(c in "0123456789.-" for c in text) or "-" in text[1:]:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def breaks_param(breaks) -> str | None:
+    """The breaks as the URL carries them, whatever the language: '80;85.5;90' (None: no breaks)."""
+    if not breaks:
+        return None
+    return ";".join(f"{b:.4f}".rstrip("0").rstrip(".") for b in sorted(breaks))
+
+
+def breaks_from_param(param: str | None) -> tuple[float, ...]:
+    """The URL's breaks (checked by lib.urlstate) as numbers; () when there are none."""
+    if not param:
+        return ()
+    return tuple(sorted(float(x) for x in param.split(";")))
+
+
+def breaks_text(breaks, lang: str) -> str:
+    """The breaks as the user types them in their language: '80; 85,5; 90'."""
+    out = []
+    for b in breaks:
+        decimals = next((d for d in range(4) if abs(round(b, d) - b) < 1e-9), 4)
+        out.append(fmt.number(b, lang, decimals))
+    return "; ".join(out)

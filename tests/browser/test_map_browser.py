@@ -11,7 +11,6 @@ import time
 import pytest
 import shapely
 
-from lib.maps import core as maps
 from lib.geo import layers
 from lib.i18n import t
 
@@ -239,3 +238,33 @@ def test_the_demo_switch_draws_demo_units_as_no_data(watched, app_url):
     page.wait_for_timeout(500)
     hidden = _colour_at(page, x, y)
     assert max(hidden) - min(hidden) < 12 and abs(hidden.mean() - 189) < 30, hidden  # the no-data grey
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_sidebar_finds_an_area_typed_without_diacritics_and_answers_in_the_users_language(watched, app_url, lang):
+    from lib import admin
+
+    page = watched.page
+    page.goto(f"{app_url}/map?lang={lang}&year=2024")
+    settle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.get_by_role("textbox", name=t("search.area", lang))
+    box.fill("xyz khong co")
+    box.press("Enter")
+    sidebar.get_by_text(t("search.area_none", lang, query="xyz khong co")).wait_for(timeout=60_000)
+    assert "No results" not in sidebar.inner_text()
+
+    box.fill("thanh hoa")
+    box.press("Enter")
+    hit = sidebar.get_by_role("button", name=admin.label("province:38", lang, with_level=True), exact=True)
+    hit.wait_for(timeout=60_000)
+    assert sidebar.get_by_role("button", name=admin.label("province_2025:38", lang, with_level=True),
+                               exact=True).count() == 1  # the 2025 province too
+    hit.click()
+    _wait_url(page, r"area=province%3A38", timeout_s=60)
+    settle(page)
+    assert box.input_value() == ""  # the search is done: the area picker shows the choice
+    assert "Thanh Hóa" in sidebar.get_by_role("combobox", name=t("filter.area", lang)).first.inner_text() + \
+        sidebar.get_by_role("combobox", name=t("filter.area", lang)).first.input_value()
+    assert_clean(page)
+    assert watched.external == set(), f"requests left the machine: {watched.external}"

@@ -28,10 +28,24 @@ def inside(locator, height: int) -> bool:
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height + 1
 
 
+def assert_on_screen(height: int, **parts) -> None:
+    """Every named part of the view (a locator) lies wholly inside the screen's height: nothing needs a scroll."""
+    off = [name for name, locator in parts.items() if not inside(locator, height)]
+    assert not off, f"outside a {height}-pixel screen: {', '.join(off)}"
+
+
+def open_view(page, path: str) -> None:
+    """Open an address of the app (path and query) and wait until its page has drawn."""
+    page.goto(path)
+    page.wait_for_selector("h1", timeout=90_000)
+    settle(page)
+
+
 def map_frame(page):
+    iframe = page.locator('iframe[title*="deckmap"]').first
     for _ in range(300):
-        page.locator('iframe[title*="deckmap"]').first.wait_for(timeout=90_000)
-        frame = page.locator('iframe[title*="deckmap"]').first.element_handle().content_frame()
+        iframe.wait_for(timeout=90_000)
+        frame = iframe.element_handle().content_frame()
         if frame is not None and "deckmap" in frame.url:
             return frame
         page.wait_for_timeout(100)
@@ -41,20 +55,16 @@ def map_frame(page):
 def test_the_map_its_legend_timeline_title_and_source_fit_without_scrolling(screen, app_url):
     watched, height = screen
     page = watched.page
-    page.goto(f"{app_url}/map?lang=vi&year=2024&metric=hi&present=1")
-    page.wait_for_selector("h1", timeout=90_000)
-    settle(page)
+    open_view(page, f"{app_url}/map?lang=vi&year=2024&metric=hi&present=1")
     frame = map_frame(page)
     frame.wait_for_function("window.__deckmapDrawn > 0", timeout=90_000)
     settle(page)
-    assert inside(page.locator("h1").first, height)
-    iframe = page.locator('iframe[title*="deckmap"]').first
-    assert inside(iframe, height), "the map (with its timeline) goes below the screen"
+    assert_on_screen(
+        height, title=page.locator("h1").first,
+        map_with_its_timeline=page.locator('iframe[title*="deckmap"]').first,
+        legend=page.locator('[data-testid="stMarkdownContainer"]', has=page.locator("svg rect")).first,
+        source_line=page.locator('[data-testid="stCaptionContainer"]', has_text="geoBoundaries").first)
     assert frame.locator("#play").is_visible() and frame.locator("#year").is_visible()
-    legend = page.locator('[data-testid="stMarkdownContainer"]', has=page.locator("svg rect")).first
-    assert inside(legend, height), "the legend is below the screen"
-    source = page.locator('[data-testid="stCaptionContainer"]', has_text="geoBoundaries").first
-    assert inside(source, height), "the source line is below the screen"
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     assert watched.external == set(), f"requests left the machine: {watched.external}"
 
@@ -67,24 +77,19 @@ def test_the_map_its_legend_timeline_title_and_source_fit_without_scrolling(scre
 def test_overview_and_progress_fit_a_shared_screen(screen, app_url, path, lang):
     watched, height = screen
     page = watched.page
-    page.goto(f"{app_url}/{path}&present=1")
-    page.wait_for_selector("h1", timeout=90_000)
-    settle(page)
+    open_view(page, f"{app_url}/{path}&present=1")
     page.wait_for_selector('[data-testid="stVegaLiteChart"] .marks', timeout=60_000)
-    assert inside(page.locator("h1").first, height)
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    assert inside(chart, height), "the chart (with its year axis) goes below the screen"
-    source = page.locator('[data-testid="stCaptionContainer"]').filter(
-        has_text=t("present.source_line", lang, sources="").strip()[:5]).last
-    assert inside(source, height), "the source line is below the screen"
+    assert_on_screen(
+        height, title=page.locator("h1").first,
+        chart_with_its_year_axis=page.locator('[data-testid="stVegaLiteChart"]').first,
+        source_line=page.locator('[data-testid="stCaptionContainer"]').filter(
+            has_text=t("present.source_line", lang, sources="").strip()[:5]).last)
 
 
 def test_one_button_copies_the_link_and_says_so(screen, app_url):
     watched, _ = screen
     page = watched.page
-    page.goto(f"{app_url}/map?lang=vi&year=2022&metric=si")
-    page.wait_for_selector("h1", timeout=90_000)
-    settle(page)
+    open_view(page, f"{app_url}/map?lang=vi&year=2022&metric=si")
     button_frame = page.frame_locator('[data-testid="stSidebar"] iframe').first
     button = button_frame.locator('[data-testid="copy-link"]')
     button.wait_for(timeout=30_000)
