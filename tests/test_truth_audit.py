@@ -516,6 +516,16 @@ def test_progress_ranking_rows_carry_their_status(lang, demo):
     assert table.loc[rows, data_col].isin(labels).all(), set(table.loc[rows, data_col])
     has_demo = table[data_col].eq(t("status.demo", lang)).any()
     assert has_demo == (demo is None)  # Nghệ An's districts: demo only, unless the analyst loads their own
+    # a verdict (Open SDG label) or gap from a demo history says demo in itself, not only in the data column
+    demo_rows = table[data_col].eq(t("status.demo", lang))
+    for col in (t("progress.col.label", lang, year=2030), t("progress.col.gap", lang, year=2030)):
+        shown = table.loc[demo_rows & table[col].astype(str).str.contains(r"\w"), col].astype(str)
+        shown = shown[shown != "–"]
+        assert len(shown) == 0 or shown.str.contains(demo_mark(lang), regex=False).all(), (col, shown.head(3).tolist())
+        assert not table.loc[~demo_rows, col].astype(str).str.contains(demo_mark(lang), regex=False).any()
+    if demo is None:
+        label_col = t("progress.col.label", lang, year=2030)
+        assert table.loc[demo_rows, label_col].astype(str).str.contains(demo_mark(lang), regex=False).any()
     assert any(w.value == t("common.demo_banner", lang) for w in at.warning) == has_demo
 
 

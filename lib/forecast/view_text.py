@@ -229,13 +229,16 @@ def ranking_frames(frame: pd.DataFrame, lang: str, year: int = 2030, p_column: s
                for k, v, m in zip(frame[f"target_{year}_kind"], frame[f"target_{year}"], frame[f"target_{year}_max"])]
     if p_column == "p_override":
         targets = ["*"] * len(frame)
-    gaps = [gap_text(gap_from_points(g), lang) for g in frame[gap_col]]  # the one gap wording (lib/gap.py)
+    # the one gap wording (lib/gap.py); a gap or verdict from a demo history says demo in itself
+    gaps = [value_text(gap_text(gap_from_points(g), lang), "demo" if d else None, lang) if not _missing(g) else
+            gap_text(gap_from_points(g), lang) for g, d in zip(frame[gap_col], demo)]
     expected = [str(int(y)) if not _missing(y) else "–" for y in frame["expected_year"]]
     data = [status_label(s, lang) if isinstance(s, str) else "–" for s in frame["data_status"]]
     models = [model_name(m, lang) if isinstance(m, str)
               else t("progress.no_data_short" if st == "no_data" else "progress.too_short_short", lang)
               for m, st in zip(frame["model"], frame["status"] if "status" in frame else [None] * len(frame))]
-    labels = [label_name(x, lang) if isinstance(x, str) else "–" for x in frame[f"progress_{year}"]]
+    labels = [value_text(label_name(x, lang), "demo" if d else None, lang) if isinstance(x, str) else "–"
+              for x, d in zip(frame[f"progress_{year}"], demo)]
     counts, count_csv = _count_columns(frame, lang)
     display = pd.DataFrame({col["rank"]: frame["rank"], col["unit"]: names, col["latest"]: latest, **counts,
                             col["target"]: targets, col["gap"]: gaps,
