@@ -318,6 +318,8 @@ def audit_map_features(store, at, lang: str, metric: str, years, demo_on: bool) 
                 continue
             assert c >= 0, (uid, year, "a value drawn without a colour")
             assert source_line.startswith(labels[want]), (uid, year, want, source_line)
+            value_line = data["strings"][tip[0]] if tip[0] >= 0 else ""  # the tooltip's first line: the value
+            assert (demo_mark(lang) in value_line) == (want == "demo"), (uid, year, want, value_line)
             # a demo polygon is drawn apart (muted: more transparent) from a real one
             alpha = data["palette"][c][3]
             assert (alpha < 200) == (want == "demo"), (uid, year, alpha)

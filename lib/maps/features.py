@@ -125,11 +125,13 @@ def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: i
             frame["value"], frame["gap"], frame["target"], frame["target_year"], frame["status"], frame["source"]):
         if pd.isna(value):
             tip_value.append(no_data)
-        elif mode == "value" or pd.isna(gap):
-            tip_value.append(t("map.tip.value", lang, metric=mname, year=year, value=fmt.pct(value, lang, 1)))
+        elif mode == "value" or pd.isna(gap):  # a demo value says so in itself ('93,4% [minh họa]')
+            tip_value.append(t("map.tip.value", lang, metric=mname, year=year,
+                               value=value_text(fmt.pct(value, lang, 1), status, lang)))
         else:
-            tip_value.append(t("map.tip.gap", lang, metric=mname, year=year, value=fmt.pct(value, lang, 1),
-                               gap=gap_text(gap_from_points(gap), lang)))
+            tip_value.append(t("map.tip.gap", lang, metric=mname, year=year,
+                               value=value_text(fmt.pct(value, lang, 1), status, lang),
+                               gap=value_text(gap_text(gap_from_points(gap), lang), status, lang)))
         if not gap_allowed(metric):
             tip_target.append("")
         else:
@@ -141,7 +143,7 @@ def feature_properties(data: MapData, metric: metrics.Metric, mode: str, year: i
                       origin=target_origin(target, lang))
             line = target_lines[key]
             if mode == "value" and target is not None and not pd.isna(gap):
-                line += " — " + gap_text(gap_from_points(gap), lang)  # the one gap convention (lib/gap.py)
+                line += " — " + value_text(gap_text(gap_from_points(gap), lang), status, lang)  # the one gap (lib/gap.py)
             tip_target.append(line)
         if (status, source) not in source_lines:
             source_lines[(status, source)] = " · ".join(
