@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -204,3 +205,23 @@ def test_the_map_file_cache_stays_bounded_least_recently_used_first(tmp_path, mo
     assert assets.prune(max_bytes=20_000) == 0  # under the bound: nothing goes
     assert assets.prune(max_bytes=5_000) == 6  # down to 80 % of 5 kB: the six oldest go
     assert sorted(p.name for p in tmp_path.glob("*.json")) == [f"view-{i}.json" for i in range(6, 10)]
+
+
+# -- the vendored deck.gl holds what the maps use --------------------------------------------------------------------
+def test_every_type_a_map_describes_is_in_the_bundle_vendored_for_the_component():
+    from lib.maps import vendor
+
+    entry = (vendor.NPM / "entry.js").read_text()
+    exported = {name.strip() for block in re.findall(r"export \{([^}]*)\}", entry) for name in block.split(",")}
+    used = set()
+    for sc in (core.scope("province", NATIONAL), core.scope("district", NATIONAL),
+               core.scope("district", "province:40"), core.scope("commune", "province_2025:79")):
+        used |= set(re.findall(r'"@@type":\s*"(\w+)"', deck.build_spec(sc, "vi").to_json()))
+    assert {"GeoJsonLayer", "TextLayer", "PathStyleExtension"} <= used
+    assert used <= exported, f"add {sorted(used - exported)} to frontend/deckmap/npm/entry.js"
+    assert {"Deck", "JSONConverter", "JSONConfiguration", "WebMercatorViewport"} <= exported  # main.js's own
+    lock = json.loads((vendor.NPM / "package-lock.json").read_text())
+    for name, version in json.loads((vendor.NPM / "package.json").read_text())["dependencies"].items():
+        assert version[0].isdigit(), f"{name} is pinned to one version"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+

@@ -4,8 +4,8 @@
 // files written by lib/maps/assets.py: the geometry of the units drawn (fetched once by this script, kept while the
 // view lasts, handed to deck.gl parsed) and the view's data file (every year's colour class, demo flag and tooltip
 // lines). A year step, a new highlight or a play run therefore sends no geometry: only the arguments below change.
-// Cold load: index.html loads only this script; the first render sizes the frame and requests the files while
-// deck.gl's bundle loads (loadDeck), so the two overlap; names are drawn after the first frame of units.
+// Cold load: index.html preloads deck.gl's bundle and loads this script, which loads deck.gl at once (loadDeck); the
+// first render sizes the frame and requests the files meanwhile; names are drawn after the first frame of units.
 //
 // Arguments: spec (pydeck JSON), data (URL), year, highlight (uid or null), height (px of the map), bounds
 // ([west, south, east, north] the first view fits), fit (presenter mode: the map takes the window's height less
@@ -42,14 +42,13 @@
       document.head.appendChild(el);
     });
   }
-  function loadDeck() {
+  function loadDeck() {  // one bundle of the deck.gl parts used here (lib/maps/vendor.py), preloaded by index.html
     if (deckState !== "none") return;
     deckState = "loading";
     script("vendor/deck.min.js")
-      .then(() => { window.__deckCore = window.deck; return script("vendor/deck-json.min.js"); })
       .then(() => {
-        D = window.deck = Object.assign({}, window.__deckCore, window.deck);
-        converter = D.JSONConverter ? new D.JSONConverter({configuration: config()}) : null;
+        D = window.deck;
+        converter = D && D.JSONConverter ? new D.JSONConverter({configuration: config()}) : null;
         deckState = converter ? "ready" : "failed";
         marks.deck = performance.now();
       })
@@ -382,4 +381,5 @@
     if (msg && msg.type === "streamlit:render") render(msg.args);
   });
   post("streamlit:componentReady", {apiVersion: 1});
+  loadDeck();  // now, not at the first render: its parse overlaps Streamlit's first message
 })();
