@@ -225,3 +225,16 @@ def test_every_type_a_map_describes_is_in_the_bundle_vendored_for_the_component(
         assert version[0].isdigit(), f"{name} is pinned to one version"
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
 
+
+def test_a_district_map_of_a_chosen_province_outlines_that_province():
+    for area, units in (("province:40", "district"), ("province_2025:79", "district")):
+        spec = json.loads(deck.build_spec(core.scope(units, area), "vi").to_json())
+        ids = [x["id"] for x in spec["layers"]]
+        outline = spec["layers"][ids.index(deck.AREA)]
+        assert ids.index(deck.UNITS) < ids.index(deck.AREA) < ids.index(deck.HIGHLIGHT)  # drawn over the districts
+        assert outline["stroked"] is True and outline["filled"] is False and outline["pickable"] is False
+        features = served(outline["data"])["features"]
+        assert [f["properties"]["uid"] for f in features] == [area]
+        assert shapely.geometry.shape(features[0]["geometry"]).area > 0.05  # a province, in square degrees
+    national = json.loads(deck.build_spec(core.scope("district", NATIONAL), "vi").to_json())
+    assert deck.AREA not in [x["id"] for x in national["layers"]]
