@@ -5,7 +5,7 @@
 // view lasts, handed to deck.gl parsed) and the view's data file (every year's colour class, demo flag and tooltip
 // lines). A year step, a new highlight or a play run therefore sends no geometry: only the arguments below change.
 // Cold load: index.html preloads deck.gl's bundle and loads this script, which loads deck.gl at once (loadDeck); the
-// first render sizes the frame and requests the files meanwhile; names are drawn after the first frame of units.
+// first render sizes the frame and requests the files meanwhile; the other layers follow the first frame of units.
 //
 // Arguments: spec (pydeck JSON), data (URL), year, highlight (uid or null), height (px of the map), bounds
 // ([west, south, east, north] the first view fits), fit (presenter mode: the map takes the window's height less
@@ -64,7 +64,6 @@
       redraw();
     }).catch((e) => { console.warn("deckmap: could not load", url, e); delete fetching[url]; });
   }
-  const TEXT_LAYERS = ["labels", "islands"];  // drawn once the units have been (their font atlas costs a frame)
   function unitsUrl() { return specUrls.units || null; }
 
   function send(value) {
@@ -133,6 +132,9 @@
   }
 
   // -- layers: those of the spec, with the per-view accessors attached by id ---------------------------------------
+  // Until the first frame of coloured units, only the units are drawn: every other layer (borders, outlines, rings,
+  // names) would add shaders to compile and data to prepare before that frame; they follow in the next one.
+  function later(id) { return id !== "units" && !marks.drawn; }
   function layers() {
     const key = (dataUrl || "") + "|" + year;
     const hl = args.highlight || "";
@@ -154,15 +156,12 @@
       } else if (layer.id === "highlight") {
         const f = hl && features && featuresUrl === specUrls.units ?
           features.find((x) => x.properties.uid === hl) : null;
-        out.push(layer.clone({data: f ? [f] : [], visible: !!f}));
-      } else if (specUrls[layer.id]) {  // a data file (borders, base, names): drawn once it is there
+        out.push(layer.clone({data: f ? [f] : [], visible: !!f && !later(layer.id)}));
+      } else if (specUrls[layer.id]) {  // a data file (borders, base, outline, names): drawn once it is there
         const value = files[specUrls[layer.id]];
-        const later = TEXT_LAYERS.indexOf(layer.id) >= 0 && !marks.drawn;  // names after the first frame of units
-        out.push(layer.clone({data: value || [], visible: !!value && !later}));
-      } else if (TEXT_LAYERS.indexOf(layer.id) >= 0) {
-        out.push(layer.clone({visible: !!marks.drawn}));
+        out.push(layer.clone({data: value || [], visible: !!value && !later(layer.id)}));
       } else {
-        out.push(layer);
+        out.push(layer.clone({visible: !later(layer.id)}));
       }
     }
     return out;
@@ -217,7 +216,7 @@
         onAfterRender: () => {
           const units = deckgl && deckgl.layerManager && deckgl.layerManager.getLayers().find((l) => l.id === "units");
           if (data && units && units.props.visible && units.isLoaded) {
-            if (!marks.drawn) {  // the first frame with the units' colours: now the names (a font atlas to build)
+            if (!marks.drawn) {  // the first frame with the units' colours: now the other layers (see later())
               marks.drawn = performance.now();
               setTimeout(redraw, 0);
             }
