@@ -219,7 +219,7 @@ def test_every_type_a_map_describes_is_in_the_bundle_vendored_for_the_component(
         used |= set(re.findall(r'"@@type":\s*"(\w+)"', deck.build_spec(sc, "vi").to_json()))
     assert {"GeoJsonLayer", "TextLayer", "PathStyleExtension"} <= used
     assert used <= exported, f"add {sorted(used - exported)} to frontend/deckmap/npm/entry.js"
-    assert {"Deck", "JSONConverter", "JSONConfiguration", "WebMercatorViewport"} <= exported  # main.js's own
+    assert {"Deck", "JSONConverter", "JSONConfiguration", "WebMercatorViewport"} <= exported  # the component's script uses these itself
     lock = json.loads((vendor.NPM / "package-lock.json").read_text())
     for name, version in json.loads((vendor.NPM / "package.json").read_text())["dependencies"].items():
         assert version[0].isdigit(), f"{name} is pinned to one version"

@@ -5,7 +5,7 @@ Layers, bottom to top: the provinces around a drilled province (base), the units
 from the view's data file, by year; demo units muted with a dashed outline), province borders, the outline of the
 province the map is drilled into (the area chosen in the sidebar or by a click), the highlighted unit's outline, the archipelagos' rings, names (provinces on a national map, else the units') and the archipelagos'
 names. The component attaches the per-year accessors to the layer `units` and the highlighted feature to the layer
-`highlight` by id (see main.js): the geometry file is loaded and tessellated once.
+`highlight` by id (see frontend/deckmap/index.html): the geometry file is loaded and tessellated once.
 """
 from __future__ import annotations
 
