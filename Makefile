@@ -14,7 +14,8 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # Builds derived data (demo panel, denominators, boundary layers) into ignored folders; skipped when up to date.
-# Also vendors deck.gl for the map (npm pack, at set-up only; nothing is fetched at run time).
+# Also vendors deck.gl for the map (npm ci + esbuild of frontend/deckmap/npm, at set-up only; nothing is fetched
+# at run time).
 build: $(VENV)/.installed
 	$(PY) -m lib.bundled.build
 	$(PY) -m lib.maps.vendor

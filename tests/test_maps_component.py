@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -204,3 +205,36 @@ def test_the_map_file_cache_stays_bounded_least_recently_used_first(tmp_path, mo
     assert assets.prune(max_bytes=20_000) == 0  # under the bound: nothing goes
     assert assets.prune(max_bytes=5_000) == 6  # down to 80 % of 5 kB: the six oldest go
     assert sorted(p.name for p in tmp_path.glob("*.json")) == [f"view-{i}.json" for i in range(6, 10)]
+
+
+# -- the vendored deck.gl holds what the maps use --------------------------------------------------------------------
+def test_every_type_a_map_describes_is_in_the_bundle_vendored_for_the_component():
+    from lib.maps import vendor
+
+    entry = (vendor.NPM / "entry.js").read_text()
+    exported = {name.strip() for block in re.findall(r"export \{([^}]*)\}", entry) for name in block.split(",")}
+    used = set()
+    for sc in (core.scope("province", NATIONAL), core.scope("district", NATIONAL),
+               core.scope("district", "province:40"), core.scope("commune", "province_2025:79")):
+        used |= set(re.findall(r'"@@type":\s*"(\w+)"', deck.build_spec(sc, "vi").to_json()))
+    assert {"GeoJsonLayer", "TextLayer", "PathStyleExtension"} <= used
+    assert used <= exported, f"add {sorted(used - exported)} to frontend/deckmap/npm/entry.js"
+    assert {"Deck", "JSONConverter", "JSONConfiguration", "WebMercatorViewport"} <= exported  # the component's script uses these itself
+    lock = json.loads((vendor.NPM / "package-lock.json").read_text())
+    for name, version in json.loads((vendor.NPM / "package.json").read_text())["dependencies"].items():
+        assert version[0].isdigit(), f"{name} is pinned to one version"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+
+
+def test_a_district_map_of_a_chosen_province_outlines_that_province():
+    for area, units in (("province:40", "district"), ("province_2025:79", "district")):
+        spec = json.loads(deck.build_spec(core.scope(units, area), "vi").to_json())
+        ids = [x["id"] for x in spec["layers"]]
+        outline = spec["layers"][ids.index(deck.AREA)]
+        assert ids.index(deck.UNITS) < ids.index(deck.AREA) < ids.index(deck.HIGHLIGHT)  # drawn over the districts
+        assert outline["stroked"] is True and outline["filled"] is False and outline["pickable"] is False
+        features = served(outline["data"])["features"]
+        assert [f["properties"]["uid"] for f in features] == [area]
+        assert shapely.geometry.shape(features[0]["geometry"]).area > 0.05  # a province, in square degrees
+    national = json.loads(deck.build_spec(core.scope("district", NATIONAL), "vi").to_json())
+    assert deck.AREA not in [x["id"] for x in national["layers"]]

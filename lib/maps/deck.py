@@ -2,10 +2,10 @@
 written once (geometry, labels), so that the Deck's JSON is a few kilobytes and the same for every year.
 
 Layers, bottom to top: the provinces around a drilled province (base), the units (pickable; their colours come
-from the view's data file, by year; demo units muted with a dashed outline), province borders, the highlighted
-unit's outline, the archipelagos' rings, names (provinces on a national map, else the units') and the archipelagos'
+from the view's data file, by year; demo units muted with a dashed outline), province borders, the outline of the
+province the map is drilled into (the area chosen in the sidebar or by a click), the highlighted unit's outline, the archipelagos' rings, names (provinces on a national map, else the units') and the archipelagos'
 names. The component attaches the per-year accessors to the layer `units` and the highlighted feature to the layer
-`highlight` by id (see main.js): the geometry file is loaded and tessellated once.
+`highlight` by id (see frontend/deckmap/index.html): the geometry file is loaded and tessellated once.
 """
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from lib import admin
 from lib.i18n import t
 from lib.maps import assets, core, labels
 
-UNITS, HIGHLIGHT, LABELS, ISLANDS = "units", "highlight", "labels", "islands"
+UNITS, HIGHLIGHT, LABELS, ISLANDS, AREA = "units", "highlight", "labels", "islands", "area"
 TEXT = pdk.types.String  # pydeck reads a bare string as a JavaScript expression: literal strings are wrapped
 DEMO_LINE = [70, 76, 86, 190]  # the dashed outline of demo units
 LABEL_COLOUR = [27, 36, 48, 255]
 HALO = [255, 255, 255, 230]
+AREA_LINE = [40, 46, 56, 235]  # the outline of the province a map is drilled into
 
 
 def geo_url(level: str, uids, uploads: dict | None = None) -> str:
@@ -73,6 +74,11 @@ def build_spec(scope_: core.Scope, lang: str, *, uploads: dict | None = None, zo
         deck_layers.append(_geo_layer("borders", geo_url(scope_.border_level, border_uids, uploads), pickable=False,
                                       stroked=True, filled=False, get_line_color=list(core.BORDER_LINE),
                                       get_line_width=1.3))
+    if scope_.drilled and scope_.border_level != scope_.area.split(":")[0]:
+        # the chosen province's own boundary (a commune map's borders are already that province's)
+        area_level = scope_.area.split(":")[0]
+        deck_layers.append(_geo_layer(AREA, geo_url(area_level, (scope_.area,), uploads), pickable=False,
+                                      stroked=True, filled=False, get_line_color=list(AREA_LINE), get_line_width=2.2))
     deck_layers.append(_geo_layer(HIGHLIGHT, [], pickable=False, stroked=True, filled=False,
                                   get_line_color=list(core.HIGHLIGHT_LINE), get_line_width=3.2))
     if not scope_.drilled:  # Hoàng Sa and Trường Sa: a ring around each, named as Vietnam's

@@ -4,7 +4,7 @@ A view here is (units drawn, metric, colour mode, language, demo switch). For ea
 holds each unit's colour class (an index into one palette: the scale is fixed across the years, so play compares
 like with like), whether its value is demo, and its tooltip lines (indices into a table of strings, most lines are
 shared). The component steps through the years and plays them without asking Python (lib/maps/assets.py,
-frontend/deckmap/main.js).
+frontend/deckmap/index.html).
 """
 from __future__ import annotations
 

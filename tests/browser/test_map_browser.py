@@ -268,3 +268,56 @@ def test_the_sidebar_finds_an_area_typed_without_diacritics_and_answers_in_the_u
         sidebar.get_by_role("combobox", name=t("filter.area", lang)).first.input_value()
     assert_clean(page)
     assert watched.external == set(), f"requests left the machine: {watched.external}"
+
+
+_AREA_LAYER_JS = """(uid) => {
+  const deck = window.__deckmapDeck;
+  const layer = deck && deck.layerManager && deck.layerManager.getLayers().find((l) => l.id === "area");
+  if (!layer) return false;
+  const data = layer && layer.props.data;
+  const features = Array.isArray(data) ? data : (data && data.features) || [];
+  return !!(layer.props.visible && layer.isLoaded && features.length === 1 && features[0].properties.uid === uid);
+}"""
+
+
+def test_a_province_chosen_in_the_sidebar_is_outlined_on_its_district_map(watched, app_url):
+    import numpy as np
+    from PIL import Image
+
+    from lib import admin
+
+    page = watched.page
+    page.goto(f"{app_url}/map?level=district&year=2024&metric=hi")
+    settle(page)
+    _wait_drawn(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.get_by_role("textbox", name=t("search.area", "vi"))
+    box.fill("nghe an")
+    box.press("Enter")
+    sidebar.get_by_role("button", name=admin.label("province:40", "vi", with_level=True), exact=True).click()
+    _wait_url(page, r"area=province%3A40")
+    settle(page)
+    _wait_drawn(page)
+    frame = _map_frame(page)
+    frame.wait_for_function(_AREA_LAYER_JS, arg="province:40", timeout=60_000)  # the outline layer holds Nghệ An
+
+    # and it is drawn: dark pixels along Nghệ An's boundary (district lines are white, the neighbours' grey)
+    page.mouse.move(5, 5)  # no tooltip over the boundary
+    frame.wait_for_function("() => getComputedStyle(document.getElementById('tip')).display === 'none'",
+                            timeout=30_000)
+    view = _view(page)
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    shot = np.asarray(Image.open(io.BytesIO(page.locator(MAP_FRAME).first.screenshot())).convert("RGB"), dtype=int)
+    geom = layers.load_layer("province").geometry["province:40"]
+    ring = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area).exterior
+    cx, cy = _world(view["longitude"], view["latitude"], view["zoom"])
+    dark = 0
+    samples = 16
+    for k in range(samples):
+        lon, lat = ring.interpolate(k / samples, normalized=True).coords[0]
+        x, y = _world(lon, lat, view["zoom"])
+        px, py = round(view["width"] / 2 + x - cx), round(view["height"] / 2 + y - cy)
+        patch = shot[max(0, py - 3):py + 4, max(0, px - 3):px + 4]
+        dark += bool(patch.size and (patch.max(axis=2) < 110).any())
+    assert box["width"] > 100 and dark >= samples * 3 // 4, f"only {dark} of {samples} boundary points are outlined"
+    assert_clean(page)
