@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import collections as coll, fmt, metrics, ui, urlstate
 from lib.i18n import t
-from lib.maps import core as maps
+from lib.maps import values as map_values
 from lib.maps import vega as vlmaps
 from lib.provenance import status_label
 
@@ -117,7 +117,7 @@ def map_view(rank: pd.DataFrame, title: list, stem: str) -> None:
         sel.level, coll.map_values(rank, metric_id, lang), title=title, legend_title=metric.short_name(lang),
         scheme="blues" if metric.direction > 0 else "orangered", highlight=sel.focus,
         keep=set(sel.units) if sel.level == "district" else None, height=390 if presenting else 600,
-        selectable=not presenting, scale=maps.level_scale(store, sel.level, metric),
+        selectable=not presenting, scale=map_values.level_scale(store, sel.level, metric),
         tooltip_titles={"name": t("collections.col.unit", lang), "value": t("chart.value", lang),
                         "status": t("chart.status", lang)})
     if presenting:

@@ -214,8 +214,8 @@ def test_every_type_a_map_describes_is_in_the_bundle_vendored_for_the_component(
     entry = (vendor.NPM / "entry.js").read_text()
     exported = {name.strip() for block in re.findall(r"export \{([^}]*)\}", entry) for name in block.split(",")}
     used = set()
-    for sc in (core.scope("province", NATIONAL), core.scope("district", NATIONAL),
-               core.scope("district", "province:40"), core.scope("commune", "province_2025:79")):
+    for sc in (scope.scope("province", NATIONAL), scope.scope("district", NATIONAL),
+               scope.scope("district", "province:40"), scope.scope("commune", "province_2025:79")):
         used |= set(re.findall(r'"@@type":\s*"(\w+)"', deck.build_spec(sc, "vi").to_json()))
     assert {"GeoJsonLayer", "TextLayer", "PathStyleExtension"} <= used
     assert used <= exported, f"add {sorted(used - exported)} to frontend/deckmap/npm/entry.js"
@@ -228,7 +228,7 @@ def test_every_type_a_map_describes_is_in_the_bundle_vendored_for_the_component(
 
 def test_a_district_map_of_a_chosen_province_outlines_that_province():
     for area, units in (("province:40", "district"), ("province_2025:79", "district")):
-        spec = json.loads(deck.build_spec(core.scope(units, area), "vi").to_json())
+        spec = json.loads(deck.build_spec(scope.scope(units, area), "vi").to_json())
         ids = [x["id"] for x in spec["layers"]]
         outline = spec["layers"][ids.index(deck.AREA)]
         assert ids.index(deck.UNITS) < ids.index(deck.AREA) < ids.index(deck.HIGHLIGHT)  # drawn over the districts
@@ -236,5 +236,5 @@ def test_a_district_map_of_a_chosen_province_outlines_that_province():
         features = served(outline["data"])["features"]
         assert [f["properties"]["uid"] for f in features] == [area]
         assert shapely.geometry.shape(features[0]["geometry"]).area > 0.05  # a province, in square degrees
-    national = json.loads(deck.build_spec(core.scope("district", NATIONAL), "vi").to_json())
+    national = json.loads(deck.build_spec(scope.scope("district", NATIONAL), "vi").to_json())
     assert deck.AREA not in [x["id"] for x in national["layers"]]
