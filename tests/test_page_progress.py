@@ -113,7 +113,8 @@ def test_ranking_lists_the_districts_of_the_area_best_first():
     gap = next(b for b in at.button_group if b.key == "_prog_rank_sort")
     gap.set_value("gap").run()
     df = at.dataframe[0].value
-    def points(text):  # the one gap wording: "1.0 pts short" / "0.2 pts above" / "met"
+    def points(text):  # the one gap wording: "1.0 pts short" / "0.2 pts above" / "met", "[demo]" from demo
+        text = text.removesuffix(" [demo]")
         if text == "met":
             return 0.0
         number, _, side = text.partition(" pts ")
