@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 
 import numpy as np
 import pandas as pd
@@ -235,11 +234,9 @@ def test_one_province_of_communes_is_small_enough_to_draw():
 # --- caching ---------------------------------------------------------------------------------------------------
 
 
-def test_build_is_skipped_quickly_when_up_to_date():
-    started = time.perf_counter()
+def test_build_is_skipped_when_up_to_date():
     result = geo_build.build(log=lambda *_: None)
-    assert result["skipped"]
-    assert time.perf_counter() - started < 1.0
+    assert result["skipped"]  # nothing rebuilt (its time is bench/bench_geo.py's business, not a test's)
 
 
 def test_stamp_notices_changed_code_packages_or_missing_outputs(tmp_path):
