@@ -837,3 +837,65 @@ def deck_map(args: dict, key: str, on_change=None):
         _DECKMAP.append(declare_component("deckmap", path=str(Path(__file__).resolve().parents[1] / "frontend"
                                                                 / "deckmap")))
     return _DECKMAP[0](**args, key=key, default=None, on_change=on_change)
+
+
+# -- the user's own boundaries (the Map page's settings; lib/geo/upload.py reads, lib/maps/uploads.py reports) -------
+def boundaries_box(boundaries, lg: str | None = None) -> None:
+    """The boundaries in use (each with Remove), a file box with the level to read it as (or detected), and the
+    last upload's report: a message and its tables, the file's own text shown as text. `boundaries` is a
+    lib.maps.session.BoundaryUploads over the session state."""
+    import hashlib
+
+    from lib.maps import uploads as map_uploads
+    from lib.maps.scope import MAP_LEVELS, level_label
+
+    lg = lg or lang()
+    st.markdown(f"**{t('map.upload.title', lg)}**")
+    st.caption(t("map.upload.intro", lg))
+    for level, up in list(boundaries.in_use.items()):
+        c1, c2 = st.columns([3, 2], vertical_alignment="center")
+        c1.write(t("map.upload.in_use", lg, level=level_label(level, lg), n=len(up.layer)))
+        c1.text(up.name)
+        if c2.button(t("map.upload.remove", lg), key=f"_map_remove_{level}"):
+            boundaries.remove(level)
+            st.rerun()
+    c1, c2 = st.columns([3, 2])
+    level = c2.selectbox(t("map.upload.level", lg), [None, *MAP_LEVELS], key="_map_upload_level",
+                         format_func=lambda lv: level_label(lv, lg) if lv else t("map.upload.level_auto", lg))
+    file = c1.file_uploader(t("map.upload.label", lg), type=["geojson", "json", "gpkg", "zip"],
+                            key=boundaries.uploader_key)
+    if file is not None:
+        data = file.getvalue()
+        with st.spinner(t("map.upload.reading", lg)):
+            boundaries.received(_read_boundaries(file.name, hashlib.sha256(data).hexdigest(), level, data))
+        st.rerun()
+    if (result := boundaries.last_result) is not None:
+        st.text(result.file)
+        (st.success if result.ok else st.error)(map_uploads.summary(result, lg, text),
+                                                icon=":material/check_circle:" if result.ok else ":material/error:")
+        for caption, table in map_uploads.tables(result, lg):
+            st.caption(caption)
+            show_table(table)  # a table shows file text as text
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _read_boundaries(name: str, digest: str, level, _data: bytes):
+    from lib.geo.upload import read_boundaries
+
+    return read_boundaries(name, _data, level)
+
+
+# -- a year timeline that plays (the Map page's pydeck chart; the map component draws its own in the browser) -------
+def play_timeline(key: str, years: list[int], year: int, playing: bool, on_play, on_year, lg: str | None = None):
+    """A Play/Stop button beside a year slider: `on_play()` starts or stops, `on_year(year)` is the year the user
+    chose. While it plays the slider only shows the year: one the user could drag would race with the timer."""
+    lg = lg or lang()
+    c_play, c_year = st.columns([1, 6], vertical_alignment="bottom")
+    c_play.button(t("map.stop" if playing else "map.play", lg), key=f"{key}_play", on_click=on_play,
+                  help=t("map.play_help", lg), width="stretch")
+    if playing:
+        c_year.select_slider(t("map.year", lg), options=years, value=year, disabled=True, label_visibility="collapsed")
+    else:
+        fed(c_year.select_slider, f"{key}_year", year, on_year, t("map.year", lg), options=years,
+            label_visibility="collapsed")
+
