@@ -899,3 +899,67 @@ def play_timeline(key: str, years: list[int], year: int, playing: bool, on_play,
         fed(c_year.select_slider, f"{key}_year", year, on_year, t("map.year", lg), options=years,
             label_visibility="collapsed")
 
+
+# -- small layouts (a table shown whole, a row of buttons, cards in a grid, a choice with its button) ----------------
+def rows_table(rows: list[dict], widths: dict[str, str] | None = None) -> None:
+    """A short table of rows (dicts) shown whole: every row in view, no scrolling. `widths`: a text column's width
+    (small, medium or large) by its heading."""
+    config = {heading: st.column_config.TextColumn(width=width) for heading, width in (widths or {}).items()}
+    show_table(pd.DataFrame(rows), height=36 + 35 * len(rows), column_config=config or None)
+
+
+def buttons(*row: dict | None, **columns) -> None:
+    """A row of buttons in equal columns: each a dict of st.button's arguments, or None for an empty column."""
+    for column, button in zip(st.columns(len(row), **columns), row):
+        if button:
+            column.button(**button)
+
+
+def metric_grid(cards: list[dict], per_row: int = 2) -> None:
+    """Metric cards (st.metric's arguments: label, value, delta, …) with borders, `per_row` to a row."""
+    for start in range(0, len(cards), per_row):
+        for column, card in zip(st.columns(per_row), cards[start:start + per_row]):
+            column.metric(**card, border=True)
+
+
+def pick_and_act(label: str, options: list, key: str, action: str, action_key: str, on_act,
+                 icon: str | None = None) -> None:
+    """A choice with a button beside it that acts on what is chosen: `on_act(choice)`."""
+    c1, c2 = st.columns([1, 1], vertical_alignment="bottom")
+    choice = c1.selectbox(label, options, key=key)
+    c2.button(action, key=action_key, icon=icon, on_click=on_act, args=(choice,))
+
+
+def tabs(drawn: dict) -> None:
+    """Tabs, each label's content drawn by its function (label -> draw())."""
+    for tab, draw in zip(st.tabs(list(drawn)), drawn.values()):
+        with tab:
+            draw()
+
+
+def confirm(question: str, yes: str, no: str, key: str, on_yes, on_no) -> None:
+    """A question (markdown: make user text in it safe with `text`) with Yes and No buttons under it (keys
+    `key`_yes and `key`_no), Yes the primary one."""
+    st.warning(question)
+    buttons({"label": yes, "key": f"{key}_yes", "type": "primary", "on_click": on_yes},
+            {"label": no, "key": f"{key}_no", "on_click": on_no})
+
+
+# -- a target's inputs (the Scenarios page) ---------------------------------------------------------------------------
+def target_inputs(label: str, kind: str, value: float, value_max: float, on_change, key: str,
+                  lg: str | None = None) -> None:
+    """A target in one row: its kind (point, at least, range), its value in % and a range's upper value. A change
+    calls on_change(kind=…), on_change(value=…) or on_change(value_max=…). `key` holds a {} for the part:
+    "sc_{}_2030" names the inputs sc_kind_2030, sc_value_2030 and sc_vmax_2030."""
+    from lib.targets import TARGET_KINDS
+
+    lg = lg or lang()
+    percent = {"min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.2f"}
+    c1, c2, c3 = st.columns([1.25, 1, 1])
+    fed(c1.selectbox, key.format("kind"), kind, lambda v: on_change(kind=v), label, TARGET_KINDS,
+        format_func=lambda k: t(f"scenarios.kind.{k}", lg))
+    fed(c2.number_input, key.format("value"), value, lambda v: on_change(value=float(v)),
+        t("scenarios.value_min" if kind == "range" else "scenarios.value", lg), **percent)
+    if kind == "range":
+        fed(c3.number_input, key.format("vmax"), value_max, lambda v: on_change(value_max=float(v)),
+            t("scenarios.value_max", lg), **percent)
