@@ -837,3 +837,129 @@ def deck_map(args: dict, key: str, on_change=None):
         _DECKMAP.append(declare_component("deckmap", path=str(Path(__file__).resolve().parents[1] / "frontend"
                                                                 / "deckmap")))
     return _DECKMAP[0](**args, key=key, default=None, on_change=on_change)
+
+
+# -- the user's own boundaries (the Map page's settings; lib/geo/upload.py reads, lib/maps/uploads.py reports) -------
+def boundaries_box(boundaries, lg: str | None = None) -> None:
+    """The boundaries in use (each with Remove), a file box with the level to read it as (or detected), and the
+    last upload's report: a message and its tables, the file's own text shown as text. `boundaries` is a
+    lib.maps.session.BoundaryUploads over the session state."""
+    import hashlib
+
+    from lib.maps import uploads as map_uploads
+    from lib.maps.scope import MAP_LEVELS, level_label
+
+    lg = lg or lang()
+    st.markdown(f"**{t('map.upload.title', lg)}**")
+    st.caption(t("map.upload.intro", lg))
+    for level, up in list(boundaries.in_use.items()):
+        c1, c2 = st.columns([3, 2], vertical_alignment="center")
+        c1.write(t("map.upload.in_use", lg, level=level_label(level, lg), n=len(up.layer)))
+        c1.text(up.name)
+        if c2.button(t("map.upload.remove", lg), key=f"_map_remove_{level}"):
+            boundaries.remove(level)
+            st.rerun()
+    c1, c2 = st.columns([3, 2])
+    level = c2.selectbox(t("map.upload.level", lg), [None, *MAP_LEVELS], key="_map_upload_level",
+                         format_func=lambda lv: level_label(lv, lg) if lv else t("map.upload.level_auto", lg))
+    file = c1.file_uploader(t("map.upload.label", lg), type=["geojson", "json", "gpkg", "zip"],
+                            key=boundaries.uploader_key)
+    if file is not None:
+        data = file.getvalue()
+        with st.spinner(t("map.upload.reading", lg)):
+            boundaries.received(_read_boundaries(file.name, hashlib.sha256(data).hexdigest(), level, data))
+        st.rerun()
+    if (result := boundaries.last_result) is not None:
+        st.text(result.file)
+        (st.success if result.ok else st.error)(map_uploads.summary(result, lg, text),
+                                                icon=":material/check_circle:" if result.ok else ":material/error:")
+        for caption, table in map_uploads.tables(result, lg):
+            st.caption(caption)
+            show_table(table)  # a table shows file text as text
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _read_boundaries(name: str, digest: str, level, _data: bytes):
+    from lib.geo.upload import read_boundaries
+
+    return read_boundaries(name, _data, level)
+
+
+# -- a year timeline that plays (the Map page's pydeck chart; the map component draws its own in the browser) -------
+def play_timeline(key: str, years: list[int], year: int, playing: bool, on_play, on_year, lg: str | None = None):
+    """A Play/Stop button beside a year slider: `on_play()` starts or stops, `on_year(year)` is the year the user
+    chose. While it plays the slider only shows the year: one the user could drag would race with the timer."""
+    lg = lg or lang()
+    c_play, c_year = st.columns([1, 6], vertical_alignment="bottom")
+    c_play.button(t("map.stop" if playing else "map.play", lg), key=f"{key}_play", on_click=on_play,
+                  help=t("map.play_help", lg), width="stretch")
+    if playing:
+        c_year.select_slider(t("map.year", lg), options=years, value=year, disabled=True, label_visibility="collapsed")
+    else:
+        fed(c_year.select_slider, f"{key}_year", year, on_year, t("map.year", lg), options=years,
+            label_visibility="collapsed")
+
+
+# -- small layouts (a table shown whole, a row of buttons, cards in a grid, a choice with its button) ----------------
+def rows_table(rows: list[dict], widths: dict[str, str] | None = None) -> None:
+    """A short table of rows (dicts) shown whole: every row in view, no scrolling. `widths`: a text column's width
+    (small, medium or large) by its heading."""
+    config = {heading: st.column_config.TextColumn(width=width) for heading, width in (widths or {}).items()}
+    show_table(pd.DataFrame(rows), height=36 + 35 * len(rows), column_config=config or None)
+
+
+def buttons(*row: dict | None, **columns) -> None:
+    """A row of buttons in equal columns: each a dict of st.button's arguments, or None for an empty column."""
+    for column, button in zip(st.columns(len(row), **columns), row):
+        if button:
+            column.button(**button)
+
+
+def metric_grid(cards: list[dict], per_row: int = 2) -> None:
+    """Metric cards (st.metric's arguments: label, value, delta, …) with borders, `per_row` to a row."""
+    for start in range(0, len(cards), per_row):
+        for column, card in zip(st.columns(per_row), cards[start:start + per_row]):
+            column.metric(**card, border=True)
+
+
+def pick_and_act(label: str, options: list, key: str, action: str, action_key: str, on_act,
+                 icon: str | None = None) -> None:
+    """A choice with a button beside it that acts on what is chosen: `on_act(choice)`."""
+    c1, c2 = st.columns([1, 1], vertical_alignment="bottom")
+    choice = c1.selectbox(label, options, key=key)
+    c2.button(action, key=action_key, icon=icon, on_click=on_act, args=(choice,))
+
+
+def tabs(drawn: dict) -> None:
+    """Tabs, each label's content drawn by its function (label -> draw())."""
+    for tab, draw in zip(st.tabs(list(drawn)), drawn.values()):
+        with tab:
+            draw()
+
+
+def confirm(question: str, yes: str, no: str, key: str, on_yes, on_no) -> None:
+    """A question (markdown: make user text in it safe with `text`) with Yes and No buttons under it (keys
+    `key`_yes and `key`_no), Yes the primary one."""
+    st.warning(question)
+    buttons({"label": yes, "key": f"{key}_yes", "type": "primary", "on_click": on_yes},
+            {"label": no, "key": f"{key}_no", "on_click": on_no})
+
+
+# -- a target's inputs (the Scenarios page) ---------------------------------------------------------------------------
+def target_inputs(label: str, kind: str, value: float, value_max: float, on_change, key: str,
+                  lg: str | None = None) -> None:
+    """A target in one row: its kind (point, at least, range), its value in % and a range's upper value. A change
+    calls on_change(kind=…), on_change(value=…) or on_change(value_max=…). `key` holds a {} for the part:
+    "sc_{}_2030" names the inputs sc_kind_2030, sc_value_2030 and sc_vmax_2030."""
+    from lib.targets import TARGET_KINDS
+
+    lg = lg or lang()
+    percent = {"min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.2f"}
+    c1, c2, c3 = st.columns([1.25, 1, 1])
+    fed(c1.selectbox, key.format("kind"), kind, lambda v: on_change(kind=v), label, TARGET_KINDS,
+        format_func=lambda k: t(f"scenarios.kind.{k}", lg))
+    fed(c2.number_input, key.format("value"), value, lambda v: on_change(value=float(v)),
+        t("scenarios.value_min" if kind == "range" else "scenarios.value", lg), **percent)
+    if kind == "range":
+        fed(c3.number_input, key.format("vmax"), value_max, lambda v: on_change(value_max=float(v)),
+            t("scenarios.value_max", lg), **percent)

@@ -2,28 +2,23 @@
 plays, a panel for the selected unit, drill-down and breadcrumb, name search, the user's own boundaries. The page
 reads the view, asks lib/maps/view.py for what to draw (lib/maps/ computes), and draws it."""
 import functools
-import hashlib
 import time
 
 import streamlit as st
 
 from lib import admin, charts, ui
 from lib.geo import ATTRIBUTION
-from lib.geo.upload import read_boundaries
 from lib.i18n import t
 from lib.maps import assets as map_assets
 from lib.maps import legend as map_legend
 from lib.maps import panel as map_panel
 from lib.maps import search as map_search
-from lib.maps import uploads as map_uploads
 from lib.maps import view as map_view
 from lib.maps.boundaries import MAP_HEIGHT
 from lib.maps.scope import MAP_LEVELS, NATIONAL, breadcrumb, level_label
-from lib.maps.session import PLAY_SECONDS, MapSession
+from lib.maps.session import PLAY_SECONDS, BoundaryUploads, MapSession
 from lib.maps.values import MODES, gap_allowed
 
-BOUNDARIES_KEY = "map_boundaries"  # session: level -> BoundaryUpload (the user's boundaries, drawn instead of ours)
-RESULT_KEY = "map_boundary_result"  # session: the last upload's UploadResult, shown until the next upload
 BASEMAP_KEY = "map_base_map"
 PRESENT_RESERVE = 110  # pixels under the map in presenter mode: its source line (boundaries and figures)
 NOTE_ICONS = {"warning": ":material/info:", "prompt": ":material/touch_app:"}
@@ -31,7 +26,8 @@ MODE_STATE = "panel"  # the view state's "which view of the page" parameter carr
 
 lang = ui.lang()
 store = ui.get_store()
-uploads = st.session_state.get(BOUNDARIES_KEY, {})
+boundaries = BoundaryUploads(st.session_state)  # the user's own boundaries, drawn instead of ours
+uploads = boundaries.in_use
 session = MapSession(st.session_state, functools.partial(ui.change_view, rerun_app=False))
 
 
@@ -49,8 +45,8 @@ def on_mode() -> None:
     ui.change_view(rerun_app=False, **{MODE_STATE: None if mode == "value" else mode})
 
 
-def on_year() -> None:
-    ui.change_view(rerun_app=False, year=st.session_state["_map_year"])
+def on_year(year: int) -> None:
+    ui.change_view(rerun_app=False, year=year)
     session.stop()
     st.rerun()  # the sidebar's year follows
 
@@ -85,19 +81,6 @@ def draw_controls(view, mv: map_view.MapView):
     ui.search_box("_map_q", t("map.search", lang), lambda q: map_search.search(q, options), map_search.search_label,
                   on_search, none_key="map.search_none", more_key="map.search_more",
                   placeholder=t("map.search_placeholder", lang), help=t("map.search_help", lang))
-
-
-def draw_timeline(years: list[int], year: int, playing: bool):
-    c_play, c_year = st.columns([1, 6], vertical_alignment="bottom")
-    c_play.button(t("map.stop" if playing else "map.play", lang), key="_map_play", on_click=on_play, args=(years,),
-                  help=t("map.play_help", lang), width="stretch")
-    if playing:  # the timer moves the year: a slider the user could drag would race with it
-        c_year.select_slider(t("map.year", lang), options=years, value=year, disabled=True,
-                             label_visibility="collapsed")
-        return
-    st.session_state["_map_year"] = year
-    c_year.select_slider(t("map.year", lang), options=years, key="_map_year", on_change=on_year,
-                         label_visibility="collapsed")
 
 
 def draw_legend(mv: map_view.MapView):
@@ -170,7 +153,8 @@ def draw_map():
             if session.unseen_pick(mv.key, event, mv.scope.uids, mv.scope.area):
                 st.rerun()
             if len(mv.years) > 1:
-                draw_timeline(sorted(set(mv.years) | {mv.year}), mv.year, session.playing)
+                years = sorted(set(mv.years) | {mv.year})
+                ui.play_timeline("_map", years, mv.year, session.playing, functools.partial(on_play, years), on_year)
         if not presenting:
             draw_legend(mv)
         for note in mv.notes:
@@ -193,42 +177,7 @@ def draw_map():
 def draw_settings():
     with st.expander(t("map.settings.title", lang), icon=":material/settings:"):
         st.toggle(t("map.settings.base_map", lang), key=BASEMAP_KEY, help=t("map.settings.base_map_help", lang))
-        st.markdown(f"**{t('map.upload.title', lang)}**")
-        st.caption(t("map.upload.intro", lang))
-        for level, up in list(uploads.items()):
-            c1, c2 = st.columns([3, 2], vertical_alignment="center")
-            c1.write(t("map.upload.in_use", lang, level=level_label(level, lang), n=len(up.layer)))
-            c1.text(up.name)
-            if c2.button(t("map.upload.remove", lang), key=f"_map_remove_{level}"):
-                st.session_state[BOUNDARIES_KEY] = {k: v for k, v in uploads.items() if k != level}
-                st.rerun()
-        gen = st.session_state.setdefault("_map_uploader_gen", 0)
-        c1, c2 = st.columns([3, 2])
-        level = c2.selectbox(t("map.upload.level", lang), [None, *MAP_LEVELS], key="_map_upload_level",
-                             format_func=lambda lv: level_label(lv, lang) if lv else t("map.upload.level_auto", lang))
-        file = c1.file_uploader(t("map.upload.label", lang), type=["geojson", "json", "gpkg", "zip"],
-                                key=f"_map_uploader_{gen}")
-        if file is not None:
-            data = file.getvalue()
-            with st.spinner(t("map.upload.reading", lang)):
-                result = _read_boundaries(file.name, hashlib.sha256(data).hexdigest(), level, data)
-            if result.ok:
-                st.session_state[BOUNDARIES_KEY] = {**uploads, result.upload.level: result.upload}
-            st.session_state[RESULT_KEY] = result
-            st.session_state["_map_uploader_gen"] = gen + 1
-            st.rerun()
-        if (result := st.session_state.get(RESULT_KEY)) is not None:
-            st.text(result.file)
-            (st.success if result.ok else st.error)(map_uploads.summary(result, lang, ui.text),
-                                                    icon=":material/check_circle:" if result.ok else ":material/error:")
-            for caption, table in map_uploads.tables(result, lang):
-                st.caption(caption)
-                ui.show_table(table)  # a table shows file text as text
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _read_boundaries(name: str, digest: str, level, _data: bytes):
-    return read_boundaries(name, _data, level)
+        ui.boundaries_box(boundaries, lang)
 
 
 st.fragment(draw_map, run_every=PLAY_SECONDS if session.playing else None)()

@@ -5,7 +5,8 @@ The page draws; what the user's actions do (the draft, the open scenario, confli
 lib/scenarios/session.py. Widgets are fed from the draft before they draw and write back on change."""
 from __future__ import annotations
 
-import pandas as pd
+import functools
+
 import streamlit as st
 
 from lib import fmt, metrics, ui
@@ -14,7 +15,6 @@ from lib.scenarios import model as sc
 from lib.scenarios import session as ss
 from lib.scenarios import store as scenario_store
 from lib.scenarios import view_text
-from lib.targets import TARGET_KINDS
 
 lang, view, store = ui.lang(), ui.view(), ui.get_store()
 st.title(t("page.scenarios", lang))
@@ -24,11 +24,7 @@ metric = metrics.for_page(view.metric, "coverage")  # the one rule: a coverage i
 if metric.short != view.metric:
     st.info(t("scenarios.coverage_only", lang, metric=metrics.for_page(view.metric).name(lang)), icon=":material/info:")
 unit = view.area
-
-
-def unit_name(uid: str) -> str:  # a saved scenario's unit (an unknown id comes back as it is)
-    return ui.area_label(uid, lang)
-
+unit_name = functools.partial(ui.area_label, lg=lang)  # a saved scenario's unit (an unknown id comes back as it is)
 
 db, db_error = ss.open_store()  # without a database the what-if part still works
 
@@ -42,26 +38,15 @@ if message := session.take_flash():
     ui.say(message, lang)
 
 # 3/ the what-if: controls and results (widgets fed from the draft write back through the session) -------------------
-PERCENT = {"min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%.2f"}  # a target's value control
 
 
 def target_controls() -> None:
     st.markdown(f"**{t('scenarios.targets', lang)}**")
     for year in sc.TARGET_YEARS:
         base, kind, value, vmax = session.target_fields(year)
-        c1, c2, c3 = st.columns([1.25, 1, 1])
-        ui.fed(c1.selectbox, f"sc_kind_{year}", kind, lambda v, y=year: session.set_target(y, kind=v),
-               t("scenarios.target_year", lang, year=year), TARGET_KINDS,
-               format_func=lambda k: t(f"scenarios.kind.{k}", lang))
-        ui.fed(c2.number_input, f"sc_value_{year}", value, lambda v, y=year: session.set_target(y, value=float(v)),
-               t("scenarios.value_min" if kind == "range" else "scenarios.value", lang), **PERCENT)
-        if kind == "range":
-            ui.fed(c3.number_input, f"sc_vmax_{year}", vmax,
-                   lambda v, y=year: session.set_target(y, value_max=float(v)), t("scenarios.value_max", lang),
-                   **PERCENT)
-        st.caption(t("scenarios.baseline_target", lang, target=sc.target_text(base, lang),
-                     status=t("target_status." + base.status, lang), document=ui.text(base.document))
-                   if base is not None else t("scenarios.no_baseline_target", lang))
+        ui.target_inputs(t("scenarios.target_year", lang, year=year), kind, value, vmax,
+                         functools.partial(session.set_target, year), key=f"sc_{{}}_{year}")
+        st.caption(view_text.baseline_target_caption(base, lang, ui.text))
 
 
 def growth_controls(g: sc.Growth) -> None:
@@ -104,14 +89,9 @@ def results_view(result: sc.Result) -> None:
         return
     if result.is_demo:
         st.caption(t("scenarios.demo_note", lang))
-    top, bottom = st.columns(2), st.columns(2)
-    cards = view_text.result_cards(result, lang, demo=inputs.demo)
-    for column, card in zip([top[0], top[1], bottom[0], bottom[1]], cards):
-        column.metric(**card, border=True)
-    rows = sc.result_rows(result, lang)
-    ui.show_table(pd.DataFrame(rows), height=36 + 35 * len(rows), column_config={
-        t("scenarios.col_what", lang): st.column_config.TextColumn(width="medium"),
-        t("scenarios.col_changed", lang): st.column_config.TextColumn(width="small")})
+    ui.metric_grid(view_text.result_cards(result, lang, demo=inputs.demo), per_row=2)
+    ui.rows_table(sc.result_rows(result, lang), widths={t("scenarios.col_what", lang): "medium",
+                                                        t("scenarios.col_changed", lang): "small"})
     st.vega_lite_chart(sc.chart(result, lang), width="stretch")
     with st.expander(t("scenarios.method_title", lang)):
         st.markdown(t("scenarios.method", lang))
@@ -120,8 +100,7 @@ def results_view(result: sc.Result) -> None:
 @st.fragment
 def what_if() -> None:
     """A control change reruns only this part (not the sidebar or the saved list): well inside the 0.3 s budget."""
-    loaded = session.loaded and {**session.loaded, "name": ui.text(session.loaded["name"])}
-    st.caption(view_text.open_caption(unit_name(unit), metric, loaded, session.dirty, lang))
+    st.caption(view_text.open_caption(unit_name(unit), metric, session.loaded, session.dirty, lang, ui.text))
     ui.demo_banner(inputs.statuses, lang)
     controls, results = st.columns([1.15, 2], gap="large")
     with controls:
@@ -129,9 +108,7 @@ def what_if() -> None:
         target_controls()
         growth_controls(session.draft.growth)
         denominator_controls()
-        if st.button(t("scenarios.reset", lang), icon=":material/restart_alt:"):
-            session.reset()
-            st.rerun()
+        st.button(t("scenarios.reset", lang), icon=":material/restart_alt:", on_click=session.reset)
     with results:
         results_view(sc.compute(inputs, session.draft))
 
@@ -149,19 +126,14 @@ def save_tab() -> None:
     c1.text_input(t("scenarios.name", lang), key=ss.SAVE_NAME, max_chars=scenario_store.NAME_MAX)
     c2.text_input(t("scenarios.author", lang), key=ss.SAVE_AUTHOR, max_chars=scenario_store.AUTHOR_MAX)
     st.text_area(t("scenarios.note", lang), key=ss.SAVE_NOTE, max_chars=scenario_store.NOTE_MAX, height=80)
-    version = session.next_version(session.typed(ss.SAVE_NAME))
     # Never disabled: a name typed and not yet sent (no Enter) would leave the button disabled for the first click.
-    st.button(t("scenarios.save_version", lang, version=version) if version else t("scenarios.save_new", lang),
-              key="sc_save", type="primary", icon=":material/save:", on_click=session.save_form)
+    st.button(view_text.save_label(session.next_version(session.typed(ss.SAVE_NAME)), lang), key="sc_save",
+              type="primary", icon=":material/save:", on_click=session.save_form)
     if conflict := session.conflict:
         ui.say(("error",) + view_text.conflict_message(conflict, lang), lang)
-        c1, c2, c3 = st.columns(3)
-        c1.button(t("scenarios.conflict_save_anyway", lang, version=(conflict["latest"] or 0) + 1),
-                  key="sc_conflict_save", on_click=session.save_anyway)
-        if not conflict["deleted"]:
-            c2.button(t("scenarios.conflict_open_latest", lang, version=conflict["latest"]), key="sc_conflict_open",
-                      on_click=session.open_latest)
-        c3.button(t("scenarios.conflict_dismiss", lang), key="sc_conflict_dismiss", on_click=session.dismiss_conflict)
+        ways = {"save": session.save_anyway, "open": session.open_latest, "dismiss": session.dismiss_conflict}
+        ui.buttons(*(label and {"label": label, "key": f"sc_conflict_{way}", "on_click": ways[way]}
+                     for way, label in view_text.conflict_ways(conflict, lang).items()))
         st.caption(t("scenarios.conflict_other_name", lang))
 
 
@@ -171,22 +143,17 @@ def open_tab(listing, deleted) -> None:
     else:
         ui.show_table(view_text.saved_table(listing, lang, unit_name))
         names = [s.name for s in listing]
-        loaded_name = (session.loaded or {}).get("name")
-        choice = st.selectbox(t("scenarios.choose", lang), names, key="sc_choice",
-                              index=names.index(loaded_name) if loaded_name in names else 0)
-        chosen = next(s for s in listing if s.name == choice)
+        choice = st.selectbox(t("scenarios.choose", lang), names, key="sc_choice", index=session.open_index(names))
         c1, c2, c3 = st.columns(3)
         c1.button(t("scenarios.open", lang), key="sc_open", icon=":material/folder_open:", on_click=session.open,
                   args=(choice,), type="primary")
         c2.button(t("scenarios.delete", lang), key="sc_delete", icon=":material/delete:", on_click=session.ask_delete,
-                  args=(chosen.name, chosen.version))
+                  args=(choice, listing[names.index(choice)].version))
         c3.button(t("scenarios.new", lang), key="sc_new", icon=":material/add:", on_click=session.new)
         if pending := session.pending_delete:
-            st.warning(t("scenarios.confirm_delete", lang, name=ui.text(pending["name"]), version=pending["version"]))
-            d1, d2 = st.columns(2)
-            d1.button(t("scenarios.confirm_yes", lang), key="sc_delete_yes", type="primary",
-                      on_click=session.confirm_delete_form)
-            d2.button(t("scenarios.confirm_no", lang), key="sc_delete_no", on_click=session.cancel_delete)
+            ui.confirm(t("scenarios.confirm_delete", lang, name=ui.text(pending["name"]), version=pending["version"]),
+                       t("scenarios.confirm_yes", lang), t("scenarios.confirm_no", lang), "sc_delete",
+                       on_yes=session.confirm_delete_form, on_no=session.cancel_delete)
         d1, d2 = st.columns([2, 1], vertical_alignment="bottom")
         d1.text_input(t("scenarios.duplicate_as", lang), key=ss.DUPLICATE_NAME, max_chars=scenario_store.NAME_MAX)
         d2.button(t("scenarios.duplicate", lang), key="sc_duplicate", icon=":material/content_copy:",
@@ -195,16 +162,15 @@ def open_tab(listing, deleted) -> None:
             history = db.history(choice)
             ui.show_table(view_text.saved_table(history, lang, unit_name, actions=True))
             if versions := [h.version for h in history if not h.deleted]:
-                h1, h2 = st.columns([1, 1], vertical_alignment="bottom")
-                v = h1.selectbox(t("scenarios.version", lang), versions[::-1], key="sc_history_version")
-                h2.button(t("scenarios.open_version", lang), key="sc_open_version", on_click=session.open,
-                          args=(choice, v))
+                ui.pick_and_act(t("scenarios.version", lang), versions[::-1], "sc_history_version",
+                                t("scenarios.open_version", lang), "sc_open_version",
+                                functools.partial(session.open, choice))
     if deleted:
         with st.expander(t("scenarios.deleted_list", lang, n=len(deleted))):
             ui.show_table(view_text.saved_table(deleted, lang, unit_name))
-            r = st.selectbox(t("scenarios.choose_deleted", lang), [s.name for s in deleted], key="sc_restore_choice")
-            st.button(t("scenarios.restore", lang), key="sc_restore", icon=":material/restore_from_trash:",
-                      on_click=session.restore_form, args=(r,))
+            ui.pick_and_act(t("scenarios.choose_deleted", lang), [s.name for s in deleted], "sc_restore_choice",
+                            t("scenarios.restore", lang), "sc_restore", session.restore_form,
+                            icon=":material/restore_from_trash:")
 
 
 def compare_tab(listing) -> None:
@@ -215,16 +181,14 @@ def compare_tab(listing) -> None:
     c1, c2 = st.columns(2)
     a = c1.selectbox(t("scenarios.compare_a", lang), names, index=0, key="sc_cmp_a")
     b = c2.selectbox(t("scenarios.compare_b", lang), names, index=1, key="sc_cmp_b")
-    try:
-        sa, sb, ra, rb = session.compare(store, a, b, demo=view.demo)
-    except (scenario_store.NotFound, sc.ScenarioFormatError) as exc:
-        st.error(t("scenarios.msg.unreadable", lang, name="", error=ui.text(exc)))
+    rows, statuses, problem = session.comparison(store, a, b, lang, unit_name, demo=view.demo)
+    if problem:
+        ui.say(problem, lang)
         return
     if a == b:
         st.caption(t("scenarios.compare_same", lang))
-    ui.demo_banner(ra.statuses | rb.statuses, lang)
-    rows = sc.compare_rows(sa, sb, ra, rb, lang, f"A · {a}", f"B · {b}", unit_name)
-    ui.show_table(pd.DataFrame(rows), height=36 + 35 * len(rows))
+    ui.demo_banner(statuses, lang)
+    ui.rows_table(rows)
 
 
 listing, deleted, db_error = session.saved_or_why(db_error)
@@ -232,10 +196,5 @@ if listing is None:
     st.error(t("scenarios.msg.unavailable", lang, error=ui.text(db_error)))
 else:
     st.caption(t("scenarios.where", lang, backend=db.backend, count=len(listing)))
-    tabs = st.tabs([t(f"scenarios.tab_{tab}", lang) for tab in ("save", "open", "compare")])
-    with tabs[0]:
-        save_tab()
-    with tabs[1]:
-        open_tab(listing, deleted)
-    with tabs[2]:
-        compare_tab(listing)
+    ui.tabs({t("scenarios.tab_save", lang): save_tab, t("scenarios.tab_open", lang): lambda: open_tab(listing, deleted),
+             t("scenarios.tab_compare", lang): lambda: compare_tab(listing)})

@@ -64,3 +64,46 @@ def test_a_pydeck_selection_the_callback_missed_is_applied_and_an_empty_one_sele
     assert s.unseen_pick("k", event, ("province:40", "province:42"), "national:VN") is False
     assert s.unseen_pick("k", {"selection": {}}, ("district:412",), "province:40") is True
     assert state["unit"] == "province:40"
+
+
+# -- the user's own boundaries ----------------------------------------------------------------------------------------
+def _two_provinces() -> bytes:
+    import io
+
+    import geopandas as gpd
+
+    from lib.geo import layers
+
+    frame = layers.load_layer("province").reset_index()
+    frame = frame[frame["uid"].isin(["province:01", "province:40"])]
+    frame = gpd.GeoDataFrame({"ma_tinh": frame["uid"].str[-2:]}, geometry=frame.geometry.to_numpy(), crs=4326)
+    buffer = io.BytesIO()
+    frame.to_file(buffer, driver="GeoJSON")
+    return buffer.getvalue()
+
+
+def test_boundaries_that_load_replace_ours_at_their_level_until_removed():
+    from lib.geo.upload import read_boundaries
+    from lib.maps.session import BoundaryUploads
+
+    state = {}
+    b = BoundaryUploads(state)
+    first_box = b.uploader_key
+    b.received(read_boundaries("hai_tinh.geojson", _two_provinces(), level="province"))
+    assert set(b.in_use) == {"province"} and set(b.in_use["province"].layer.index) == {"province:01", "province:40"}
+    assert b.last_result.file == "hai_tinh.geojson" and b.last_result.ok
+    assert b.uploader_key != first_box  # the file box empties for the next file
+    b.remove("province")
+    assert b.in_use == {}
+
+
+def test_a_file_that_does_not_load_keeps_the_boundaries_in_use_and_its_report_is_shown():
+    from lib.geo.upload import read_boundaries
+    from lib.maps.session import BoundaryUploads
+
+    state = {}
+    b = BoundaryUploads(state)
+    b.received(read_boundaries("hai_tinh.geojson", _two_provinces(), level="province"))
+    b.received(read_boundaries("hong.geojson", b"{ not json", level=None))
+    assert set(b.in_use) == {"province"}  # the bad file changed nothing
+    assert b.last_result.file == "hong.geojson" and not b.last_result.ok and b.last_result.problems

@@ -290,3 +290,32 @@ def test_names_typed_without_diacritics_are_found_in_the_area_picker_and_the_map
     assert found and "Cửa Lò" in found[0]
     at.text_input(key="_map_q").input("xyz khong co").run()
     assert t("map.search_none", lang, query="xyz khong co") in texts(at)
+
+
+def test_your_boundaries_are_listed_in_the_settings_and_remove_brings_ours_back():
+    frame = layers.load_layer("province").reset_index()
+    frame = frame[frame["uid"].isin(["province:01", "province:40"])]
+    frame = gpd.GeoDataFrame({"ma_tinh": frame["uid"].str[-2:]}, geometry=frame.geometry.to_numpy(), crs=4326)
+    buffer = io.BytesIO()
+    frame.to_file(buffer, driver="GeoJSON")
+    result = read_boundaries("hai_tinh.geojson", buffer.getvalue(), level="province")
+    at = open_map(session={"map_boundaries": {"province": result.upload}}, year="2024", lang="en")
+    assert t("map.upload.in_use", "en", level=map_scope.level_label("province", "en"), n=2) in texts(at)
+    assert "hai_tinh.geojson" in [e.value for e in at.text]  # the file's name shown as text
+    at.button(key="_map_remove_province").click().run()
+    assert not at.exception and uids(at) == EXPECTED["province"]
+    assert not any(b.key == "_map_remove_province" for b in at.button)
+
+
+def test_with_the_web_base_map_the_years_play_and_a_year_chosen_becomes_the_shared_year():
+    at = open_map(session={"map_base_map": True}, year="2020", lang="en")  # the pydeck chart: its own timeline
+    assert at.get("deck_gl_json_chart") and not at.get("component_instance")
+    play = at.button(key="_map_play")
+    assert play.label == t("map.play", "en")
+    slider = at.select_slider(key="_map_year")
+    assert slider.value == 2020 and "2024" in slider.options
+    slider.set_value(2022).run()
+    assert at.session_state["year"] == 2022
+    at.button(key="_map_play").click().run()
+    assert at.button(key="_map_play").label == t("map.stop", "en")  # playing: the slider only shows the year
+    assert at.session_state["map_playing"]

@@ -245,3 +245,15 @@ def test_new_starts_from_the_baseline_and_an_older_version_opens_from_the_histor
     at.selectbox(key="sc_history_version").set_value(1).run()
     at.button(key="sc_open_version").click().run()
     assert at.number_input(key="sc_points").value == 1.0 and at.session_state["scenario"] == "Plan"
+
+
+def test_reset_brings_every_control_back_to_the_baseline(db_url):
+    at = open_page("en")
+    baseline = results_table(at, "en")
+    at.number_input(key="sc_value_2030").set_value(70.0).run()
+    at.radio(key="sc_growth_kind").set_value("coverage_growth").run()
+    at.number_input(key="sc_points").set_value(2.0).run()
+    assert results_table(at, "en") != baseline
+    next(b for b in at.button if b.label == t("scenarios.reset", "en")).click().run()
+    assert at.radio(key="sc_growth_kind").value == "trend"
+    assert at.number_input(key="sc_value_2030").value != 70.0 and results_table(at, "en") == baseline

@@ -467,3 +467,71 @@ def test_the_controls_show_the_draft_else_the_baseline():
     s.set_growth(kind="campaign", campaign_from=2010)
     years = session(state, None).campaign_years()
     assert years == campaign_years(2025) and session(state, None).draft.growth.campaign_from == years[0]
+
+
+# -- what the saved-scenario tabs show (lib/scenarios/view_text.py and the session's rules) ---------------------------
+def test_a_conflicts_ways_out_name_the_versions_and_a_deleted_one_cannot_be_opened(db):
+    from lib.i18n import t
+    from lib.scenarios import view_text
+
+    ways = view_text.conflict_ways(session(_conflict(db), db).conflict, "en")
+    assert list(ways) == ["save", "open", "dismiss"]
+    assert ways["save"] == t("scenarios.conflict_save_anyway", "en", version=3)  # after theirs, version 2
+    assert ways["open"] == t("scenarios.conflict_open_latest", "en", version=2)
+    state = {}
+    saved_draft(state, db, "Plan A")
+    db.delete("Plan A", author="Minh")
+    s = session(state, db)
+    s.set_growth(kind="coverage_growth")
+    s.save("Plan A", "Lan")
+    ways = view_text.conflict_ways(session(state, db).conflict, "en")
+    assert ways["open"] is None and ways["save"] and ways["dismiss"]
+
+
+def test_the_save_button_says_the_next_version_only_for_the_open_scenarios_name(db):
+    from lib.i18n import t
+    from lib.scenarios import view_text
+
+    state = {}
+    saved_draft(state, db, "Plan A")
+    s = session(state, db)
+    assert view_text.save_label(s.next_version("plan a"), "vi") == t("scenarios.save_version", "vi", version=2)
+    assert view_text.save_label(s.next_version("Plan B"), "vi") == t("scenarios.save_new", "vi")
+
+
+def test_the_list_starts_at_the_open_scenario(db):
+    state = {}
+    assert session(state, db).open_index(["A", "B"]) == 0  # nothing open: the first
+    saved_draft(state, db, "B")
+    assert session(state, db).open_index(["A", "B"]) == 1
+    assert session(state, db).open_index(["A", "C"]) == 0  # the open one not listed
+
+
+def test_a_comparison_heads_its_columns_a_and_b_and_says_when_one_cannot_be_read(db):
+    from lib.store import bundled_store
+
+    bundled = bundled_store()
+    nation = "national:VN"
+    state = {}
+
+    def s():
+        return ScenarioSession(state, db, nation, METRIC, sc.inputs_from_store(bundled, nation, METRIC))
+
+    assert s().save("Trend", "Lan")
+    s().new()
+    s().set_growth(kind="coverage_growth", points_per_year=2.0)
+    assert s().save("Fast", "Lan")
+    rows, statuses, problem = s().comparison(bundled, "Trend", "Fast", "en")
+    assert problem is None and {"A · Trend", "B · Fast"} <= set(rows[0]) and "reported" in statuses
+    rows, statuses, problem = s().comparison(bundled, "Trend", "Gone", "en")
+    assert rows is None and problem[:2] == ("error", "scenarios.msg.unreadable") and "Gone" in problem[2]["error"]
+
+
+def test_a_baseline_targets_caption_shows_its_document_through_the_text_function():
+    from lib.i18n import t
+    from lib.scenarios import view_text
+
+    base = Target(METRIC, 2030, "floor", 95.0, document="NQ *28*", status="published")
+    caption = view_text.baseline_target_caption(base, "en", lambda s: f"<{s}>")
+    assert "<NQ *28*>" in caption and t("target_status.published", "en") in caption
+    assert view_text.baseline_target_caption(None, "en", str) == t("scenarios.no_baseline_target", "en")

@@ -93,3 +93,38 @@ class MapSession:
             return False
         self._change_view(unit=pydeck_chart.picked_unit(event, uids) or default_unit(area))
         return True
+
+
+BOUNDARIES, BOUNDARY_RESULT, UPLOADER_GEN = "map_boundaries", "map_boundary_result", "_map_uploader_gen"
+
+
+class BoundaryUploads:
+    """The user's own boundaries over any mutable mapping: level -> BoundaryUpload (lib/geo/upload.py), drawn
+    instead of ours, and the last upload's result (UploadResult), shown until the next upload."""
+
+    def __init__(self, state: MutableMapping):
+        self.state = state
+
+    @property
+    def in_use(self) -> dict:
+        return self.state.get(BOUNDARIES, {})
+
+    @property
+    def last_result(self):
+        return self.state.get(BOUNDARY_RESULT)
+
+    @property
+    def uploader_key(self) -> str:
+        """The file box's key: a new one after each file read, so the box empties for the next file."""
+        return f"_map_uploader_{self.state.setdefault(UPLOADER_GEN, 0)}"
+
+    def received(self, result) -> None:
+        """A file was read: its boundaries replace the level's (when it loaded) and its report is kept to show."""
+        if result.ok:
+            self.state[BOUNDARIES] = {**self.in_use, result.upload.level: result.upload}
+        self.state[BOUNDARY_RESULT] = result
+        self.state[UPLOADER_GEN] = self.state.get(UPLOADER_GEN, 0) + 1
+
+    def remove(self, level: str) -> None:
+        """Back to our boundaries at `level`."""
+        self.state[BOUNDARIES] = {k: v for k, v in self.in_use.items() if k != level}

@@ -343,6 +343,21 @@ class ScenarioSession:
         rb = sc.compute(sc.inputs_from_store(store, sb.unit, sb.metric, demo=demo), sb)
         return sa, sb, ra, rb
 
+    def comparison(self, store, a: str, b: str, lang: str, unit_name=lambda u: u, demo: bool | None = None):
+        """The Compare tab: (rows of the two scenarios' settings and results side by side, headed "A · name" and
+        "B · name", the statuses of their figures, None), or (None, None, a message) when one cannot be read."""
+        try:
+            sa, sb, ra, rb = self.compare(store, a, b, demo=demo)
+        except (scenario_store.NotFound, sc.ScenarioFormatError) as exc:
+            return None, None, ("error", "scenarios.msg.unreadable", {"name": "", "error": str(exc)})
+        rows = sc.compare_rows(sa, sb, ra, rb, lang, f"A · {a}", f"B · {b}", unit_name)
+        return rows, ra.statuses | rb.statuses, None
+
+    def open_index(self, names: list[str]) -> int:
+        """Where the list of saved scenarios starts: at the open one, else the first."""
+        loaded_name = (self.loaded or {}).get("name")
+        return names.index(loaded_name) if loaded_name in names else 0
+
     # -- the save form --------------------------------------------------------------------------------------------
     def typed(self, key: str) -> str:
         return self.state.get(key, "")

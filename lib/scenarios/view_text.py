@@ -1,6 +1,8 @@
 """What the Scenarios page shows, as plain data in the user's language: the four result cards, the saved-scenario
-tables and the wording of a save conflict (the page draws them)."""
+tables and the wording of a save conflict and its ways out (the page draws them)."""
 from __future__ import annotations
+
+from typing import Callable
 
 import pandas as pd
 
@@ -11,12 +13,13 @@ from lib.provenance import value_text
 from lib.scenarios import model as sc
 
 
-def open_caption(area: str, metric: metrics.Metric, loaded: dict | None, dirty: bool, lang: str) -> str:
+def open_caption(area: str, metric: metrics.Metric, loaded: dict | None, dirty: bool, lang: str,
+                 text: Callable[[str], str] = str) -> str:
     """The line above the what-if: area · indicator · the open scenario and its version · unsaved changes. The
-    scenario name is user text: the caller escapes it (it is passed in `loaded`)."""
+    scenario name is user text: `text` makes it safe (the page passes ui.text)."""
     caption = f"{area} · {metric.name(lang)}"
     if loaded:
-        caption += " · " + t("scenarios.open_caption", lang, name=loaded["name"], version=loaded["version"])
+        caption += " · " + t("scenarios.open_caption", lang, name=text(loaded["name"]), version=loaded["version"])
         if dirty:
             caption += " · " + t("scenarios.unsaved", lang)
     return caption
@@ -95,3 +98,26 @@ def conflict_message(conflict: dict, lang: str) -> tuple[str, dict]:
     when = sc.saved_time(conflict["created_at"], lang) if conflict.get("created_at") else ""
     return key, {"name": conflict["name"], "version": conflict["latest"], "author": conflict["author"] or "–",
                  "time": when, "expected": conflict["expected"] or "–"}
+
+
+def conflict_ways(conflict: dict, lang: str) -> dict[str, str | None]:
+    """The three ways out of a save conflict, in their order, with their labels: save mine as the version after
+    theirs, open theirs (None when it was deleted: nothing to open), keep editing."""
+    return {"save": t("scenarios.conflict_save_anyway", lang, version=(conflict["latest"] or 0) + 1),
+            "open": None if conflict["deleted"] else t("scenarios.conflict_open_latest", lang,
+                                                       version=conflict["latest"]),
+            "dismiss": t("scenarios.conflict_dismiss", lang)}
+
+
+def baseline_target_caption(base, lang: str, text: Callable[[str], str]) -> str:
+    """Under a target year's controls: the baseline's target, its status and document (user text from a file: made
+    safe by `text`, the page passes ui.text), or that there is none."""
+    if base is None:
+        return t("scenarios.no_baseline_target", lang)
+    return t("scenarios.baseline_target", lang, target=sc.target_text(base, lang),
+             status=t("target_status." + base.status, lang), document=text(base.document))
+
+
+def save_label(version: int | None, lang: str) -> str:
+    """The save button: 'Save as version 3' when the name typed is the open scenario's, else 'Save as new'."""
+    return t("scenarios.save_version", lang, version=version) if version else t("scenarios.save_new", lang)
