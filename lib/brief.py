@@ -296,7 +296,7 @@ def _header(b: Brief) -> alt.LayerChart:
 
 
 def _footer(b: Brief, with_map: bool) -> alt.LayerChart:
-    from lib.geo import ATTRIBUTION
+    from lib.geo import attribution
 
     lg = b.lang
     cells, y = [], 10
@@ -309,7 +309,7 @@ def _footer(b: Brief, with_map: bool) -> alt.LayerChart:
         cells.append(_cell(0, y, "• " + _clip(s, 190), 11.5, MUTED))
         y += 16
     if with_map:
-        cells.append(_cell(0, y, _clip(ATTRIBUTION, 190), 11, MUTED))
+        cells.append(_cell(0, y, _clip(attribution(b.lang), 190), 11, MUTED))
         y += 16
     cells.append(_cell(0, y, t("export.brief_method", lg), 11, MUTED))
     y += 16

@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from lib import admin, charts, ui
-from lib.geo import ATTRIBUTION
+from lib.geo import attribution
 from lib.i18n import t
 from lib.maps import assets as map_assets
 from lib.maps import legend as map_legend
@@ -161,9 +161,9 @@ def draw_map():
             if note.kind == "info":
                 st.caption(ui.message(note.key, lang, **note.params))
         if presenting:  # the one source line of a presented view: the figures' sources and the boundaries'
-            ui.source_line(mv.sources, lang, mv.data.statuses, note=ATTRIBUTION.split(";")[0])
+            ui.source_line(mv.sources, lang, mv.data.statuses, note=attribution(lang, communes=False))
         else:
-            st.caption(f"{ATTRIBUTION}. " + t("map.settings.base_map_on" if base_map else "map.attribution_note",
+            st.caption(f"{attribution(lang)}. " + t("map.settings.base_map_on" if base_map else "map.attribution_note",
                                               lang))
     with panel_col:
         if presenting:  # beside the map, where a shared screen still shows it

@@ -118,6 +118,7 @@ def test_every_level_draws_its_units_offline_with_legend_attribution_and_demo_no
     assert layer(at, map_pydeck_chart.UNITS_LAYER)["pickable"] is True
     shown = texts(at)
     assert "geoBoundaries" in shown and "CC BY-SA 4.0" in shown
+    assert {"vi": "Ranh giới: geoBoundaries", "en": "Boundaries: geoBoundaries"}[lang] in shown  # the user's language
     assert t("common.demo_banner", lang) in [w.value for w in at.warning]
     assert t("page.map", lang) in shown
     if level == "commune":

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ATTRIBUTION = (
-    "Boundaries: geoBoundaries (CC BY-SA 4.0), Open Development Mekong; "
-    "2025 commune boundaries approximate (Voronoi)"
-)
+def attribution(lang: str, communes: bool = True) -> str:
+    """The boundaries' sources and licence, in the user's language (every map shows it: CC BY-SA 4.0 asks for it);
+    with `communes`, the note that the 2025 commune boundaries are approximate."""
+    from lib.i18n import t
+
+    text = t("map.attribution.boundaries", lang)
+    return f"{text}; {t('map.attribution.communes', lang)}" if communes else text
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = ROOT / "geo" / "cache"
