@@ -12,6 +12,8 @@ stays near its peak although little of it is in use. Two settings, `[memory]` in
   land inside the heaps instead, where the small objects allocated between them keep the freed space from being
   returned (malloc_trim cannot either): the heaps fill with free but resident memory. A fixed threshold (mallopt
   M_MMAP_THRESHOLD, which also turns the rising off) keeps big buffers out of the heaps. 0 leaves glibc's default.
+- ``arrow_pool``: "system" has pyarrow (pandas' string columns) allocate with malloc, under the two settings above,
+  instead of in its own mimalloc pool, which keeps what it freed; "" leaves pyarrow's default.
 - ``trim_every_s``: how often the session reaper (lib/ui.py) returns freed pages to the system (malloc_trim(0), and
   pyarrow's pool, which holds pandas' string columns), besides each time sessions end. 0: only when sessions end.
 """
@@ -36,14 +38,17 @@ def _libc():
         return None
 
 
-def configure(arena_max: int, mmap_threshold_kb: int | None = None) -> bool:
-    """Once per process (later calls do nothing): fix glibc's mmap threshold (None: from settings.toml) and cap its
-    arenas; True when the allocator took the arena cap."""
-    if mmap_threshold_kb is None:
+def configure(arena_max: int, mmap_threshold_kb: int | None = None, arrow_pool: str | None = None) -> bool:
+    """Once per process (later calls do nothing): fix glibc's mmap threshold, choose pyarrow's pool (None: from
+    settings.toml) and cap glibc's arenas; True when the allocator took the arena cap."""
+    if mmap_threshold_kb is None or arrow_pool is None:
         from lib import settings
 
-        mmap_threshold_kb = settings.memory()["mmap_threshold_kb"]
+        mem = settings.memory()
+        mmap_threshold_kb = mem["mmap_threshold_kb"] if mmap_threshold_kb is None else mmap_threshold_kb
+        arrow_pool = mem["arrow_pool"] if arrow_pool is None else arrow_pool
     fix_mmap_threshold(mmap_threshold_kb)
+    use_arrow_pool(arrow_pool)
     if _DONE or arena_max <= 0:
         return False
     _DONE.append(arena_max)
@@ -59,6 +64,19 @@ def fix_mmap_threshold(kb: int) -> bool:
     _THRESHOLD.append(kb)
     libc = _libc()
     return bool(libc and libc.mallopt(M_MMAP_THRESHOLD, int(kb) * 1024) == 1)
+
+
+def use_arrow_pool(name: str) -> bool:
+    """"system": pyarrow allocates with malloc from now on (what was allocated before stays in its old pool); ""
+    leaves its default. True when pyarrow took it."""
+    if name != "system":
+        return False
+    try:
+        import pyarrow
+    except ImportError:
+        return False
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    return pyarrow.default_memory_pool().backend_name == "system"
 
 
 def trim() -> None:

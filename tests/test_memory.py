@@ -12,26 +12,30 @@ from lib import settings
 glibc = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc allocator only")
 
 
-_ENV = ("VNSI_MALLOC_ARENA_MAX", "VNSI_TRIM_EVERY_S", "VNSI_MMAP_THRESHOLD_KB")
+_ENV = ("VNSI_MALLOC_ARENA_MAX", "VNSI_TRIM_EVERY_S", "VNSI_MMAP_THRESHOLD_KB", "VNSI_ARROW_POOL")
 
 
-def test_memory_settings_default_to_two_arenas_a_trim_a_minute_and_a_128_kb_mmap_threshold(tmp_path, monkeypatch):
+def test_memory_settings_default_to_two_arenas_a_trim_a_minute_a_128_kb_mmap_threshold_and_malloc_for_arrow(
+        tmp_path, monkeypatch):
     for name in _ENV:
         monkeypatch.delenv(name, raising=False)
     assert settings.memory(tmp_path / "none.toml") == {"malloc_arena_max": 2, "trim_every_s": 60.0,
-                                                       "mmap_threshold_kb": 128}
+                                                       "mmap_threshold_kb": 128, "arrow_pool": "system"}
 
 
 def test_memory_settings_are_read_from_the_file_and_the_environment_wins(tmp_path, monkeypatch):
     f = tmp_path / "settings.toml"
-    f.write_text("[memory]\nmalloc_arena_max = 4\ntrim_every_s = 0\nmmap_threshold_kb = 0\n")
+    f.write_text("[memory]\nmalloc_arena_max = 4\ntrim_every_s = 0\nmmap_threshold_kb = 0\narrow_pool = \"\"\n")
     for name in _ENV:
         monkeypatch.delenv(name, raising=False)
-    assert settings.memory(f) == {"malloc_arena_max": 4, "trim_every_s": 0.0, "mmap_threshold_kb": 0}
+    assert settings.memory(f) == {"malloc_arena_max": 4, "trim_every_s": 0.0, "mmap_threshold_kb": 0,
+                                  "arrow_pool": ""}
     monkeypatch.setenv("VNSI_MALLOC_ARENA_MAX", "1")
     monkeypatch.setenv("VNSI_TRIM_EVERY_S", "15")
     monkeypatch.setenv("VNSI_MMAP_THRESHOLD_KB", "256")
-    assert settings.memory(f) == {"malloc_arena_max": 1, "trim_every_s": 15.0, "mmap_threshold_kb": 256}
+    monkeypatch.setenv("VNSI_ARROW_POOL", "system")
+    assert settings.memory(f) == {"malloc_arena_max": 1, "trim_every_s": 15.0, "mmap_threshold_kb": 256,
+                                  "arrow_pool": "system"}
 
 
 def test_the_repository_settings_cap_the_arenas():
@@ -47,7 +51,7 @@ def _run(code: str) -> str:
 def test_the_arena_cap_is_taken_once_per_process():
     out = _run("""
         from lib import memory
-        print(memory.configure(2, 0), memory.configure(3, 0), memory.configure(0, 0))
+        print(memory.configure(2, 0, ""), memory.configure(3, 0, ""), memory.configure(0, 0, ""))
     """)
     assert out == "True False False"
 
@@ -159,5 +163,20 @@ def test_without_the_fixed_threshold_freed_big_buffers_stay_resident():
     assert after - base > 150
 
 
-def test_the_repository_settings_fix_the_mmap_threshold():
-    assert settings.memory(settings.SETTINGS_FILE)["mmap_threshold_kb"] > 0
+def test_the_repository_settings_fix_the_mmap_threshold_and_give_arrow_malloc():
+    mem = settings.memory(settings.SETTINGS_FILE)
+    assert mem["mmap_threshold_kb"] > 0 and mem["arrow_pool"] == "system"
+
+
+def test_with_the_system_pool_pandas_string_columns_are_allocated_with_malloc():
+    # pyarrow's own pool (mimalloc) keeps what it freed; with malloc, the two settings above and malloc_trim apply.
+    out = _run("""
+        import pandas as pd
+        import pyarrow as pa
+        from lib import memory
+
+        print(memory.configure(0, 0, "system"))
+        names = pd.Series(["x" * 50 + str(i) for i in range(10_000)], dtype="string[pyarrow]")
+        print(pa.system_memory_pool().bytes_allocated() > 500_000, pa.mimalloc_memory_pool().bytes_allocated())
+    """)
+    assert out.split() == ["False", "True", "0"]
