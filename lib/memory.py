@@ -7,6 +7,13 @@ stays near its peak although little of it is in use. Two settings, `[memory]` in
   scripts run in ever new threads, so freed memory ends up scattered over many arenas, each keeping its high-water
   mark. Capping them (mallopt M_ARENA_MAX, what the MALLOC_ARENA_MAX environment variable does) is applied when the
   app starts, so it works in `make run` and in the systemd unit alike. 0 leaves glibc's default.
+- ``mmap_threshold_kb``: blocks at least this big get their own mapping from the system, given back whole when freed.
+  glibc's default threshold rises (up to 32 MB) each time such a block is freed, so pandas' and numpy's buffers soon
+  land inside the heaps instead, where the small objects allocated between them keep the freed space from being
+  returned (malloc_trim cannot either): the heaps fill with free but resident memory. A fixed threshold (mallopt
+  M_MMAP_THRESHOLD, which also turns the rising off) keeps big buffers out of the heaps. 0 leaves glibc's default.
+- ``arrow_pool``: "system" has pyarrow (pandas' string columns) allocate with malloc, under the two settings above,
+  instead of in its own mimalloc pool, which keeps what it freed; "" leaves pyarrow's default.
 - ``trim_every_s``: how often the session reaper (lib/ui.py) returns freed pages to the system (malloc_trim(0), and
   pyarrow's pool, which holds pandas' string columns), besides each time sessions end. 0: only when sessions end.
 """
@@ -17,7 +24,9 @@ import gc
 import sys
 
 M_ARENA_MAX = -8  # glibc malloc.h
+M_MMAP_THRESHOLD = -3
 _DONE: list[int] = []
+_THRESHOLD: list[int] = []
 
 
 def _libc():
@@ -29,13 +38,45 @@ def _libc():
         return None
 
 
-def configure(arena_max: int) -> bool:
-    """Cap glibc's arenas once per process (later calls do nothing); True when the allocator took the setting."""
+def configure(arena_max: int, mmap_threshold_kb: int | None = None, arrow_pool: str | None = None) -> bool:
+    """Once per process (later calls do nothing): fix glibc's mmap threshold, choose pyarrow's pool (None: from
+    settings.toml) and cap glibc's arenas; True when the allocator took the arena cap."""
+    if mmap_threshold_kb is None or arrow_pool is None:
+        from lib import settings
+
+        mem = settings.memory()
+        mmap_threshold_kb = mem["mmap_threshold_kb"] if mmap_threshold_kb is None else mmap_threshold_kb
+        arrow_pool = mem["arrow_pool"] if arrow_pool is None else arrow_pool
+    fix_mmap_threshold(mmap_threshold_kb)
+    use_arrow_pool(arrow_pool)
     if _DONE or arena_max <= 0:
         return False
     _DONE.append(arena_max)
     libc = _libc()
     return bool(libc and libc.mallopt(M_ARENA_MAX, int(arena_max)) == 1)
+
+
+def fix_mmap_threshold(kb: int) -> bool:
+    """Blocks of `kb` KiB and more get their own mapping, returned to the system when freed (once per process; 0:
+    glibc's rising default); True when the allocator took the setting."""
+    if _THRESHOLD or kb <= 0:
+        return False
+    _THRESHOLD.append(kb)
+    libc = _libc()
+    return bool(libc and libc.mallopt(M_MMAP_THRESHOLD, int(kb) * 1024) == 1)
+
+
+def use_arrow_pool(name: str) -> bool:
+    """"system": pyarrow allocates with malloc from now on (what was allocated before stays in its old pool); ""
+    leaves its default. True when pyarrow took it."""
+    if name != "system":
+        return False
+    try:
+        import pyarrow
+    except ImportError:
+        return False
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    return pyarrow.default_memory_pool().backend_name == "system"
 
 
 def trim() -> None:

@@ -68,9 +68,13 @@ def redacted(url: str) -> str:
 
 
 def memory(path: Path | None = None) -> dict:
-    """[memory] malloc_arena_max (0: glibc's default) and trim_every_s (0: trim only when sessions end); see
-    lib/memory.py. Environment: VNSI_MALLOC_ARENA_MAX, VNSI_TRIM_EVERY_S."""
+    """[memory] malloc_arena_max (0: glibc's default), trim_every_s (0: trim only when sessions end) and
+    mmap_threshold_kb (0: glibc's default), arrow_pool ("system": malloc; "": pyarrow's default); see lib/memory.py.
+    Environment: VNSI_MALLOC_ARENA_MAX, VNSI_TRIM_EVERY_S, VNSI_MMAP_THRESHOLD_KB, VNSI_ARROW_POOL."""
     section = load(path).get("memory", {})
     arena = os.environ.get("VNSI_MALLOC_ARENA_MAX", "").strip() or section.get("malloc_arena_max", 2)
     trim = os.environ.get("VNSI_TRIM_EVERY_S", "").strip() or section.get("trim_every_s", 60)
-    return {"malloc_arena_max": int(arena), "trim_every_s": float(trim)}
+    mmap = os.environ.get("VNSI_MMAP_THRESHOLD_KB", "").strip() or section.get("mmap_threshold_kb", 128)
+    pool = os.environ.get("VNSI_ARROW_POOL", section.get("arrow_pool", "system")).strip()
+    return {"malloc_arena_max": int(arena), "trim_every_s": float(trim), "mmap_threshold_kb": int(mmap),
+            "arrow_pool": pool}

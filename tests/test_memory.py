@@ -12,21 +12,30 @@ from lib import settings
 glibc = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc allocator only")
 
 
-def test_memory_settings_default_to_two_arenas_and_a_trim_a_minute(tmp_path, monkeypatch):
-    monkeypatch.delenv("VNSI_MALLOC_ARENA_MAX", raising=False)
-    monkeypatch.delenv("VNSI_TRIM_EVERY_S", raising=False)
-    assert settings.memory(tmp_path / "none.toml") == {"malloc_arena_max": 2, "trim_every_s": 60.0}
+_ENV = ("VNSI_MALLOC_ARENA_MAX", "VNSI_TRIM_EVERY_S", "VNSI_MMAP_THRESHOLD_KB", "VNSI_ARROW_POOL")
+
+
+def test_memory_settings_default_to_two_arenas_a_trim_a_minute_a_128_kb_mmap_threshold_and_malloc_for_arrow(
+        tmp_path, monkeypatch):
+    for name in _ENV:
+        monkeypatch.delenv(name, raising=False)
+    assert settings.memory(tmp_path / "none.toml") == {"malloc_arena_max": 2, "trim_every_s": 60.0,
+                                                       "mmap_threshold_kb": 128, "arrow_pool": "system"}
 
 
 def test_memory_settings_are_read_from_the_file_and_the_environment_wins(tmp_path, monkeypatch):
     f = tmp_path / "settings.toml"
-    f.write_text("[memory]\nmalloc_arena_max = 4\ntrim_every_s = 0\n")
-    monkeypatch.delenv("VNSI_MALLOC_ARENA_MAX", raising=False)
-    monkeypatch.delenv("VNSI_TRIM_EVERY_S", raising=False)
-    assert settings.memory(f) == {"malloc_arena_max": 4, "trim_every_s": 0.0}
+    f.write_text("[memory]\nmalloc_arena_max = 4\ntrim_every_s = 0\nmmap_threshold_kb = 0\narrow_pool = \"\"\n")
+    for name in _ENV:
+        monkeypatch.delenv(name, raising=False)
+    assert settings.memory(f) == {"malloc_arena_max": 4, "trim_every_s": 0.0, "mmap_threshold_kb": 0,
+                                  "arrow_pool": ""}
     monkeypatch.setenv("VNSI_MALLOC_ARENA_MAX", "1")
     monkeypatch.setenv("VNSI_TRIM_EVERY_S", "15")
-    assert settings.memory(f) == {"malloc_arena_max": 1, "trim_every_s": 15.0}
+    monkeypatch.setenv("VNSI_MMAP_THRESHOLD_KB", "256")
+    monkeypatch.setenv("VNSI_ARROW_POOL", "system")
+    assert settings.memory(f) == {"malloc_arena_max": 1, "trim_every_s": 15.0, "mmap_threshold_kb": 256,
+                                  "arrow_pool": "system"}
 
 
 def test_the_repository_settings_cap_the_arenas():
@@ -42,7 +51,16 @@ def _run(code: str) -> str:
 def test_the_arena_cap_is_taken_once_per_process():
     out = _run("""
         from lib import memory
-        print(memory.configure(2), memory.configure(3), memory.configure(0))
+        print(memory.configure(2, 0, ""), memory.configure(3, 0, ""), memory.configure(0, 0, ""))
+    """)
+    assert out == "True False False"
+
+
+@glibc
+def test_the_mmap_threshold_is_taken_once_per_process():
+    out = _run("""
+        from lib import memory
+        print(memory.fix_mmap_threshold(128), memory.fix_mmap_threshold(256), memory.fix_mmap_threshold(0))
     """)
     assert out == "True False False"
 
@@ -97,3 +115,68 @@ def test_release_gives_back_what_pandas_string_columns_held():
     base, held, after = (int(x) for x in out.split())
     assert held - base > 120  # freed, but still resident
     assert after - base < 40  # given back
+
+
+_BIG_BUFFERS = """
+    import sys
+    import numpy as np
+    from lib import memory
+
+    def rss():
+        for line in open("/proc/self/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+
+    if sys.argv[1] != "0":
+        assert memory.fix_mmap_threshold(int(sys.argv[1]))
+    np.ones(2**17).sum()  # one 1 MB buffer freed: glibc's own threshold now rises above 1 MB
+    base = rss()
+    buffers, pins = [], []
+    for _ in range(200):  # 200 MB of 1 MB buffers, each followed by a small block that stays (what a page keeps)
+        buffers.append(np.ones(2**17))
+        pins.append(bytes(1024))
+    held = rss()
+    del buffers
+    print(base, held, rss(), len(pins))  # no gc, no malloc_trim
+"""
+
+
+def _big_buffers(threshold_kb: int) -> tuple[int, int, int]:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_BIG_BUFFERS), str(threshold_kb)], capture_output=True,
+                         text=True, check=True, cwd=settings.ROOT).stdout.split()
+    return int(out[0]), int(out[1]), int(out[2])
+
+
+@glibc
+def test_a_fixed_mmap_threshold_gives_freed_big_buffers_back_without_a_trim():
+    base, held, after = _big_buffers(128)
+    assert held - base > 150  # the buffers were resident
+    assert after - base < 30  # and went back to the system when freed
+
+
+@glibc
+def test_without_the_fixed_threshold_freed_big_buffers_stay_resident():
+    # What the setting is for: glibc's rising threshold puts the buffers in its heap, and the small blocks between
+    # them keep the freed memory there.
+    base, held, after = _big_buffers(0)
+    assert held - base > 150
+    assert after - base > 150
+
+
+def test_the_repository_settings_fix_the_mmap_threshold_and_give_arrow_malloc():
+    mem = settings.memory(settings.SETTINGS_FILE)
+    assert mem["mmap_threshold_kb"] > 0 and mem["arrow_pool"] == "system"
+
+
+def test_with_the_system_pool_pandas_string_columns_are_allocated_with_malloc():
+    # pyarrow's own pool (mimalloc) keeps what it freed; with malloc, the two settings above and malloc_trim apply.
+    out = _run("""
+        import pandas as pd
+        import pyarrow as pa
+        from lib import memory
+
+        print(memory.configure(0, 0, "system"))
+        names = pd.Series(["x" * 50 + str(i) for i in range(10_000)], dtype="string[pyarrow]")
+        print(pa.system_memory_pool().bytes_allocated() > 500_000, pa.mimalloc_memory_pool().bytes_allocated())
+    """)
+    assert out.split() == ["False", "True", "0"]
