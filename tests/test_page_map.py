@@ -254,13 +254,18 @@ def test_your_district_figures_are_drawn_on_the_district_map():
     assert vinh["tips"][-1].startswith(t("status.uploaded", "vi"))
 
 
-def test_your_boundaries_are_drawn_instead_of_the_bundled_layer():
+def two_province_upload():
+    """The user's own boundaries of Hà Nội and Nghệ An (a GeoJSON keyed by province code), read as the page reads it."""
     frame = layers.load_layer("province").reset_index()
     frame = frame[frame["uid"].isin(["province:01", "province:40"])]
     frame = gpd.GeoDataFrame({"ma_tinh": frame["uid"].str[-2:]}, geometry=frame.geometry.to_numpy(), crs=4326)
     buffer = io.BytesIO()
     frame.to_file(buffer, driver="GeoJSON")
-    result = read_boundaries("hai_tinh.geojson", buffer.getvalue(), level="province")
+    return read_boundaries("hai_tinh.geojson", buffer.getvalue(), level="province")
+
+
+def test_your_boundaries_are_drawn_instead_of_the_bundled_layer():
+    result = two_province_upload()
     at = open_app("pages/map.py", timeout=60, session={"map_boundaries": {"province": result.upload}}, year="2024")
     assert uids(at) == {"province:01", "province:40"}
     assert "hai\\_tinh.geojson" in texts(at) or "hai_tinh.geojson" in texts(at)
@@ -294,12 +299,7 @@ def test_names_typed_without_diacritics_are_found_in_the_area_picker_and_the_map
 
 
 def test_your_boundaries_are_listed_in_the_settings_and_remove_brings_ours_back():
-    frame = layers.load_layer("province").reset_index()
-    frame = frame[frame["uid"].isin(["province:01", "province:40"])]
-    frame = gpd.GeoDataFrame({"ma_tinh": frame["uid"].str[-2:]}, geometry=frame.geometry.to_numpy(), crs=4326)
-    buffer = io.BytesIO()
-    frame.to_file(buffer, driver="GeoJSON")
-    result = read_boundaries("hai_tinh.geojson", buffer.getvalue(), level="province")
+    result = two_province_upload()
     at = open_map(session={"map_boundaries": {"province": result.upload}}, year="2024", lang="en")
     assert t("map.upload.in_use", "en", level=map_scope.level_label("province", "en"), n=2) in texts(at)
     assert "hai_tinh.geojson" in [e.value for e in at.text]  # the file's name shown as text

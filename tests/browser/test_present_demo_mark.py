@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from lib.i18n import t
-from tests.browser.conftest import Watched
 from tests.browser.helpers import assert_clean, settle
+from tests.browser.test_presenter_browser import H, W, screen  # noqa: F401 - the 1280×720 presenter screen fixture
 
 pytestmark = pytest.mark.browser
-W, H = 1280, 720
 MARK = '[data-testid="stMain"] .st-key-present_demo_mark'
 
 # Views whose figures are demo on the bundled data: Hà Giang (province:02) has no published HI figure for 2024, and
@@ -22,12 +21,6 @@ VIEWS = [
 ]
 
 
-@pytest.fixture
-def screen(browser, app_url):
-    context = browser.new_context(viewport={"width": W, "height": H})
-    page = context.new_page()
-    yield Watched(page, app_url.split("/")[2])
-    context.close()
 
 
 def open_view(page, url: str, ready: str) -> None:
