@@ -88,7 +88,7 @@ def _report_preview(name: str, digest: str, data: bytes):
             st.markdown(t("data.report_skipped", lang))
             ui.show_table(report.skipped_rows(sheet, lang))
     if preview.all_problems and session.result(name) is None:
-        ui.show_table(report.problems_table(preview.all_problems[:MAX_SHOWN], lang))
+        ui.show_table(problems_table(preview.all_problems[:MAX_SHOWN], lang, sheets=True))
     c1, c2 = st.columns(2)
     if c1.button(t("data.report_load", lang), key=f"load_{name}", type="primary"):
         with st.spinner(t("data.validating", lang)):
@@ -102,7 +102,7 @@ def _report_preview(name: str, digest: str, data: bytes):
         ui.say(uploads.report_message(name, loaded), lang, icon=ICONS[loaded.ok and loaded.dataset is not None])
         if loaded.all_problems:
             st.markdown(t("data.report_problems", lang))
-            ui.show_table(report.problems_table(loaded.all_problems[:MAX_SHOWN], lang))
+            ui.show_table(problems_table(loaded.all_problems[:MAX_SHOWN], lang, sheets=True))
         if loaded.province_checks is not None and len(loaded.province_checks):
             st.markdown(t("data.report_province_checks", lang))
             ui.show_table(loaded.province_checks)

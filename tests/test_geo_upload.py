@@ -49,7 +49,7 @@ def _zipped_shapefile(frame: gpd.GeoDataFrame, tmp_path, folder: str = "ranh_gio
 
 
 def _keys(result):
-    return [p.key for p in result.problems]
+    return [p.code for p in result.problems]
 
 
 NAME = lambda uid: admin.units().at[uid, "name"]  # noqa: E731
@@ -82,7 +82,7 @@ def test_a_zipped_shapefile_in_a_folder_with_a_province_column_tells_shared_name
     frame = _frame("district", ten=PLAIN, tinh=PROVINCE)
     result = read_boundaries("huyen.zip", _zipped_shapefile(frame, tmp_path))
     assert result.ok and result.upload.level == "district"
-    info = next(p for p in result.problems if p.key == "map.upload.key_column")
+    info = next(p for p in result.problems if p.code == "boundary.key_column")
     assert info.params["column"] == "ten" and info.params["parent"] == "tinh"
     # 'Châu Thành' exists in several provinces: the province column decides
     chau_thanh = [uid for uid in admin.level_units("district").index if PLAIN(uid) == "Chau Thanh"]
@@ -101,7 +101,7 @@ def test_unknown_names_are_listed_with_the_closest_units():
     unmatched = result.unmatched.set_index("row")
     assert list(unmatched.index) == [1, 2]
     assert "Hà Nội" in unmatched.at[1, "candidates"]
-    assert len(result.missing) == 2 and "map.upload.unmatched" in _keys(result)
+    assert len(result.missing) == 2 and "boundary.unmatched" in _keys(result)
 
 
 def test_invalid_geometry_is_repaired_and_named():
@@ -112,9 +112,9 @@ def test_invalid_geometry_is_repaired_and_named():
     assert not bowtie.is_valid
     result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
     assert result.ok
-    repaired = [p for p in result.problems if p.key == "map.upload.repaired"]
-    assert len(repaired) == 1 and repaired[0].row == hanoi + 1
-    assert repaired[0].params["unit"] == "Thành phố Hà Nội"
+    repaired = [p for p in result.problems if p.code.startswith("boundary.repaired")]
+    assert len(repaired) == 1 and repaired[0].row == hanoi + 1 and repaired[0].file == "tinh.geojson"
+    assert repaired[0].message("vi").startswith("Thành phố Hà Nội: hình không hợp lệ")
     assert result.upload.layer.geometry.is_valid.all()
 
 
@@ -124,7 +124,7 @@ def test_features_for_the_same_unit_are_merged_and_reported():
     extra["geometry"] = [shapely.box(105.0, 20.0, 105.1, 20.1)]
     frame = gpd.GeoDataFrame(list(frame.to_dict("records")) + list(extra.to_dict("records")), crs=4326)
     result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
-    merged = [p for p in result.problems if p.key == "map.upload.merged_features"]
+    merged = [p for p in result.problems if p.code == "boundary.merged_features"]
     assert result.ok and len(merged) == 1 and merged[0].params["rows"] == f"1, {len(frame)}"
     assert len(result.upload.layer) == 63
 
@@ -132,7 +132,7 @@ def test_features_for_the_same_unit_are_merged_and_reported():
 def test_a_projected_file_is_brought_to_longitude_latitude():
     frame = _frame("province_2025", ten=NAME).to_crs(3857)
     result = read_boundaries("tinh.gpkg", _bytes(frame, "GPKG"))
-    assert result.ok and "map.upload.reprojected" in _keys(result)
+    assert result.ok and "boundary.reprojected" in _keys(result)
     x0, y0, x1, y1 = result.upload.layer.total_bounds
     assert 100 < x0 < x1 < 120 and 5 < y0 < y1 < 25
 
@@ -140,14 +140,14 @@ def test_a_projected_file_is_brought_to_longitude_latitude():
 def test_boundaries_outside_viet_nam_are_refused():
     frame = gpd.GeoDataFrame({"ten": ["Hà Nội"]}, geometry=[shapely.box(2.0, 48.0, 3.0, 49.0)], crs=4326)
     result = read_boundaries("paris.geojson", _bytes(frame, "GeoJSON"))
-    assert not result.ok and result.upload is None and _keys(result)[-1] == "map.upload.not_vietnam"
+    assert not result.ok and result.upload is None and _keys(result)[-1] == "boundary.not_vietnam"
 
 
 @pytest.mark.parametrize("name, data, key", [
-    ("ranh_gioi.kml", b"<kml/>", "map.upload.unsupported"),
-    ("ranh_gioi.geojson", b"", "map.upload.empty_file"),
-    ("ranh_gioi.geojson", b'{"type": "FeatureCollection", "features": [', "map.upload.unreadable"),
-    ("ranh_gioi.zip", b"PK not really a zip", "map.upload.bad_zip"),
+    ("ranh_gioi.kml", b"<kml/>", "boundary.unsupported"),
+    ("ranh_gioi.geojson", b"", "boundary.empty_file"),
+    ("ranh_gioi.geojson", b'{"type": "FeatureCollection", "features": [', "boundary.unreadable"),
+    ("ranh_gioi.zip", b"PK not really a zip", "boundary.bad_zip"),
 ])
 def test_files_that_cannot_be_read_say_why(name, data, key):
     result = read_boundaries(name, data)
@@ -160,14 +160,14 @@ def test_a_zip_without_a_shapefile_lists_what_it_holds():
         archive.writestr("readme.txt", "boundaries")
         archive.writestr("data.csv", "a,b")
     result = read_boundaries("x.zip", buffer.getvalue())
-    assert not result.ok and result.problems[-1].key == "map.upload.no_shapefile"
+    assert not result.ok and result.problems[-1].code == "boundary.no_shapefile"
     assert "readme.txt" in result.problems[-1].params["files"]
 
 
 def test_a_file_without_a_name_or_code_column_says_which_columns_were_tried():
     frame = _frame("province", dien_tich=lambda uid: "lớn", nhom=lambda uid: "A")
     result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
-    assert not result.ok and result.problems[-1].key == "map.upload.no_key_column"
+    assert not result.ok and result.problems[-1].code == "boundary.no_key_column"
     assert "dien_tich" in result.problems[-1].params["columns"]
 
 
@@ -175,7 +175,7 @@ def test_points_are_not_boundaries():
     frame = gpd.GeoDataFrame({"ten": ["Hà Nội", "Nghệ An"]},
                              geometry=[shapely.Point(105.8, 21.0), shapely.Point(105.0, 19.0)], crs=4326)
     result = read_boundaries("diem.geojson", _bytes(frame, "GeoJSON"))
-    assert not result.ok and result.problems[-1].key in ("map.upload.no_polygons", "map.upload.no_polygon_features")
+    assert not result.ok and result.problems[-1].code in ("boundary.no_polygons", "boundary.no_polygon_features")
 
 
 def test_a_detailed_file_is_simplified_to_stay_quick_to_draw():
@@ -184,9 +184,26 @@ def test_a_detailed_file_is_simplified_to_stay_quick_to_draw():
     before = int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum())
     assert before > VERTEX_BUDGET["province"]
     result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
-    assert result.ok and "map.upload.simplified" in _keys(result)
+    assert result.ok and "boundary.simplified" in _keys(result)
     assert int(shapely.get_num_coordinates(result.upload.layer.geometry.to_numpy()).sum()) <= VERTEX_BUDGET["province"]
     assert result.upload.layer.geometry.is_valid.all()
+    # Reported in the table every input file's problems use, in the user's language and number format.
+    from lib.maps.uploads import tables
+
+    caption, table = tables(result, "vi")[0]
+    assert list(table.columns) == ["Tệp", "Đối tượng số", "Cột", "Mức độ", "Vấn đề"]
+    row = table[table["Vấn đề"].str.startswith("tệp chi tiết")].iloc[0]
+    assert row["Tệp"] == "tinh.geojson" and row["Mức độ"] == "thông tin"
+    assert f"{before:,}".replace(",", ".") in row["Vấn đề"]  # 123.456 points, grouped the Vietnamese way
+
+
+def test_a_file_matching_no_level_names_the_levels_tried_in_the_users_words():
+    frame = _frame("province", dien_tich=lambda uid: "lớn")
+    result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
+    message = result.problems[-1].message("vi")
+    assert not result.ok and "dien_tich" in message
+    assert "province_2025" not in message and "commune" not in message  # no internal ids on screen
+    assert all(map_scope.level_label(lv, "vi") in message for lv in ("province", "commune"))
 
 
 def test_every_message_the_upload_can_give_is_in_both_catalogs():
@@ -194,8 +211,10 @@ def test_every_message_the_upload_can_give_is_in_both_catalogs():
 
     import lib.geo.upload as upload
 
-    keys = set(__import__("re").findall(r'"((?:map\.upload|geo_upload)\.[a-z_]+)"', inspect.getsource(upload)))
-    assert len(keys) > 20
+    codes = __import__("re").findall(r'(?:_problem\("\w+", |_Refused\()"([a-z_]+)"', inspect.getsource(upload))
+    keys = {f"problem.boundary.{c}" for c in codes} | {"problem.boundary.no_suffix"}
+    keys |= {f"problem.boundary.format_{f}" for f in upload.SUFFIXES.values()}
+    assert len(keys) > 30
     for key in keys:
         assert has(key, "vi") and has(key, "en"), key
 
@@ -220,16 +239,16 @@ def test_any_feature_name_is_reported_as_unmatched_not_raised(odd):
     frame = _frame("province", ten=NAME)
     frame.loc[0, "ten"] = odd
     result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
-    assert result.ok, [(p.key, p.params) for p in result.problems]
+    assert result.ok, [(p.code, p.params) for p in result.problems]
     assert len(result.upload.layer) == len(frame) - 1
     assert result.unmatched["row"].tolist() == [1]
-    assert "map.upload.unmatched" in _keys(result)
+    assert "boundary.unmatched" in _keys(result)
 
 
 def test_a_file_whose_names_are_all_dashes_is_refused_with_a_problem():
     frame = _frame("province", ten=lambda uid: "-")
     result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
-    assert not result.ok and result.problems[-1].key == "map.upload.no_key_column"
+    assert not result.ok and result.problems[-1].code == "boundary.no_key_column"
 
 
 def test_empty_geometries_are_named_and_the_rest_loads():
@@ -240,13 +259,13 @@ def test_empty_geometries_are_named_and_the_rest_loads():
     frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=4326))
     result = read_boundaries("tinh.geojson", _bytes(frame, "GeoJSON"))
     assert result.ok
-    assert sorted(p.row for p in result.problems if p.key == "map.upload.no_geometry") == [3, 4]
+    assert sorted(p.row for p in result.problems if p.code == "boundary.no_geometry") == [3, 4]
 
 
 def test_all_geometries_empty_is_a_problem():
     frame = gpd.GeoDataFrame({"ten": ["Hà Nội", "Nghệ An"]}, geometry=[shapely.Polygon(), None], crs=4326)
     result = read_boundaries("rong.geojson", _bytes(frame, "GeoJSON"))
-    assert not result.ok and result.problems[-1].key == "map.upload.no_features"
+    assert not result.ok and result.problems[-1].code == "boundary.no_features"
 
 
 @pytest.mark.parametrize("declared", [4326, 3857, 32648])
@@ -256,14 +275,14 @@ def test_a_wrong_crs_is_a_problem(declared):
     wrong = frame.to_crs(32648).set_crs(declared, allow_override=True) if declared == 4326 else \
         frame.set_crs(declared, allow_override=True)
     result = read_boundaries("sai_crs.gpkg", _bytes(wrong, "GPKG"))
-    assert not result.ok and result.problems[-1].key in ("map.upload.not_vietnam", "map.upload.bad_crs")
+    assert not result.ok and result.problems[-1].code in ("boundary.not_vietnam", "boundary.bad_crs")
 
 
 def test_a_50_mb_file_is_refused_with_a_problem_before_it_is_parsed():
     data = b'{"type": "FeatureCollection", "features": [' + b" " * 50_000_000 + b"]}"
     result = read_boundaries("lon.geojson", data)
-    assert not result.ok and _keys(result) == ["geo_upload.too_large"]
-    assert "50" in __import__("lib.i18n", fromlist=["t"]).t("geo_upload.too_large", "en", **result.problems[0].params)
+    assert not result.ok and _keys(result) == ["boundary.too_large"]
+    assert "50 MB" in result.problems[0].message("en") and "30 MB" in result.problems[0].message("en")
 
 
 @pytest.mark.parametrize("data", [b"\x00" * 100, b'{"type": "Feature"}', b'{"type": "FeatureCollection"}',
@@ -274,4 +293,4 @@ def test_a_50_mb_file_is_refused_with_a_problem_before_it_is_parsed():
 def test_damaged_geojson_gives_a_problem(data):
     result = read_boundaries("hong.geojson", data)
     assert result.problems and (not result.ok or result.upload is not None)
-    assert all(has(p.key, "vi") and has(p.key, "en") for p in result.problems)
+    assert all(has(f"problem.{p.code}", "vi") and has(f"problem.{p.code}", "en") for p in result.problems)

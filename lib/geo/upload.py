@@ -3,12 +3,15 @@ column, repaired where invalid, and reported unit by unit. No Streamlit; the Map
 and draws it instead of the bundled layer of its level.
 
 `read_boundaries(name, data, level=None)` never raises on bad input: it returns an `UploadResult` whose `problems`
-say what was wrong (errors: nothing loaded) or what was done (warnings: repaired, merged, dropped, assumed), whose
+say what was wrong (errors: nothing loaded) or what was done (warnings: repaired, merged, dropped, assumed; info:
+converted, simplified), as every input file's problems are reported (lib.ingest.problems, messages under
+problem.boundary.*), whose
 `unmatched` lists every feature that matches no unit (with the closest names), and whose `missing` lists the units
 of the level the file has no boundary for.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import tempfile
 import zipfile
@@ -23,10 +26,12 @@ import shapely
 
 from lib import admin
 from lib.geo.layers import geojson_geometry
+from lib.ingest.problems import Localised, Num, Problem, Term
 from lib.text import name_variants
 
 LEVELS = ("province", "district", "province_2025", "commune")
-SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".zip": "zipped shapefile"}
+# The file types read, each with the catalog word that names its format in a message (problem.boundary.format_*).
+SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "zip"}
 # Larger files are refused with a problem: reading, repairing and matching a 50 MB GeoJSON takes minutes and over a
 # gigabyte of memory on the server, and the map could only draw it simplified (VERTEX_BUDGET) anyway.
 MAX_UPLOAD_BYTES = 30_000_000
@@ -41,15 +46,30 @@ SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 MAX_LISTED = 20  # units named one by one in a warning about merged features
 
 
-@dataclass
-class Problem:
-    """One finding. `key` is a message in the map catalog (map.upload.*), `params` fill it; `row` is the feature
-    number in the file (1-based) where it concerns one feature."""
+def _problem(severity: str, code: str, params: dict | None = None, row: int | None = None, column: str | None = None,
+             file: str = "") -> Problem:
+    """One finding, as every input file reports them (lib.ingest.problems): its message is problem.boundary.<code>,
+    `row` is the feature number in the file (1-based) where it concerns one feature. read_boundaries names the file."""
+    return Problem(file, row, column, f"boundary.{code}", dict(params or {}), severity)
 
-    severity: str  # error (nothing loaded) | warning (loaded, with a change the user should know) | info
-    key: str
-    params: dict = field(default_factory=dict)
-    row: int | None = None
+
+@dataclass(frozen=True)
+class LevelText(Localised):
+    """A boundary level in a message, as the level picker names it ('Huyện', '63 provinces (before 2025)')."""
+    levels: tuple[str, ...]
+
+    def text(self, lang: str) -> str:
+        from lib.maps.scope import level_label
+
+        return " / ".join(level_label(lv, lang) for lv in self.levels)
+
+
+def _format(suffix: str) -> Term:
+    return Term(f"problem.boundary.format_{SUFFIXES[suffix]}")
+
+
+def _n(value: int) -> Num:
+    return Num(value, 0)
 
 
 @dataclass
@@ -82,27 +102,29 @@ class UploadResult:
 
 
 class _Refused(Exception):
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.problem = Problem("error", key, params)
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.problem = _problem("error", code, params)
 
 
 # -- reading -----------------------------------------------------------------------------------------------------------
 def read_boundaries(name: str, data: bytes, level: str | None = None) -> UploadResult:
     """Read, repair, match and report. `level` is one of LEVELS, or None to detect it from the key column."""
     try:
-        return _read_boundaries(name, data, level)
+        result = _read_boundaries(name, data, level)
+        result.problems = [dataclasses.replace(p, file=name) for p in result.problems]
+        return result
     except Exception as exc:  # noqa: BLE001 - the boundary: no exception from a file reaches the user
         log.info("reading boundaries %r failed", name, exc_info=True)
-        return UploadResult(name, None, [Problem("error", "geo_upload.failed", {"error": type(exc).__name__})])
+        return UploadResult(name, None, [_problem("error", "failed", {"error": type(exc).__name__}, file=name)])
 
 
 def _read_boundaries(name: str, data: bytes, level: str | None) -> UploadResult:
     problems: list[Problem] = []
     try:
         if len(data) > MAX_UPLOAD_BYTES:
-            raise _Refused("geo_upload.too_large", mb=round(len(data) / 1_000_000),
-                           limit=MAX_UPLOAD_BYTES // 1_000_000)
+            raise _Refused("too_large", mb=_n(round(len(data) / 1_000_000)),
+                           limit=_n(MAX_UPLOAD_BYTES // 1_000_000))
         frame = _read_frame(name, data, problems)
         frame = _clean(frame, problems)
         column, level, parent_column = _key_column(frame, level, problems)
@@ -110,13 +132,13 @@ def _read_boundaries(name: str, data: bytes, level: str | None) -> UploadResult:
     except _Refused as refused:
         return UploadResult(name, None, problems + [refused.problem])
     if layer.empty:
-        problems.append(Problem("error", "map.upload.nothing_matched", {"column": column}))
+        problems.append(_problem("error", "nothing_matched", {"column": column}, column=column))
         return UploadResult(name, None, problems, unmatched)
     layer = _fit_budget(layer, level, problems)
     missing = sorted(set(admin.level_units(level).index) - set(layer.index))
     if missing:
-        problems.append(Problem("warning", "map.upload.missing_units", {"n": len(missing), "level_n":
-                                len(admin.level_units(level))}))
+        problems.append(_problem("warning", "missing_units", {"n": _n(len(missing)), "level_n":
+                                _n(len(admin.level_units(level)))}))
     geoms = {uid: geojson_geometry(geom) for uid, geom in zip(layer.index, layer.geometry)}
     upload = BoundaryUpload(name=name, level=level, column=column, layer=layer, geometries=geoms,
                             features=len(frame))
@@ -128,9 +150,9 @@ def _read_frame(name: str, data: bytes, problems: list[Problem]) -> gpd.GeoDataF
 
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise _Refused("map.upload.unsupported", suffix=suffix or "(none)")
+        raise _Refused("unsupported", suffix=suffix or Term("problem.boundary.no_suffix"))
     if not data:
-        raise _Refused("map.upload.empty_file")
+        raise _Refused("empty_file")
     with tempfile.TemporaryDirectory(prefix="boundaries-") as tmp:
         if suffix == ".zip":
             path = _extract_shapefile(data, Path(tmp), problems)
@@ -140,18 +162,18 @@ def _read_frame(name: str, data: bytes, problems: list[Problem]) -> gpd.GeoDataF
         try:
             listed = pyogrio.list_layers(path)
         except Exception as exc:  # GDAL's messages say what it could not read
-            raise _Refused("map.upload.unreadable", format=SUFFIXES[suffix], error=_short(exc)) from None
+            raise _Refused("unreadable", format=_format(suffix), error=_short(exc)) from None
         polygonal = [str(n) for n, g in listed if g is None or "polygon" in str(g).lower() or str(g) == "Unknown"]
         if not polygonal:
-            raise _Refused("map.upload.no_polygons", layers=", ".join(f"{n} ({g})" for n, g in listed) or "–")
+            raise _Refused("no_polygons", layers=", ".join(f"{n} ({g})" for n, g in listed) or "–")
         if len(listed) > 1:
-            problems.append(Problem("warning", "map.upload.first_layer", {"layer": polygonal[0], "n": len(listed)}))
+            problems.append(_problem("warning", "first_layer", {"layer": polygonal[0], "n": _n(len(listed))}))
         try:
             frame = pyogrio.read_dataframe(path, layer=polygonal[0])
         except Exception as exc:
-            raise _Refused("map.upload.unreadable", format=SUFFIXES[suffix], error=_short(exc)) from None
+            raise _Refused("unreadable", format=_format(suffix), error=_short(exc)) from None
     if frame.empty:
-        raise _Refused("map.upload.no_features")
+        raise _Refused("no_features")
     return frame
 
 
@@ -163,27 +185,27 @@ def _extract_shapefile(data: bytes, folder: Path, problems: list[Problem]) -> Pa
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise _Refused("map.upload.bad_zip") from None
+        raise _Refused("bad_zip") from None
     with archive:
         entries = [i for i in archive.infolist() if not i.is_dir() and "__MACOSX" not in i.filename]
         if sum(i.file_size for i in entries) > MAX_UNZIPPED_BYTES:
-            raise _Refused("map.upload.zip_too_big", mb=MAX_UNZIPPED_BYTES // 1_000_000)
+            raise _Refused("zip_too_big", mb=_n(MAX_UNZIPPED_BYTES // 1_000_000))
         if len(entries) > 1000:
-            raise _Refused("map.upload.zip_too_big", mb=MAX_UNZIPPED_BYTES // 1_000_000)
+            raise _Refused("zip_too_big", mb=_n(MAX_UNZIPPED_BYTES // 1_000_000))
         shps = sorted(i.filename for i in entries if i.filename.lower().endswith(".shp"))
         if not shps:
             listing = ", ".join(PurePosixPath(i.filename).name for i in entries[:12]) or "–"
-            raise _Refused("map.upload.no_shapefile", files=listing)
+            raise _Refused("no_shapefile", files=listing)
         if len(shps) > 1:
-            problems.append(Problem("warning", "map.upload.several_shapefiles",
-                                    {"used": PurePosixPath(shps[0]).name, "n": len(shps)}))
+            problems.append(_problem("warning", "several_shapefiles",
+                                    {"used": PurePosixPath(shps[0]).name, "n": _n(len(shps))}))
         stem = shps[0][:-4].lower()
         for info in entries:
             lower = info.filename.lower()
             if lower[:-4] == stem and lower[-4:] in SHAPEFILE_PARTS:
                 (folder / ("upload" + lower[-4:])).write_bytes(archive.read(info))
     if not (folder / "upload.dbf").exists() or not (folder / "upload.shx").exists():
-        raise _Refused("map.upload.shapefile_parts")
+        raise _Refused("shapefile_parts")
     return folder / "upload.shp"
 
 
@@ -202,51 +224,51 @@ def _clean(frame: gpd.GeoDataFrame, problems: list[Problem]) -> gpd.GeoDataFrame
     frame["_row"] = np.arange(1, len(frame) + 1)
     empty = frame.geometry.isna() | frame.geometry.is_empty
     for row in frame.loc[empty, "_row"]:
-        problems.append(Problem("warning", "map.upload.no_geometry", row=int(row)))
+        problems.append(_problem("warning", "no_geometry", row=int(row)))
     frame = frame[~empty]
     if frame.empty:
-        raise _Refused("map.upload.no_features")
+        raise _Refused("no_features")
     # Coordinates that are not numbers (NaN, infinite) make no shape: dropped and named like empty ones.
     bounds = frame.geometry.bounds.to_numpy(float)
     broken = ~np.isfinite(bounds).all(axis=1)
     for row in frame.loc[broken, "_row"]:
-        problems.append(Problem("warning", "map.upload.no_geometry", row=int(row)))
+        problems.append(_problem("warning", "no_geometry", row=int(row)))
     frame = frame[~broken]
     if frame.empty:
-        raise _Refused("map.upload.no_features")
+        raise _Refused("no_features")
     if frame.crs is None:
         x0, y0, x1, y1 = frame.total_bounds
         if -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90:
             frame = frame.set_crs(4326)
-            problems.append(Problem("warning", "map.upload.no_crs_assumed"))
+            problems.append(_problem("warning", "no_crs_assumed"))
         else:
-            raise _Refused("map.upload.no_crs")
+            raise _Refused("no_crs")
     elif not frame.crs.equals(gpd.GeoSeries([], crs=4326).crs):
         source = frame.crs.to_string()
         try:
             frame = frame.to_crs(4326)
         except Exception as exc:
-            raise _Refused("map.upload.bad_crs", crs=source, error=_short(exc)) from None
-        problems.append(Problem("info", "map.upload.reprojected", {"crs": source}))
+            raise _Refused("bad_crs", crs=source, error=_short(exc)) from None
+        problems.append(_problem("info", "reprojected", {"crs": source}))
     x0, y0, x1, y1 = frame.total_bounds
     vx0, vy0, vx1, vy1 = VIETNAM_BBOX
     if not np.isfinite([x0, y0, x1, y1]).all() or x1 < vx0 or x0 > vx1 or y1 < vy0 or y0 > vy1:
-        raise _Refused("map.upload.not_vietnam", bounds=f"{x0:.2f}, {y0:.2f}, {x1:.2f}, {y1:.2f}")
+        raise _Refused("not_vietnam", bounds=f"{x0:.2f}, {y0:.2f}, {x1:.2f}, {y1:.2f}")
     geoms = frame.geometry.to_numpy()
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
         geoms = geoms.copy()
         geoms[invalid] = shapely.make_valid(geoms[invalid])
         for row in frame.loc[invalid, "_row"]:
-            problems.append(Problem("warning", "map.upload.repaired", row=int(row)))
+            problems.append(_problem("warning", "repaired", row=int(row)))
     polygonal = np.array([_polygons(g) for g in geoms], dtype=object)
     lost = np.array([g is None for g in polygonal])
     for row in frame.loc[lost, "_row"]:
-        problems.append(Problem("warning", "map.upload.not_polygon", row=int(row)))
+        problems.append(_problem("warning", "not_polygon", row=int(row)))
     frame = frame.set_geometry(gpd.GeoSeries(polygonal, index=frame.index, crs=4326))
     frame = frame[~lost]
     if frame.empty:
-        raise _Refused("map.upload.no_polygon_features")
+        raise _Refused("no_polygon_features")
     return frame
 
 
@@ -289,7 +311,7 @@ def _fit_budget(layer: gpd.GeoDataFrame, level: str, problems: list[Problem]) ->
     keep = np.array([g is not None for g in out])
     layer = layer.iloc[keep].set_geometry(gpd.GeoSeries(out[keep], index=layer.index[keep], crs=4326))
     after = int(shapely.get_num_coordinates(layer.geometry.to_numpy()).sum())
-    problems.append(Problem("info", "map.upload.simplified", {"before": before, "after": after}))
+    problems.append(_problem("info", "simplified", {"before": _n(before), "after": _n(after)}))
     return layer
 
 
@@ -350,7 +372,7 @@ def _key_column(frame: gpd.GeoDataFrame, level: str | None,
     texts = {c: [t for t in (_as_text(v) for v in frame[c]) if t is not None] for c in columns}
     texts = {c: v for c, v in texts.items() if v}
     if not texts:
-        raise _Refused("map.upload.no_columns")
+        raise _Refused("no_columns")
     levels = [level] if level else list(LEVELS)
     best = None
     for lv in levels:
@@ -366,16 +388,16 @@ def _key_column(frame: gpd.GeoDataFrame, level: str | None,
                 best = (rank, c, lv, share)
     _, column, chosen, share = best
     if share < MIN_SHARE:
-        raise _Refused("map.upload.no_key_column", columns=", ".join(map(str, texts)),
-                       level=chosen if level else "/".join(LEVELS))
+        raise _Refused("no_key_column", columns=", ".join(map(str, texts)),
+                       level=LevelText((chosen,) if level else LEVELS))
     parent_column = None
     if chosen in PARENT:
         for c, values in texts.items():
             if c != column and _score(values, PARENT[chosen])[0] >= 0.8:
                 parent_column = c
                 break
-    problems.append(Problem("info", "map.upload.key_column", {"column": column, "level": chosen,
-                                                               "parent": parent_column or "–"}))
+    problems.append(_problem("info", "key_column", {"column": column, "level": LevelText((chosen,)),
+                                                                "parent": parent_column or "–"}, column=column))
     return column, chosen, parent_column
 
 
@@ -404,24 +426,25 @@ def _match(frame: gpd.GeoDataFrame, column: str, level: str, parent_column: str 
                           "candidates": admin.describe_candidates(match.candidates)})
     frame = frame.assign(_uid=uids)
     if unmatched:
-        problems.append(Problem("warning", "map.upload.unmatched", {"n": len(unmatched), "total": len(frame)}))
+        problems.append(_problem("warning", "unmatched", {"n": _n(len(unmatched)), "total": _n(len(frame))}))
     matched = frame[frame["_uid"].notna()]
     duplicated = matched["_uid"].duplicated(keep=False)
     if duplicated.any():
         groups = list(matched[duplicated].groupby("_uid", sort=False)["_row"])
         for uid, rows in groups[:MAX_LISTED]:
-            problems.append(Problem("warning", "map.upload.merged_features",
+            problems.append(_problem("warning", "merged_features",
                                     {"unit": admin.display_name(uid, with_parent=True),
                                      "rows": ", ".join(str(int(r)) for r in rows)}))
         if len(groups) > MAX_LISTED:
-            problems.append(Problem("warning", "map.upload.merged_more", {"n": len(groups) - MAX_LISTED}))
+            problems.append(_problem("warning", "merged_more", {"n": _n(len(groups) - MAX_LISTED)}))
     geoms = matched.groupby("_uid", sort=False)["geometry"].agg(lambda s: shapely.union_all(s.to_numpy()))
     index = pd.Index(geoms.index, name="uid")
     layer = gpd.GeoDataFrame({"approximate": False}, index=index,
                              geometry=gpd.GeoSeries(geoms.to_numpy(), index=index, crs=4326))
-    for p in problems:  # name the repaired and dropped features by their unit where they matched one
-        if p.row is not None and p.key == "map.upload.repaired":
+    for i, p in enumerate(problems):  # name the repaired features by their unit where they matched one
+        if p.row is not None and p.code == "boundary.repaired":
             hit = matched.loc[matched["_row"] == p.row, "_uid"]
             if len(hit):
-                p.params["unit"] = admin.display_name(hit.iloc[0], with_parent=True)
+                problems[i] = _problem("warning", "repaired_in", {"unit": admin.display_name(hit.iloc[0],
+                                                                                             with_parent=True)}, p.row)
     return layer, pd.DataFrame(unmatched, columns=["row", "value", "problem", "candidates"])

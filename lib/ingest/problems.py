@@ -45,13 +45,24 @@ class PeriodText(Localised):
 
 
 @dataclass(frozen=True)
+class Term(Localised):
+    """A word from the catalogs in a message (a file format's name, '(none)'), in the reader's language."""
+    key: str
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang)
+
+
+@dataclass(frozen=True)
 class Problem:
     file: str
     row: int | None  # the row the user sees (CSV line, sheet row); None for the whole file
     column: str | None
     code: str  # message key under "problem." in the catalogs
     params: dict = field(default_factory=dict, hash=False, compare=False)
-    severity: str = "error"  # error (nothing from the file is loaded) | warning (loaded; worth a look)
+    # error (nothing from the file is loaded) | warning (loaded; worth a look) | info (what was done, e.g. a boundary
+    # file's coordinate system converted)
+    severity: str = "error"
 
     def message(self, lang: str = "en") -> str:
         params = {k: (v.text(lang) if isinstance(v, Localised) else v) for k, v in self.params.items()}
@@ -59,7 +70,7 @@ class Problem:
 
     def line(self, lang: str = "en") -> str:
         """`FILE:ROW:COLUMN: message`, the command-line form (empty row or column when not about one)."""
-        prefix = "" if self.severity == "error" else t("problem.warning_prefix", lang) + " "
+        prefix = "" if self.severity == "error" else t(f"problem.{self.severity}_prefix", lang) + " "
         return f"{self.file}:{self.row or ''}:{self.column or ''}: {prefix}{self.message(lang)}"
 
     @property
@@ -67,14 +78,24 @@ class Problem:
         return self.severity == "error"
 
 
-def problems_table(problems: list[Problem], lang: str):
-    """The problems as a table for the screen (text only: cells are shown, never run as HTML)."""
+def problems_table(problems: list[Problem], lang: str, *, sheets: bool = False,
+                   row_heading: str = "problem.col_row"):
+    """The problems as a table for the screen and its download (text only: cells are shown, never run as HTML).
+    `sheets`: the problems of a workbook read as an office report, whose `file` is 'FILE:SHEET', get a Sheet column;
+    `row_heading`: what a row is in the file (a boundary file's rows are its features)."""
     import pandas as pd
 
-    return pd.DataFrame({
-        t("problem.col_file", lang): [p.file for p in problems],
-        t("problem.col_row", lang): [p.row if p.row is not None else "" for p in problems],
+    def split(where: str) -> tuple[str, str]:
+        return tuple(where.rsplit(":", 1)) if sheets and ":" in where else (where, "")
+
+    files, sheet_names = zip(*[split(p.file) for p in problems]) if problems else ((), ())
+    columns = {t("problem.col_file", lang): list(files)}
+    if sheets:
+        columns[t("problem.col_sheet", lang)] = list(sheet_names)
+    columns.update({
+        t(row_heading, lang): [str(p.row) if p.row is not None else "" for p in problems],
         t("problem.col_column", lang): [p.column or "" for p in problems],
         t("problem.col_severity", lang): [t(f"problem.severity_{p.severity}", lang) for p in problems],
         t("problem.col_message", lang): [p.message(lang) for p in problems],
     })
+    return pd.DataFrame(columns)

@@ -851,21 +851,3 @@ def found_at(s: SheetReport, lang: str) -> str:
              s.table.header_rows[-1], header="–".join(str(x) for x in dict.fromkeys(
                  [s.table.header_rows[0], s.table.header_rows[-1]])),
              n=sum(1 for r in s.rows if r.kind == "unit"), skipped=len(s.skipped))
-
-
-def problems_table(problems: list[Problem], lang: str) -> pd.DataFrame:
-    """Problems with the sheet apart: file, sheet, row, column (the user's heading), severity, message."""
-    def split(where: str) -> tuple[str, str]:
-        for s in ([] if ":" not in where else [where.rsplit(":", 1)]):
-            return s[0], s[1]
-        return where, ""
-
-    files, sheet_names = zip(*[split(p.file) for p in problems]) if problems else ((), ())
-    return pd.DataFrame({
-        t("problem.col_file", lang): list(files),
-        t("data.report_col_sheet", lang): list(sheet_names),
-        t("problem.col_row", lang): [str(p.row) if p.row is not None else "" for p in problems],
-        t("problem.col_column", lang): [p.column or "" for p in problems],
-        t("problem.col_severity", lang): [t(f"problem.severity_{p.severity}", lang) for p in problems],
-        t("problem.col_message", lang): [p.message(lang) for p in problems],
-    })

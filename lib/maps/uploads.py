@@ -7,9 +7,10 @@ from typing import Callable
 
 import pandas as pd
 
-from lib import admin
+from lib import admin, fmt
 from lib.i18n import t
-from lib.maps.scope import MAP_LEVELS, level_label
+from lib.ingest.problems import problems_table
+from lib.maps.scope import level_label
 
 
 def summary(result, lang: str, text: Callable[[str], str]) -> str:
@@ -17,32 +18,26 @@ def summary(result, lang: str, text: Callable[[str], str]) -> str:
     if not result.ok:
         return t("map.upload.not_loaded", lang)
     up = result.upload
-    return t("map.upload.loaded", lang, n=len(up.layer), level=level_label(up.level, lang), column=text(up.column))
+    return t("map.upload.loaded", lang, n=fmt.number(len(up.layer), lang, 0), level=level_label(up.level, lang),
+             column=text(up.column))
 
 
 def tables(result, lang: str) -> list[tuple[str, pd.DataFrame]]:
-    """(caption, table) of the upload's problems, its rows that matched no unit, and the units it left out."""
+    """(caption, table) of the upload's problems (the table every input file's problems are shown in, its rows
+    named as the file's features), its features that matched no unit, and the units it left out."""
     out = []
-    rows = []
-    for p in result.problems:
-        if result.ok and p.key == "map.upload.key_column":  # the success message says it
-            continue
-        params = dict(p.params)
-        if params.get("level") in MAP_LEVELS:
-            params["level"] = level_label(params["level"], lang)
-        rows.append({t("map.upload.col_severity", lang): t(f"map.upload.severity_{p.severity}", lang),
-                     t("map.upload.col_row", lang): "" if p.row is None else str(p.row),
-                     t("map.upload.col_unit", lang): p.params.get("unit", ""),
-                     t("map.upload.col_message", lang): t(p.key, lang, **params)})
-    if rows:
-        out.append((t("map.upload.problems", lang), pd.DataFrame(rows)))
+    shown = [p for p in result.problems if not (result.ok and p.code == "boundary.key_column")]  # the summary says it
+    if shown:
+        out.append((t("map.upload.problems", lang), problems_table(shown, lang, row_heading="map.upload.col_row")))
     if len(result.unmatched):
+        n = fmt.number(len(result.unmatched), lang, 0)
         table = result.unmatched.assign(problem=result.unmatched["problem"].map(
             lambda x: t(f"map.upload.problem_{x}", lang)))
-        out.append((t("map.upload.unmatched_title", lang, n=len(result.unmatched)), table.rename(columns={
+        out.append((t("map.upload.unmatched_title", lang, n=n), table.rename(columns={
             "row": t("map.upload.col_row", lang), "value": t("map.upload.col_value", lang),
             "problem": t("map.upload.col_problem", lang), "candidates": t("map.upload.col_candidates", lang)})))
     if result.missing:
-        out.append((t("map.upload.missing_title", lang, n=len(result.missing)), pd.DataFrame(
+        n = fmt.number(len(result.missing), lang, 0)
+        out.append((t("map.upload.missing_title", lang, n=n), pd.DataFrame(
             {t("map.upload.col_name", lang): [admin.display_name(u, with_parent=True) for u in result.missing]})))
     return out
