@@ -100,7 +100,8 @@ def _reaper_loop() -> None:
     import time
 
     mem = settings.memory()
-    memory.configure(mem["malloc_arena_max"])  # before the sessions' threads fill the allocator's heaps
+    # before the sessions' threads fill the allocator's heaps
+    memory.configure(mem["malloc_arena_max"], mem["mmap_threshold_kb"], mem["arrow_pool"])
     last_trim = time.monotonic()
     while _schedule_reap():
         time.sleep(REAP_EVERY_S)
