@@ -135,9 +135,10 @@ class Store:
     # Derived results other modules keep for this store's lifetime (one door instead of writes into __dict__).
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def memo(self, key, compute):
-        """The value computed once per store for `key` (a hashable tuple naming the module and its arguments)."""
-        if key not in self._memo:
+    def memo(self, key, compute, valid=None):
+        """The value computed once per store for `key` (a hashable tuple naming the module and its arguments);
+        computed again when `valid(value)` says the kept one can no longer be used (e.g. its file was pruned)."""
+        if key not in self._memo or (valid is not None and not valid(self._memo[key])):
             self._memo[key] = compute()
         return self._memo[key]
 

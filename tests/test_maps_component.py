@@ -65,9 +65,26 @@ def test_a_year_step_changes_one_argument_and_the_arguments_stay_small(store):
     assert len(json.dumps(b).encode()) < 12_000
 
 
+def test_the_first_frame_waits_only_for_colours_the_tooltips_come_in_a_file_of_their_own(store):
+    """The district map's view file (what the first frame needs) is a small part of the view: its tooltip lines are
+    in a second file the component fetches after drawing; the two put together are every year's lines."""
+    sc = scope.scope("district", NATIONAL)
+    url = timeline.data_url(store, sc, HI, "value", "vi")
+    view = served(url)
+    assert isinstance(view["tips"], str) and "strings" not in view and view["tips"].startswith("cache/tips-")
+    tips = served(view["tips"])
+    view_bytes, tips_bytes = assets.file_size(url), assets.file_size(view["tips"])
+    assert view_bytes < 150_000 and view_bytes * 5 < tips_bytes, (view_bytes, tips_bytes)
+    assert set(tips["tips"]) == set(map(str, view["years"])) and len(tips["tips"]["2024"]) == len(sc.uids)
+    # a pruned cache folder: the next view writes both files again instead of naming a file that is gone
+    assets.path_of(view["tips"]).unlink()
+    again = timeline.data_url(store, sc, HI, "value", "vi")
+    assert assets.path_of(served(again)["tips"]).exists()
+
+
 def test_the_view_data_holds_every_year_with_one_palette_for_all_of_them(store):
     sc = scope.scope("province", NATIONAL)
-    data = served(timeline.data_url(store, sc, HI, "value", "vi"))
+    data = timeline.read(timeline.data_url(store, sc, HI, "value", "vi"))
     assert data["years"] == values.timeline_years(store, sc, HI)
     assert len(data["names"]) == 63
     for year in data["years"]:
@@ -87,11 +104,11 @@ def test_the_view_data_holds_every_year_with_one_palette_for_all_of_them(store):
 
 def test_demo_units_are_muted_and_flagged_and_the_switch_hides_them(store):
     sc = scope.scope("province", NATIONAL)
-    shown = served(timeline.data_url(store, sc, HI, "value", "vi", demo=True))
+    shown = timeline.read(timeline.data_url(store, sc, HI, "value", "vi", demo=True))
     assert sum(shown["demo"]["2024"]) > 0
     demo_fills = {tuple(shown["palette"][k]) for k, d in zip(shown["cls"]["2024"], shown["demo"]["2024"]) if d}
     assert all(f[3] == timeline.DEMO_ALPHA for f in demo_fills)
-    hidden = served(timeline.data_url(store, sc, HI, "value", "vi", demo=False))
+    hidden = timeline.read(timeline.data_url(store, sc, HI, "value", "vi", demo=False))
     assert sum(hidden["demo"]["2024"]) == 0
     for k, was_demo in zip(hidden["cls"]["2024"], shown["demo"]["2024"]):
         if was_demo:
@@ -156,7 +173,7 @@ def test_the_maps_gap_is_the_one_gap_target_minus_value_worded_short_or_above():
 
 def test_tooltips_word_the_gap_with_that_convention(store):
     sc = scope.scope("province", NATIONAL)
-    data = served(timeline.data_url(store, sc, HI, "gap_2025", "vi"))
+    data = timeline.read(timeline.data_url(store, sc, HI, "gap_2025", "vi"))
     lines = [data["strings"][s] for row in data["tips"]["2024"] for s in row if s >= 0]
     assert any("còn thiếu" in x and "điểm %" in x for x in lines)
     assert not any("chênh lệch -" in x for x in lines)

@@ -16,6 +16,7 @@ from lib.maps import assets
 from lib.maps import pydeck_chart as map_pydeck_chart
 from lib.maps import scope as map_scope
 from lib.maps import scale as map_scale
+from lib.maps import timeline
 from lib.geo import build as geo_build
 from lib.geo import layers
 from lib.geo.upload import read_boundaries
@@ -60,7 +61,8 @@ def features(at) -> list[dict]:
     """The units drawn in the year shown, as the browser puts them together: the geometry file's features with the
     view data's fill (RGBA), demo flag and tooltip lines for that year."""
     args = component(at)
-    geo, data, year = served(layer(at, map_pydeck_chart.UNITS_LAYER)["data"]), served(args["data"]), str(args["year"])
+    geo, data = served(layer(at, map_pydeck_chart.UNITS_LAYER)["data"]), timeline.read(args["data"])
+    year = str(args["year"])
     out = []
     for f in geo["features"]:
         i = f["properties"]["i"]

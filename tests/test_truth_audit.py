@@ -23,6 +23,7 @@ import pytest
 
 from lib import metrics, store as store_mod
 from lib.i18n import t
+from lib.maps import timeline
 from lib.ingest.validate import validate_bytes
 from lib.ui import UPLOADS_KEY
 from tests.apptest import open_app
@@ -282,7 +283,7 @@ def component_files(at) -> tuple[list[str], dict]:
     uids = [None] * len(geo["features"])
     for f in geo["features"]:
         uids[f["properties"]["i"]] = f["properties"]["uid"]
-    return uids, json.loads((COMPONENT / args["data"]).read_text(encoding="utf-8"))
+    return uids, timeline.read(args["data"])  # the view file with its tooltip file, as the browser gets them
 
 
 def expected_status(store, unit: str, metric: str, year: int, demo_on: bool):

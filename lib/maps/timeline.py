@@ -1,10 +1,11 @@
-"""The timeline: every year a map view can show, in one small file the browser fetches once per view.
+"""The timeline: every year a map view can show, in two files the browser fetches once per view.
 
-A view here is (units drawn, metric, colour mode, language, demo switch). For each year of the timeline the file
-holds each unit's colour class (an index into one palette: the scale is fixed across the years, so play compares
-like with like), whether its value is demo, and its tooltip lines (indices into a table of strings, most lines are
-shared). The component steps through the years and plays them without asking Python (lib/maps/assets.py,
-frontend/deckmap/index.html).
+A view here is (units drawn, metric, colour mode, language, demo switch). The view file holds, for each year of the
+timeline, each unit's colour class (an index into one palette: the scale is fixed across the years, so play compares
+like with like) and whether its value is demo, with the units' names: all the first frame needs. Its `tips` is the
+URL of the tooltip file: each year's tooltip lines (indices into a table of strings; most lines are shared), about
+nine tenths of the bytes, fetched after the first frame. The component steps through the years and plays them
+without asking Python (lib/maps/assets.py, frontend/deckmap/index.html).
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def muted(fill: list[int]) -> list[int]:
 def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: str, lang: str,
               demo: bool = True, breaks: tuple[float, ...] = ()) -> dict:
     """Every year of the view: {years, palette, no_data, names, strings, cls: {year: [palette index | -1]},
-    demo: {year: [0|1]}, tips: {year: [[string index, ...]]}} in the order of `scope_.uids`."""
+    demo: {year: [0|1]}, tips: {year: [[string index, ...]]}} in the order of `scope_.uids` (`split` makes the two
+    files the browser gets)."""
     years = values.timeline_years(store, scope_, metric)
     palette: list[list[int]] = []
     index: dict[tuple, int] = {}
@@ -83,5 +85,30 @@ def data_url(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: st
     upload_tag = boundaries.uses_upload(scope_.level, uploads) and uploads[scope_.level].name
     key = ("maps.view", scope_.level, scope_.area, tag, metric.id, mode, lang, demo, upload_tag,
            tuple(breaks))
-    return store.memo(key, lambda: assets.write(
-        "view", view_data(store, scope_, metric, mode, lang, demo, breaks)))
+    # the two files' URLs; made again if the cache folder was pruned of either (assets.prune)
+    urls = store.memo(key, lambda: write(view_data(store, scope_, metric, mode, lang, demo, breaks)),
+                      valid=lambda u: all(assets.path_of(x).exists() for x in u))
+    return urls[0]
+
+
+TIP_KEYS = ("tips", "strings")
+
+
+def split(data: dict) -> tuple[dict, dict]:
+    """The view file (colours, demo flags, names) and the tooltip file (tips, strings) of `view_data`'s dict."""
+    return {k: v for k, v in data.items() if k not in TIP_KEYS}, {k: data[k] for k in TIP_KEYS}
+
+
+def write(data: dict) -> tuple[str, str]:
+    """Write the view's two files; their URLs, the view file's first (its `tips` names the tooltip file)."""
+    view, tips = split(data)
+    tips_url = assets.write("tips", tips)
+    return assets.write("view", {**view, "tips": tips_url}), tips_url
+
+
+def read(url: str) -> dict:
+    """The view file at `url` with its tooltip file's contents in place of its URL: what the browser puts together."""
+    import json
+
+    view = json.loads(assets.path_of(url).read_text(encoding="utf-8"))
+    return {**view, **json.loads(assets.path_of(view["tips"]).read_text(encoding="utf-8"))}

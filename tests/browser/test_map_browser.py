@@ -86,7 +86,7 @@ def _wait_drawn(page, timeout_s: float = 60) -> float:
 def _hover(page, point) -> str:
     page.mouse.move(point[0] - 6, point[1] - 6)
     page.mouse.move(*point)
-    tooltip = _map_frame(page).locator("#tip")
+    tooltip = _map_frame(page).locator('#tip:not([aria-busy="true"])')  # with its lines, not just the name
     tooltip.wait_for(state="visible", timeout=30_000)
     return tooltip.inner_text()
 
