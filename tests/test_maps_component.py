@@ -65,21 +65,25 @@ def test_a_year_step_changes_one_argument_and_the_arguments_stay_small(store):
     assert len(json.dumps(b).encode()) < 12_000
 
 
-def test_the_first_frame_waits_only_for_colours_the_tooltips_come_in_a_file_of_their_own(store):
-    """The district map's view file (what the first frame needs) is a small part of the view: its tooltip lines are
-    in a second file the component fetches after drawing; the two put together are every year's lines."""
+def test_the_first_frame_waits_only_for_colours_each_years_tooltips_come_in_a_file_of_their_own(store):
+    """The district map's view file (what the first frame needs) is a small part of the view: each year's tooltip
+    lines are in a file the component fetches after drawing (the year shown first); put together they are every
+    year's lines."""
     sc = scope.scope("district", NATIONAL)
     url = timeline.data_url(store, sc, HI, "value", "vi")
     view = served(url)
-    assert isinstance(view["tips"], str) and "strings" not in view and view["tips"].startswith("cache/tips-")
-    tips = served(view["tips"])
-    view_bytes, tips_bytes = assets.file_size(url), assets.file_size(view["tips"])
-    assert view_bytes < 150_000 and view_bytes * 5 < tips_bytes, (view_bytes, tips_bytes)
-    assert set(tips["tips"]) == set(map(str, view["years"])) and len(tips["tips"]["2024"]) == len(sc.uids)
-    # a pruned cache folder: the next view writes both files again instead of naming a file that is gone
-    assets.path_of(view["tips"]).unlink()
+    assert "strings" not in view and set(view["tips"]) == set(map(str, view["years"]))
+    tip_bytes = [assets.file_size(u) for u in view["tips"].values()]
+    assert assets.file_size(url) < 150_000 and assets.file_size(url) * 5 < sum(tip_bytes), tip_bytes
+    assert max(tip_bytes) < 200_000  # the tooltips of one year, not all of them
+    year = served(view["tips"]["2024"])
+    assert len(year["tips"]) == len(sc.uids)
+    lines = {year["strings"][s] for row in year["tips"] for s in row if s >= 0}
+    assert any(x.startswith("BHYT 2024: ") for x in lines) and not any("BHYT 2023: " in x for x in lines)
+    # a pruned cache folder: the next view writes the files again instead of naming a file that is gone
+    assets.path_of(view["tips"]["2020"]).unlink()
     again = timeline.data_url(store, sc, HI, "value", "vi")
-    assert assets.path_of(served(again)["tips"]).exists()
+    assert assets.path_of(served(again)["tips"]["2020"]).exists()
 
 
 def test_the_view_data_holds_every_year_with_one_palette_for_all_of_them(store):

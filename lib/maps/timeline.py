@@ -2,9 +2,10 @@
 
 A view here is (units drawn, metric, colour mode, language, demo switch). The view file holds, for each year of the
 timeline, each unit's colour class (an index into one palette: the scale is fixed across the years, so play compares
-like with like) and whether its value is demo, with the units' names: all the first frame needs. Its `tips` is the
-URL of the tooltip file: each year's tooltip lines (indices into a table of strings; most lines are shared), about
-nine tenths of the bytes, fetched after the first frame. The component steps through the years and plays them
+like with like) and whether its value is demo, with the units' names: all the first frame needs. Its `tips` maps
+each year to that year's tooltip file: its lines (indices into a table of strings; most lines are shared). Tooltips
+are about nine tenths of a view's bytes; the component fetches the year shown after the first frame, another year
+when it is shown. The component steps through the years and plays them
 without asking Python (lib/maps/assets.py, frontend/deckmap/index.html).
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ def muted(fill: list[int]) -> list[int]:
 def view_data(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: str, lang: str,
               demo: bool = True, breaks: tuple[float, ...] = ()) -> dict:
     """Every year of the view: {years, palette, no_data, names, strings, cls: {year: [palette index | -1]},
-    demo: {year: [0|1]}, tips: {year: [[string index, ...]]}} in the order of `scope_.uids` (`split` makes the two
+    demo: {year: [0|1]}, tips: {year: [[string index, ...]]}} in the order of `scope_.uids` (`split` makes the
     files the browser gets)."""
     years = values.timeline_years(store, scope_, metric)
     palette: list[list[int]] = []
@@ -91,24 +92,49 @@ def data_url(store: Store, scope_: scope.Scope, metric: metrics.Metric, mode: st
     return urls[0]
 
 
-TIP_KEYS = ("tips", "strings")
-
-
 def split(data: dict) -> tuple[dict, dict]:
-    """The view file (colours, demo flags, names) and the tooltip file (tips, strings) of `view_data`'s dict."""
-    return {k: v for k, v in data.items() if k not in TIP_KEYS}, {k: data[k] for k in TIP_KEYS}
+    """The view file (colours, demo flags, names) and each year's tooltip file ({tips: [[string index]], strings})
+    of `view_data`'s dict; a year's file holds only the strings its lines use."""
+    view = {k: v for k, v in data.items() if k not in ("tips", "strings")}
+    per_year = {}
+    for year, rows in data["tips"].items():
+        strings: list[str] = []
+        index: dict[int, int] = {}
+
+        def local(s: int) -> int:
+            if s < 0:
+                return s
+            if s not in index:
+                index[s] = len(strings)
+                strings.append(data["strings"][s])
+            return index[s]
+
+        per_year[year] = {"tips": [[local(s) for s in row] for row in rows], "strings": strings}
+    return view, per_year
 
 
-def write(data: dict) -> tuple[str, str]:
-    """Write the view's two files; their URLs, the view file's first (its `tips` names the tooltip file)."""
-    view, tips = split(data)
-    tips_url = assets.write("tips", tips)
-    return assets.write("view", {**view, "tips": tips_url}), tips_url
+def write(data: dict) -> tuple[str, ...]:
+    """Write the view file and one tooltip file a year; their URLs, the view file's first (its `tips` maps each year
+    to its tooltip file)."""
+    view, per_year = split(data)
+    tips = {year: assets.write("tips", body) for year, body in per_year.items()}
+    return (assets.write("view", {**view, "tips": tips}), *tips.values())
 
 
 def read(url: str) -> dict:
-    """The view file at `url` with its tooltip file's contents in place of its URL: what the browser puts together."""
+    """The view file at `url` with every year's tooltip lines in place of their files' URLs, as the browser puts
+    them together: {..., tips: {year: [[string index]]}, strings}."""
     import json
 
-    view = json.loads(assets.path_of(url).read_text(encoding="utf-8"))
-    return {**view, **json.loads(assets.path_of(view["tips"]).read_text(encoding="utf-8"))}
+    def load(u: str) -> dict:
+        return json.loads(assets.path_of(u).read_text(encoding="utf-8"))
+
+    view = load(url)
+    strings: list[str] = []
+    tips = {}
+    for year, tips_url in view["tips"].items():
+        body = load(tips_url)
+        offset = len(strings)
+        strings += body["strings"]
+        tips[year] = [[s + offset if s >= 0 else s for s in row] for row in body["tips"]]
+    return {**view, "tips": tips, "strings": strings}

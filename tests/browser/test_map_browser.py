@@ -167,6 +167,10 @@ def test_the_years_step_and_play_in_the_browser_and_stop_where_shown(watched, ap
     _wait_url(page, r"year=2023")  # the view (and the link) follow the map's year
     page.locator('[data-testid="stMarkdownContainer"]', has_text="2023").first.wait_for(timeout=20000)
     assert page.locator(MAP_FRAME).first.screenshot() != before
+    # the tooltip reads the year shown (each year's lines come in a file of their own)
+    tooltip = _hover(page, _screen_point(page, "province", "province:66"))
+    assert "BHYT 2023: " in tooltip and "2024" not in tooltip.splitlines()[1]
+    page.mouse.move(5, 5)
 
     # play from the last year starts again from the first, then runs at two years a second or faster
     years = frame.evaluate("window.__deckmapYears")
