@@ -826,6 +826,24 @@ def show_table(df: pd.DataFrame, **kwargs) -> None:
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
 
 
+MAX_PROBLEMS_SHOWN = 1000
+
+
+def problems(found: list, lg: str, *, sheets: bool = False, download: str | None = None) -> None:
+    """An input file's problems in the one problems table (lib.ingest.problems), the first MAX_PROBLEMS_SHOWN of them;
+    with `download` (the file's name) the truncation is said and every problem can be downloaded as CSV."""
+    from lib import export
+    from lib.ingest.problems import problems_table
+
+    if download and len(found) > MAX_PROBLEMS_SHOWN:
+        st.caption(t("data.problems_truncated", lg, shown=MAX_PROBLEMS_SHOWN, total=len(found)))
+    show_table(problems_table(found[:MAX_PROBLEMS_SHOWN], lg, sheets=sheets))
+    if download:
+        st.download_button(t("data.download_problems", lg), export.csv_bytes(problems_table(found, lg, sheets=sheets)),
+                           file_name=f"{download}.problems.csv", mime="text/csv", key=f"problems_{download}",
+                           on_click="ignore")
+
+
 # -- the map component (frontend/deckmap; lib/maps/deck.py describes what it draws) -----------------------------------
 _DECKMAP = []
 

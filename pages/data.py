@@ -6,13 +6,11 @@ import streamlit as st
 from lib import admin, dictionary, export, store as store_mod, ui
 from lib.i18n import t
 from lib.ingest import report, templates, uploads
-from lib.ingest.problems import problems_table
 from lib.ingest.validate import validate_bytes
 
 lang = ui.lang()
 store = ui.get_store()
 session = uploads.UploadSession(st.session_state)
-MAX_SHOWN = 1000
 ICONS = {True: ":material/check_circle:", False: ":material/error:"}
 
 st.title(t("page.data", lang))
@@ -88,7 +86,7 @@ def _report_preview(name: str, digest: str, data: bytes):
             st.markdown(t("data.report_skipped", lang))
             ui.show_table(report.skipped_rows(sheet, lang))
     if preview.all_problems and session.result(name) is None:
-        ui.show_table(problems_table(preview.all_problems[:MAX_SHOWN], lang, sheets=True))
+        ui.problems(preview.all_problems, lang, sheets=True)
     c1, c2 = st.columns(2)
     if c1.button(t("data.report_load", lang), key=f"load_{name}", type="primary"):
         with st.spinner(t("data.validating", lang)):
@@ -102,7 +100,7 @@ def _report_preview(name: str, digest: str, data: bytes):
         ui.say(uploads.report_message(name, loaded), lang, icon=ICONS[loaded.ok and loaded.dataset is not None])
         if loaded.all_problems:
             st.markdown(t("data.report_problems", lang))
-            ui.show_table(problems_table(loaded.all_problems[:MAX_SHOWN], lang, sheets=True))
+            ui.problems(loaded.all_problems, lang, sheets=True)
         if loaded.province_checks is not None and len(loaded.province_checks):
             st.markdown(t("data.report_province_checks", lang))
             ui.show_table(loaded.province_checks)
@@ -142,14 +140,7 @@ with tab_upload:
     for result in session.results:
         ui.say(uploads.validation_message(result), lang, icon=ICONS[result.ok])
         if result.problems:
-            shown = result.problems[:MAX_SHOWN]
-            if len(result.problems) > MAX_SHOWN:
-                st.caption(t("data.problems_truncated", lang, shown=MAX_SHOWN, total=len(result.problems)))
-            ui.show_table(problems_table(shown, lang))
-            st.download_button(t("data.download_problems", lang),
-                               export.csv_bytes(problems_table(result.problems, lang)),
-                               file_name=f"{result.file}.problems.csv", mime="text/csv",
-                               key=f"problems_{result.file}", on_click="ignore")
+            ui.problems(result.problems, lang, download=result.file)
     for name, (digest, data) in list(session.pending.items()):
         _report_preview(name, digest, data)
 
