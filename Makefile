@@ -20,8 +20,9 @@ build: $(VENV)/.installed
 	$(PY) -m lib.bundled.build
 	$(PY) -m lib.maps.vendor
 
+# PYTHONMALLOC=malloc: memory freed after sessions end can go back to the system (lib/memory.py)
 run: build
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	PYTHONMALLOC=malloc $(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: build
 	$(PY) -m pytest -q

@@ -1,6 +1,6 @@
 """Soak: does one app process give its memory back when the sessions end?
 
-Starts one `streamlit run app.py` (temporary SQLite scenario file), warms it up with one full session, then for
+Starts one `streamlit run app.py` as deployed (PYTHONMALLOC=malloc; temporary SQLite scenario file), warms it up with one full session, then for
 --minutes keeps --parallel simulated users busy. Each user is a new browser context (Playwright, Debian chromium) that
 opens the Overview of a province, changes the Year filter, opens the Map, uploads its own file on the Data page (every
 --upload-every-th session; a different file each time, so no two sessions share an upload set), looks at the Overview
@@ -139,6 +139,8 @@ async def main(a) -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="vnsi-soak-"))
     env = {"VNSI_DATABASE_URL": f"sqlite:///{tmp}/scenarios.sqlite"}
+    if a.pymalloc:  # for comparison: Python's own allocator instead of the deployed PYTHONMALLOC=malloc
+        env["PYTHONMALLOC"] = "pymalloc"
     if a.dump:  # debug: the app process writes what it holds at each marked point (bench/memdebug/sitecustomize.py)
         Path(a.dump).mkdir(parents=True, exist_ok=True)
         env.update(VNSI_MEMDUMP=str(Path(a.dump).resolve()), PYTHONPATH=str(ROOT / "bench" / "memdebug"))
@@ -234,6 +236,9 @@ if __name__ == "__main__":
     ap.add_argument("--release", type=float, default=240.0,
                     help="seconds to wait after tabs close (Streamlit keeps a closed session 2 min for a reconnect)")
     ap.add_argument("--upload-every", type=int, default=2, help="every n-th session uploads a file")
+    ap.add_argument("--pymalloc", action="store_true",
+                    help="run the app with Python's own allocator (the app is started with PYTHONMALLOC=malloc, as "
+                         "make run and the systemd unit start it)")
     ap.add_argument("--probe", type=int, default=8, help="sessions opened at once to measure memory per session")
     ap.add_argument("--dump", default="", help="debug: folder where the app process writes what it holds at each stage")
     ap.add_argument("--trace", type=int, default=0, help="debug, with --dump: tracemalloc frames (slows the app)")

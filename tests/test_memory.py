@@ -1,13 +1,14 @@
 """How an app process gives memory back (lib/memory.py) and its settings ([memory] in settings.toml)."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from lib import settings
+from lib import memory, settings
 
 glibc = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc allocator only")
 
@@ -88,6 +89,58 @@ def test_release_gives_freed_memory_back_to_the_system():
     base, held, after, _ = (int(x) for x in out.split())
     assert held - base > 150  # freed, but still resident
     assert after - base < 40  # given back
+
+
+_SMALL_OBJECTS = """
+    from lib import memory
+
+    def rss():
+        for line in open("/proc/self/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+
+    base = rss()
+    rows = [{"unit": i, "name": "x" * 40} for i in range(1_500_000)]  # ~350 MB of small objects
+    held = rss()
+    kept = rows[::64]  # one in 64 outlives the rest (a cache entry, an interned name)
+    del rows
+    memory.release()
+    print(base, held, rss(), len(kept))
+"""
+
+
+def _small_objects(allocator: str) -> float:
+    """Share of the memory small objects took that stays resident once all but one in 64 are freed and released."""
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_SMALL_OBJECTS)], capture_output=True, text=True,
+                         check=True, cwd=settings.ROOT, env={**os.environ, "PYTHONMALLOC": allocator}).stdout
+    base, held, after, _ = (int(x) for x in out.split())
+    assert held - base > 200
+    return (after - base) / (held - base)
+
+
+@glibc
+def test_with_pythonmalloc_malloc_freed_small_objects_go_back_to_the_system_and_not_with_pymalloc():
+    # Why the app process runs with PYTHONMALLOC=malloc (lib.memory.PROCESS_ENV): pymalloc's arenas stay while any
+    # object in them lives, so a few survivors keep nearly all of it; glibc's trim returns the free pages between them.
+    assert _small_objects("pymalloc") > 0.8
+    assert _small_objects("malloc") < 0.5
+
+
+@glibc
+def test_the_app_is_started_with_pythonmalloc_malloc_by_make_run_the_unit_and_the_tests():
+    from tests.browser.launch import start_app, stop  # the browser tests' and benchmarks' launcher
+
+    assert memory.PROCESS_ENV == {"PYTHONMALLOC": "malloc"}
+    run = subprocess.run(["make", "-n", "run"], capture_output=True, text=True, cwd=settings.ROOT).stdout
+    assert "PYTHONMALLOC=malloc " in next(line for line in run.splitlines() if "streamlit run" in line)
+    unit = (settings.ROOT / "deploy" / "vnsi@.service").read_text()
+    assert "\nEnvironment=PYTHONMALLOC=malloc\n" in unit
+    proc, _ = start_app(quiet=True, timeout=120)
+    try:
+        environ = open(f"/proc/{proc.pid}/environ", "rb").read().split(b"\0")
+    finally:
+        stop(proc)
+    assert b"PYTHONMALLOC=malloc" in environ
 
 
 def test_release_gives_back_what_pandas_string_columns_held():
