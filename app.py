@@ -25,16 +25,21 @@ ui.presenter_chrome()
 
 with st.spinner(t("common.loading", lang)):
     store = ui.get_store()
-ui.sidebar_filters(store, page=page)
-ui.presenter_switch()
+map_first = ui.map_first(page)  # a session opened on the Map: the map first, the sidebar once it is drawn
+if map_first:
+    ui.settle_filters(store, page=page)
+else:
+    ui.sidebar_filters(store, page=page)
+    ui.presenter_switch()
 # The link is drawn before the page runs: opening it reruns the app, so it carries the view as the last run left it
 # (a page's own corrections included), and a page that calls st.stop() cannot lose it.
 if ui.presenting():
     ui.presenter_corner(page)
-else:
+elif not map_first:
     ui.link_box(page)
-with st.sidebar:
-    st.caption(t("common.sidebar_note", ui.lang()))
+if not map_first:
+    with st.sidebar:
+        st.caption(t("common.sidebar_note", ui.lang()))
 ui.sync_url()
 navigation.run()
 ui.sync_url()  # what the page changed (not reached after a page's st.stop(); the next run writes it)

@@ -14,7 +14,8 @@ records on the wall clock shared by all frames (performance.timeOrigin + perform
     names, drawn after the units, do not count);
   - the first `clear` of a WebGL canvas: deck.gl's first frame. The floor draws no layer, so its "drawn" is this.
 The figure is that moment minus the top page's navigation start (its performance.timeOrigin), read after the fact
-from all frames. One screenshot of the map per load, taken after the timing, checks that polygons are really
+from all frames. For our page, "whole page" is when the rest is there too (the sidebar's filters and the page's last
+element): a session opened on the Map draws the map first and the rest once the map reports it is drawn. One screenshot of the map per load, taken after the timing, checks that polygons are really
 visible (share of pixels that differ from the map's background; printed, not timed).
 
 On our district map, one year step (arrow key on the map's timeline): time from the key to the frame drawn with
@@ -171,20 +172,28 @@ def wait_drawn(page, polygons: bool, timeout: float = 150) -> tuple[float, dict 
     raise TimeoutError("not drawn")
 
 
-def cold_load(browser, url: str, polygons: bool) -> tuple[float, float | None, dict | None]:
-    """One cold load: (seconds to drawn, share of the map's pixels showing polygons afterwards, milestones)."""
+# Our page is whole once the sidebar's filters and the page's last element (the settings box) are shown: a session
+# opened on the Map draws the map first and the rest after it (lib/ui.py, map_first).
+WHOLE = ('() => document.querySelector(\'[data-testid="stSidebar"] [data-testid="stSelectbox"]\') && '
+         'document.querySelector(\'[data-testid="stMain"] [data-testid="stExpander"]\') ? performance.now() : 0')
+
+
+def cold_load(browser, url: str, polygons: bool, whole: bool = False):
+    """One cold load: (seconds to drawn, share of the map's pixels showing polygons afterwards, milestones, seconds
+    to the whole page or None)."""
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(GL_PROBE)
     page = context.new_page()
     try:
         page.goto(url)
         seconds, marks = wait_drawn(page, polygons)
+        complete = page.wait_for_function(WHOLE, timeout=150_000, polling=50).json_value() / 1000 if whole else None
         share = None
         if polygons:  # sanity check, not timed: the polygons are really on screen
             page.wait_for_timeout(300)
             loc = target(page)
             share = drawn_share(loc.screenshot(timeout=60000)) if loc is not None else 0.0
-        return seconds, share, marks
+        return seconds, share, marks, complete
     finally:
         context.close()
 
@@ -250,7 +259,7 @@ def main() -> None:
             rows = {label: [] for label, *_ in views}
             for _ in range(opts.runs):  # interleaved, so that a busy moment weighs on every view alike
                 for label, server, path, polygons in views:
-                    rows[label].append(cold_load(browser, urls[server] + path, polygons))
+                    rows[label].append(cold_load(browser, urls[server] + path, polygons, whole=server == "ours"))
             steps = [] if opts.no_step else [year_step(browser, urls["ours"] + OURS[1][1]) for _ in range(opts.runs)]
             browser.close()
     finally:
@@ -261,10 +270,13 @@ def main() -> None:
     load = os.getloadavg()
     print(f"map_browser runs={opts.runs} viewport={VIEWPORT['width']}x{VIEWPORT['height']} cpu={os.cpu_count()} "
           f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"{'view':40s} {'drawn (median s)':>16s} {'vs floor':>9s} {'vs naive':>9s}   runs (s; polygons visible)")
+    print(f"{'view':40s} {'drawn (median s)':>16s} {'vs floor':>9s} {'vs naive':>9s} {'whole page':>10s}   "
+          "runs (s; polygons visible)")
     for label, results in rows.items():
         med = statistics.median(r[0] for r in results)
-        print(f"{label:40s} {med:16.2f} {med / floor:8.2f}x {med / naive:8.2f}x   "
+        whole = [r[3] for r in results if r[3] is not None]
+        print(f"{label:40s} {med:16.2f} {med / floor:8.2f}x {med / naive:8.2f}x "
+              + (f"{statistics.median(whole):9.2f}s" if whole else f"{'':10s}") + "   "
               + " ".join(f"{r[0]:.2f}" + ("" if r[1] is None else f";{100 * r[1]:.0f}%") for r in results))
     if opts.marks:
         print("milestones of our loads (ms from navigation start: frame = component page's start):")

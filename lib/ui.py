@@ -236,7 +236,7 @@ def change_view(rerun_app: bool | None = None, **changes) -> urlstate.ViewState:
     before = {name: st.session_state.get(name, getattr(urlstate.DEFAULT, name)) for name in checked}
     for name, value in checked.items():
         st.session_state[name] = value
-    in_fragment = _in_fragment_run()
+    in_fragment = in_fragment_run()
     if rerun_app is None:
         rerun_app = in_fragment and any(before[n] != checked[n] for n in checked if n in _DRAWN_BY_APP)
     if rerun_app:
@@ -246,7 +246,8 @@ def change_view(rerun_app: bool | None = None, **changes) -> urlstate.ViewState:
     return view()
 
 
-def _in_fragment_run() -> bool:
+def in_fragment_run() -> bool:
+    """True in a fragment's own run (its control, its timer), False in a run of the whole app."""
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -254,6 +255,33 @@ def _in_fragment_run() -> bool:
     except ImportError:  # a Streamlit without this internal: a full run is assumed
         return False
     return bool(ctx and getattr(ctx, "fragment_ids_this_run", None))
+
+
+# -- a session that opens on the Map: the map first, the rest once it is on screen ------------------------------------
+# A browser fetches the code of each kind of element the first time a page shows one, from the one app server, a few
+# files at a time: opened cold, the Map page's sidebar, controls, panel (its chart) and settings delayed the map itself
+# by about a second (bench/bench_map_browser.py). So a session whose first page is the Map draws its title, notes,
+# map, legend and source line first; the map component reports when its units are drawn (or that it cannot draw
+# them), and that event reruns the app with everything; so does any other event of the map (a click, a year), or the
+# fallback timer if the map never reports (its frame did not load). Only for a browser session: a script run with no
+# browser behind it (AppTest) has no component to report, and draws everything at once.
+_MAP_FIRST = "_map_first"
+MAP_FIRST_FALLBACK_S = 20.0
+
+
+def map_first(page: str | None = None) -> bool:
+    """True while this session draws the map before the rest (decided on the session's first run, from `page`)."""
+    if _MAP_FIRST not in st.session_state:
+        from lib.maps import assets as map_assets
+
+        st.session_state[_MAP_FIRST] = (page == "map" and bool(st.context.headers)) and map_assets.available()
+    return bool(st.session_state[_MAP_FIRST])
+
+
+def map_first_done() -> None:
+    """The map is on screen (or will not report): from now on every run draws the whole page (rerun now)."""
+    st.session_state[_MAP_FIRST] = False
+    st.rerun()
 
 
 def bound(widget, name: str, *args, **kwargs):
@@ -274,11 +302,10 @@ def _write_back(name: str) -> None:
     change_view(**{name: value})
 
 
-def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
-    """Language and the shared filters (metric, year, area); drawn in app.py so they carry across pages.
-
-    On the Collections page (`page` == "collections") the indicator is one of the collections indicators."""
-    lg = lang()
+def settle_filters(store: store_mod.Store, page: str | None = None) -> tuple[list[str], list[str], list[int]]:
+    """Bring the shared filters (metric, year, area) within what this page and the data offer; return the choices
+    (indicators, areas, years). On the Collections page (`page` == "collections") the indicator is one of the
+    collections indicators."""
     choices = urlstate.metric_choices()
     if page == "collections":
         choices = metrics.headline_ids("collections")
@@ -292,6 +319,13 @@ def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
         # A view opens on the latest year with real data for its indicator and area, not on a demo-only year.
         st.session_state["year"] = store.default_year(metrics.by_short(st.session_state["metric"]).id,
                                                       st.session_state["area"])
+    return choices, areas, years
+
+
+def sidebar_filters(store: store_mod.Store, page: str | None = None) -> None:
+    """Language and the shared filters (metric, year, area); drawn in app.py so they carry across pages."""
+    lg = lang()
+    choices, areas, years = settle_filters(store, page)
     with st.sidebar:
         bound(st.segmented_control, "lang", t("common.language", lg), options=list(LANGS),
               format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], selection_mode="single")

@@ -118,6 +118,9 @@ def draw_panel(view, mv: map_view.MapView):
 
 
 def draw_map():
+    first = ui.map_first()
+    if first and ui.in_fragment_run():  # the map reported it is drawn (or the fallback timer ran): the rest now
+        ui.map_first_done()
     view = ui.view()
     base_map = bool(st.session_state.get(BASEMAP_KEY, False))
     build = functools.partial(map_view.build, store, view, st.session_state.get(MODE_STATE), uploads, lang,
@@ -142,7 +145,8 @@ def draw_map():
     with map_col:
         if mv.component:  # geometry travels once; the timeline and play run in the browser
             ckey = mv.key + "_c"
-            value = ui.deck_map(mv.map_args, key=ckey, on_change=lambda: session.component_event(
+            value = ui.deck_map(mv.map_args | {"report_drawn": first}, key=ckey,
+                                on_change=lambda: session.component_event(
                 ckey, st.session_state.get(ckey), mv.scope.uids))
             if session.component_event(ckey, value, mv.scope.uids):  # one the callback did not see (a test's)
                 st.rerun()
@@ -168,9 +172,10 @@ def draw_map():
     with panel_col:
         if presenting:  # beside the map, where a shared screen still shows it
             draw_legend(mv)
-        else:
+        elif not first:
             draw_controls(view, mv)
-        draw_panel(view, mv)
+        if not first:
+            draw_panel(view, mv)
     ui.sync_url()  # a fragment rerun (a click, the mode, a play step) does not reach app.py's sync
 
 
@@ -180,6 +185,8 @@ def draw_settings():
         ui.boundaries_box(boundaries, lang)
 
 
-st.fragment(draw_map, run_every=PLAY_SECONDS if session.playing else None)()
-if not ui.presenting():
+map_first = ui.map_first()  # a session opened here: the map first, the rest when it reports it is drawn
+st.fragment(draw_map, run_every=PLAY_SECONDS if session.playing else
+            ui.MAP_FIRST_FALLBACK_S if map_first else None)()
+if not ui.presenting() and not map_first:
     draw_settings()

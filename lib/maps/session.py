@@ -65,8 +65,9 @@ class MapSession:
 
     # -- events from the map ----------------------------------------------------------------------------------------
     def component_event(self, key: str, value, uids) -> bool:
-        """An event of the map component (`value`: {n, event: click|year, uid|year}): a click selects a unit, a year
-        chosen on its timeline becomes the view's year. False when this event was already applied."""
+        """An event of the map component (`value`: {n, event: click|year|drawn, uid|year}): a click selects a unit, a
+        year chosen on its timeline becomes the view's year, "drawn" changes nothing (the rerun it causes draws the
+        rest of a page that waited for the map: lib.ui.map_first). False when this event was already applied."""
         if not isinstance(value, dict) or (key, value.get("n")) == self.state.get(PICK):
             return False
         self.state[PICK] = (key, value.get("n"))

@@ -329,3 +329,55 @@ def test_a_province_chosen_in_the_sidebar_is_outlined_on_its_district_map(watche
         dark += bool(patch.size and (patch.max(axis=2) < 110).any())
     assert box["width"] > 100 and dark >= samples * 3 // 4, f"only {dark} of {samples} boundary points are outlined"
     assert_clean(page)
+
+
+# Records, in the top page, when the sidebar's first filter and the panel's heading first appear (ms from navigation).
+_APPEARED = """
+(() => {
+  if (window.top !== window) return;
+  const seen = window.__appeared = {};
+  const check = () => {
+    const now = performance.now();
+    if (!seen.sidebar && document.querySelector('[data-testid="stSidebar"] [data-testid="stSelectbox"]')) seen.sidebar = now;
+    if (!seen.panel && document.querySelector('[data-testid="stMain"] h3')) seen.panel = now;
+  };
+  new MutationObserver(check).observe(document, {childList: true, subtree: true});
+})();
+"""
+
+
+def test_a_map_link_opened_cold_draws_the_map_first_then_the_whole_page_around_the_same_map(browser, app_url):
+    # A session that opens on the Map draws the map before its sidebar and panel (lib/ui.py, map_first); the map
+    # reports when it is drawn, and the rest follows around the same map: not reloaded, the view of the link intact.
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(_APPEARED)
+    page = context.new_page()
+    w_host = app_url.split("/")[2]
+    external = set()
+    page.on("request", lambda r: external.add(r.url.split("/")[2])
+            if r.url.startswith("http") and r.url.split("/")[2] != w_host else None)
+    try:
+        page.goto(f"{app_url}/map?year=2020&unit=province%3A40")
+        _wait_drawn(page)
+        frame = _map_frame(page)
+        frame.evaluate("window.__sameDocument = true")
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.wait_for(timeout=60_000)
+        page.locator("h3", has_text="Tỉnh Nghệ An").wait_for(timeout=60_000)
+        page.locator('[data-testid="stExpander"]', has_text=t("map.settings.title", "vi")).wait_for(timeout=60_000)
+        settle(page)
+        drawn_at = frame.evaluate("performance.timeOrigin + window.__deckmapTimes.drawn") - page.evaluate(
+            "performance.timeOrigin")
+        appeared = page.evaluate("window.__appeared")
+        assert appeared["sidebar"] > drawn_at and appeared["panel"] > drawn_at, (drawn_at, appeared)
+        # the same map frame, drawn once: the rest of the page came around it
+        assert _map_frame(page).evaluate("window.__sameDocument === true")
+        assert page.locator(MAP_FRAME).count() == 1
+        # the view of the link, in the URL and the sidebar
+        assert "year=2020" in page.url and "unit=province%3A40" in page.url
+        year = page.locator(f'[data-testid="stSidebar"] input[aria-label="{t("filter.year", "vi")}"]')
+        assert year.input_value() == "2020"
+        assert _map_frame(page).evaluate("window.__deckmapDrawnYear") == 2020
+        assert_clean(page)
+        assert external == set(), f"requests left the machine: {external}"
+    finally:
+        context.close()
