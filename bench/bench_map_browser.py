@@ -14,9 +14,10 @@ records on the wall clock shared by all frames (performance.timeOrigin + perform
     names, drawn after the units, do not count);
   - the first `clear` of a WebGL canvas: deck.gl's first frame. The floor draws no layer, so its "drawn" is this.
 The figure is that moment minus the top page's navigation start (its performance.timeOrigin), read after the fact
-from all frames. For our page, "whole page" is when the rest is there too (the sidebar's filters and the page's last
-element): a session opened on the Map draws the map first and the rest once the map reports it is drawn. One screenshot of the map per load, taken after the timing, checks that polygons are really
-visible (share of pixels that differ from the map's background; printed, not timed).
+from all frames. For our page, "whole page" is when the rest is there too (the sidebar's filters and the boxes under
+the map's controls): a session opened on the Map draws the map first and the rest once the map reports it is drawn.
+One screenshot of the map per load, taken after the timing, checks that polygons are really visible (share of pixels
+that differ from the map's background; printed, not timed).
 
 On our district map, one year step (arrow key on the map's timeline): time from the key to the frame drawn with
 the new year (timed inside the map's page), and the bytes the browser received (websocket frames and HTTP bodies)
@@ -172,8 +173,8 @@ def wait_drawn(page, polygons: bool, timeout: float = 150) -> tuple[float, dict 
     raise TimeoutError("not drawn")
 
 
-# Our page is whole once the sidebar's filters and the page's last element (the settings box) are shown: a session
-# opened on the Map draws the map first and the rest after it (lib/ui.py, map_first).
+# Our page is whole once the sidebar's filters and an expander of the page (the colour breaks under the controls, the
+# settings) are shown: both come with the rerun that follows the map (lib/ui.py, map_first).
 WHOLE = ('() => document.querySelector(\'[data-testid="stSidebar"] [data-testid="stSelectbox"]\') && '
          'document.querySelector(\'[data-testid="stMain"] [data-testid="stExpander"]\') ? performance.now() : 0')
 

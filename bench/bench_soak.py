@@ -1,11 +1,11 @@
 """Soak: does one app process give its memory back when the sessions end?
 
-Starts one `streamlit run app.py` as deployed (PYTHONMALLOC=malloc; temporary SQLite scenario file), warms it up with one full session, then for
---minutes keeps --parallel simulated users busy. Each user is a new browser context (Playwright, Debian chromium) that
-opens the Overview of a province, changes the Year filter, opens the Map, uploads its own file on the Data page (every
---upload-every-th session; a different file each time, so no two sessions share an upload set), looks at the Overview
-with it, saves a scenario under a new name, and closes the tab. Server RSS (VmRSS of /proc/<pid>/status) is printed
-every --every seconds.
+Starts one `streamlit run app.py` as deployed (PYTHONMALLOC=malloc; temporary SQLite scenario file), warms it up
+with one full session, then for --minutes keeps --parallel simulated users busy. Each user is a new browser context
+(Playwright, Debian chromium) that opens the Overview of a province, changes the Year filter, opens the Map, uploads
+its own file on the Data page (every --upload-every-th session; a different file each time, so no two sessions share
+an upload set), looks at the Overview with it, saves a scenario under a new name, and closes the tab. Server RSS
+(VmRSS of /proc/<pid>/status) is printed every --every seconds.
 
 Then, with no session running: how much memory one open session holds (--probe sessions opened at once on the
 Overview, then as many that have each uploaded a file), and the level once all sessions have ended. A closed tab's

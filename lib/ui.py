@@ -348,7 +348,8 @@ def area_search(areas: list[str], lg: str) -> None:
     def find(query: str) -> list[str]:
         return search.search(query, areas, lambda uid: area_search_label(uid, lg))
 
-    search_box("_area_q", t("search.area", lg), find, lambda uid: area_label(uid, lg), _area_found, none_key="search.area_none", more_key="search.area_more",
+    search_box("_area_q", t("search.area", lg), find, lambda uid: area_label(uid, lg), _area_found,
+               none_key="search.area_none", more_key="search.area_more",
                placeholder=t("search.area_placeholder", lg), help=t("search.area_help", lg), shown=6)
 
 

@@ -43,9 +43,18 @@ def test_the_repository_settings_cap_the_arenas():
     assert settings.memory(settings.SETTINGS_FILE)["malloc_arena_max"] == 2
 
 
-def _run(code: str) -> str:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True,
-                          cwd=settings.ROOT).stdout.strip()
+_RSS = """
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+"""
+
+
+def _run(code: str, *args: str, env: dict | None = None) -> str:
+    """Run `code` in a new Python process at the project's root (with `rss()`: its resident MB); its output."""
+    return subprocess.run([sys.executable, "-c", _RSS + textwrap.dedent(code), *args], capture_output=True, text=True,
+                          check=True, cwd=settings.ROOT, env=env).stdout.strip()
 
 
 @glibc
@@ -73,11 +82,6 @@ def test_release_gives_freed_memory_back_to_the_system():
     out = _run("""
         from lib import memory
 
-        def rss():
-            for line in open("/proc/self/status"):
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) // 1024
-
         base = rss()
         pieces = [bytes(2048) for _ in range(100_000)]
         pinned = pieces[::100]
@@ -94,11 +98,6 @@ def test_release_gives_freed_memory_back_to_the_system():
 _SMALL_OBJECTS = """
     from lib import memory
 
-    def rss():
-        for line in open("/proc/self/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) // 1024
-
     base = rss()
     rows = [{"unit": i, "name": "x" * 40} for i in range(1_500_000)]  # ~350 MB of small objects
     held = rss()
@@ -111,8 +110,7 @@ _SMALL_OBJECTS = """
 
 def _small_objects(allocator: str) -> float:
     """Share of the memory small objects took that stays resident once all but one in 64 are freed and released."""
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_SMALL_OBJECTS)], capture_output=True, text=True,
-                         check=True, cwd=settings.ROOT, env={**os.environ, "PYTHONMALLOC": allocator}).stdout
+    out = _run(_SMALL_OBJECTS, env={**os.environ, "PYTHONMALLOC": allocator})
     base, held, after, _ = (int(x) for x in out.split())
     assert held - base > 200
     return (after - base) / (held - base)
@@ -151,11 +149,6 @@ def test_release_gives_back_what_pandas_string_columns_held():
         import pandas as pd
         from lib import memory
 
-        def rss():
-            for line in open("/proc/self/status"):
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) // 1024
-
         names = pd.Series(["x" * 50 + str(i) for i in range(100_000)])
         base = rss()
         columns = [names + str(k) for k in range(30)]
@@ -175,11 +168,6 @@ _BIG_BUFFERS = """
     import numpy as np
     from lib import memory
 
-    def rss():
-        for line in open("/proc/self/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) // 1024
-
     if sys.argv[1] != "0":
         assert memory.fix_mmap_threshold(int(sys.argv[1]))
     np.ones(2**17).sum()  # one 1 MB buffer freed: glibc's own threshold now rises above 1 MB
@@ -195,8 +183,7 @@ _BIG_BUFFERS = """
 
 
 def _big_buffers(threshold_kb: int) -> tuple[int, int, int]:
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_BIG_BUFFERS), str(threshold_kb)], capture_output=True,
-                         text=True, check=True, cwd=settings.ROOT).stdout.split()
+    out = _run(_BIG_BUFFERS, str(threshold_kb)).split()
     return int(out[0]), int(out[1]), int(out[2])
 
 

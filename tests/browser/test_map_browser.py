@@ -338,7 +338,8 @@ _APPEARED = """
   const seen = window.__appeared = {};
   const check = () => {
     const now = performance.now();
-    if (!seen.sidebar && document.querySelector('[data-testid="stSidebar"] [data-testid="stSelectbox"]')) seen.sidebar = now;
+    const filter = '[data-testid="stSidebar"] [data-testid="stSelectbox"]';
+    if (!seen.sidebar && document.querySelector(filter)) seen.sidebar = now;
     if (!seen.panel && document.querySelector('[data-testid="stMain"] h3')) seen.panel = now;
   };
   new MutationObserver(check).observe(document, {childList: true, subtree: true});
