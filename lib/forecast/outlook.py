@@ -137,16 +137,19 @@ def worst_status(statuses) -> str | None:
 
 _LOCK = threading.RLock()
 _MEMORY: dict[tuple, forecast.ForecastResult] = {}  # (cache dir, metric, unit, series key) -> result
-_TABLES: dict[str, pd.DataFrame] = {}
-MEMORY_ENTRIES = 4_000
-TABLE_ENTRIES = 64  # tables kept in memory (oldest dropped first; the disk cache keeps them all)
+_TABLES: dict[str, tuple[pd.DataFrame, int]] = {}  # key -> (table, its bytes), oldest first
+MEMORY_ENTRIES = 4_000  # forecasts kept in memory (~7 kB each: ~28 MB at most; a level's 3,321 communes fit)
+TABLE_ENTRIES = 64  # tables kept in memory (oldest dropped first; the disk cache keeps them all) ...
+TABLE_BYTES = 32 * 2**20  # ... and at most this much of them (a commune level's table is ~2 MB, a province's 40 kB)
 
 
 def _keep_table(key: str, frame: pd.DataFrame) -> None:
+    size = int(frame.memory_usage(deep=True).sum())
     with _LOCK:
         _TABLES.pop(key, None)
-        _TABLES[key] = frame
-        while len(_TABLES) > TABLE_ENTRIES:
+        _TABLES[key] = (frame, size)
+        while len(_TABLES) > 1 and (len(_TABLES) > TABLE_ENTRIES
+                                    or sum(n for _, n in _TABLES.values()) > TABLE_BYTES):
             _TABLES.pop(next(iter(_TABLES)))
 
 
@@ -490,7 +493,7 @@ def table(store, units: Sequence[str], metric: str, progress_cb: Callable[[int, 
                        ).hexdigest()[:24]
     path = cache_dir / f"table-{key}.pkl"
     with _LOCK:
-        cached = _TABLES.get(f"{cache_dir}|{key}")
+        cached = _TABLES.get(f"{cache_dir}|{key}", (None, 0))[0]
     if cached is None:
         cached = _load(path)
         if isinstance(cached, pd.DataFrame):

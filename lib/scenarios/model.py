@@ -286,7 +286,10 @@ class Baseline:
     message: str = ""
 
 
-@lru_cache(maxsize=512)
+BASELINES_KEPT = 32  # baseline forecasts kept in memory (~0.2 MB each: N_PATHS paths; oldest dropped first)
+
+
+@lru_cache(maxsize=BASELINES_KEPT)
 def baseline_forecast(unit: str, metric: str, coverage: tuple, ceiling: float = 100.0) -> Baseline:
     """The baseline ForecastResult and its paths on the coverage scale (cached: the scenario only shifts them)."""
     from lib.forecast.models import forecast_series
