@@ -29,14 +29,16 @@ def merged_members(p25: str) -> list[str]:
 
 def unsplittable(store: Store, metric_id: str, year: int) -> pd.DataFrame:
     """Figures published (or uploaded) for merged 2025 provinces in a year: they cannot be split onto the 63
-    provinces or their districts."""
-    r = store.resolved
-    sel = r[(r["level"] == "province_2025") & (r["metric"] == metric_id) & (r["year"] == year)
-            & r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
-    if sel.empty:
-        return sel
-    merged = sel["unit"].astype(str).map(lambda uid: len(merged_members(uid)) > 1)
-    return sel[merged.to_numpy()]
+    provinces or their districts. Once per store, metric and year (do not modify the result)."""
+    def compute():
+        r = store.resolved
+        sel = r[(r["level"] == "province_2025") & (r["metric"] == metric_id) & (r["year"] == year)
+                & r["status"].isin(["reported", "uploaded"]) & ~r["derived"].astype(bool)]
+        if sel.empty:
+            return sel
+        merged = sel["unit"].astype(str).map(lambda uid: len(merged_members(uid)) > 1)
+        return sel[merged.to_numpy()]
+    return store.memo(("maps.unsplittable", metric_id, int(year)), compute)
 
 
 def map_notes(store: Store, scope_: Scope, metric: metrics.Metric, year: int, frame: pd.DataFrame,

@@ -5,10 +5,12 @@ and reading a click's selection back.
 """
 from __future__ import annotations
 
+import functools
 import json
 
 import pandas as pd
 import pydeck as pdk
+import pydeck.bindings.deck as _pydeck_deck
 
 from lib import metrics
 from lib.geo import layers
@@ -27,6 +29,12 @@ HIGHLIGHT_LINE = (17, 17, 17, 255)
 # pydeck turns every string argument into a JavaScript expression ("pixels" -> "@@=pixels", which deck.gl reads as an
 # undefined variable and draws spiky lines): literal strings must be wrapped.
 PIXELS = pdk.types.String("pixels")
+
+# pydeck asks five times per Deck whether its Jupyter widget can be made; without ipywidgets each failed import runs
+# the import machinery again (a few ms per Deck on an idle server, tens of ms on a busy one, at every map rerun).
+# The answer cannot change while the app runs: asked once.
+if not hasattr(_pydeck_deck.has_jupyter_extra, "cache_info"):
+    _pydeck_deck.has_jupyter_extra = functools.lru_cache(maxsize=1)(_pydeck_deck.has_jupyter_extra)
 
 
 class CompactDeck(pdk.Deck):
