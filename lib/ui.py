@@ -36,6 +36,7 @@ from lib.text import ascii_fold
 def _bundled_store() -> store_mod.Store:
     s = store_mod.bundled_store()
     _ = s.resolved, s.targets, s._fy, s._years  # once per process, shared by every session
+    memory.freeze()  # the process's long-lived objects, out of the collector's full passes (lib/memory.py)
     return s
 
 
