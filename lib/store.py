@@ -15,6 +15,7 @@ What a value is, and which values a series may use (the one rule, applied by eve
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -27,6 +28,7 @@ from lib.model import Dataset, choose_targets, normalise_observations, resolve
 from lib.targets import Target, target_for
 
 BUNDLED_ORDER = ("denominators", "demo", "reported")  # later datasets win ties in resolution
+MEMO_ENTRIES = 4096  # derived results a store keeps (Store.memo), the least recently used dropped first
 REAL = ("reported", "uploaded", "estimate")  # statuses of real values; "demo" is the only other one
 SERIES_COLUMNS = ["year", "value", "status", "source", "note", "alternatives", "derived"]
 
@@ -132,15 +134,35 @@ def bundled_store() -> "Store":
 @dataclass
 class Store:
     datasets: list[Dataset] = field(default_factory=list)
-    # Derived results other modules keep for this store's lifetime (one door instead of writes into __dict__).
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # Derived results other modules keep for this store's lifetime (one door instead of writes into __dict__); the
+    # least recently used go past MEMO_ENTRIES (keys carry user input, e.g. colour breaks: the bundled store lives as
+    # long as the process).
+    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
 
     def memo(self, key, compute, valid=None):
         """The value computed once per store for `key` (a hashable tuple naming the module and its arguments);
-        computed again when `valid(value)` says the kept one can no longer be used (e.g. its file was pruned)."""
-        if key not in self._memo or (valid is not None and not valid(self._memo[key])):
-            self._memo[key] = compute()
-        return self._memo[key]
+        computed again when `valid(value)` says the kept one can no longer be used (e.g. its file was pruned), or
+        after it was dropped as the least recently used of MEMO_ENTRIES."""
+        memo = self._memo
+        try:
+            value = memo[key]
+        except KeyError:
+            pass
+        else:
+            if valid is None or valid(value):
+                try:
+                    memo.move_to_end(key)
+                except KeyError:  # dropped meanwhile by another session's thread
+                    pass
+                return value
+        value = compute()
+        memo[key] = value
+        while len(memo) > MEMO_ENTRIES:
+            try:
+                memo.popitem(last=False)
+            except KeyError:
+                break
+        return value
 
     @cached_property
     def observations(self) -> pd.DataFrame:

@@ -123,3 +123,18 @@ def test_per_store_caches_go_through_the_memo_door():
     assert outlook._fingerprint(s) == store.fingerprint(s.datasets)
     added = set(vars(s)) - before
     assert not {a for a in added if "cache" in a or "fingerprint" in a}, added
+
+
+def test_a_stores_memo_keeps_the_most_recently_used_entries_within_its_bound(monkeypatch):
+    # Keys carry user input (colour breaks): the bundled store lives as long as the process, so its memo is bounded.
+    monkeypatch.setattr(store, "MEMO_ENTRIES", 3)
+    s = store.Store([])
+    calls = []
+    for k in ("a", "b", "c"):
+        s.memo(("t", k), lambda k=k: calls.append(k) or k.upper())
+    assert s.memo(("t", "a"), lambda: calls.append("a again")) == "A"  # kept, and now the most recent
+    s.memo(("t", "d"), lambda: calls.append("d") or "D")  # drops the least recently used: b
+    assert s.memo(("t", "b"), lambda: calls.append("b again") or "B") == "B"
+    assert calls == ["a", "b", "c", "d", "b again"]
+    assert len(s._memo) == 3
+    assert s.memo(("t", "a"), lambda: "new", valid=lambda v: False) == "new"  # no longer valid: computed again
