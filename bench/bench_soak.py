@@ -141,6 +141,9 @@ async def main(a) -> None:
     env = {"VNSI_DATABASE_URL": f"sqlite:///{tmp}/scenarios.sqlite"}
     if a.pymalloc:  # for comparison: Python's own allocator instead of the deployed PYTHONMALLOC=malloc
         env["PYTHONMALLOC"] = "pymalloc"
+    for kv in a.app_env:  # for comparison, e.g. another allocator (LD_PRELOAD=...libjemalloc.so.2)
+        name, _, value = kv.partition("=")
+        env[name] = value
     if a.dump:  # debug: the app process writes what it holds at each marked point (bench/memdebug/sitecustomize.py)
         Path(a.dump).mkdir(parents=True, exist_ok=True)
         env.update(VNSI_MEMDUMP=str(Path(a.dump).resolve()), PYTHONPATH=str(ROOT / "bench" / "memdebug"))
@@ -162,8 +165,11 @@ async def main(a) -> None:
     try:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            print(f"server pid {pid}; cores {os.cpu_count()}; {a.parallel} users at a time for {a.minutes} min; "
-                  f"RSS every {a.every:.0f} s", flush=True)
+            maps = Path(f"/proc/{pid}/maps").read_text()
+            alloc = "jemalloc" if "libjemalloc" in maps else "glibc"
+            pymalloc = "pymalloc" if a.pymalloc else "malloc"
+            print(f"server pid {pid} (allocator {alloc}, Python's small objects: {pymalloc}); cores {os.cpu_count()}; "
+                  f"{a.parallel} users at a time for {a.minutes} min; RSS every {a.every:.0f} s", flush=True)
             mark("started")
             await one_session(browser, base, 0, tmp, upload=True)  # load data and caches once, as a server has
             mark("warm-up session done; waiting for its session to be released")
@@ -208,6 +214,13 @@ async def main(a) -> None:
                 await asyncio.sleep(min(a.every, max(t_end - time.time(), 0.1)))
                 mark("no session open")
             after = mark("level after the sessions ended", dump="ended")
+            if a.dump:  # the app process writes its last dump before it is stopped
+                request = Path(a.dump) / "request"
+                for _ in range(120):
+                    if not request.exists():
+                        break
+                    await asyncio.sleep(0.5)
+                await asyncio.sleep(5)
             await browser.close()
         peak = max(r for _, r in samples)
         print("\nSUMMARY")
@@ -239,6 +252,8 @@ if __name__ == "__main__":
     ap.add_argument("--pymalloc", action="store_true",
                     help="run the app with Python's own allocator (the app is started with PYTHONMALLOC=malloc, as "
                          "make run and the systemd unit start it)")
+    ap.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="set in the app process's environment only (repeatable), e.g. to compare allocators")
     ap.add_argument("--probe", type=int, default=8, help="sessions opened at once to measure memory per session")
     ap.add_argument("--dump", default="", help="debug: folder where the app process writes what it holds at each stage")
     ap.add_argument("--trace", type=int, default=0, help="debug, with --dump: tracemalloc frames (slows the app)")
