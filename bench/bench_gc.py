@@ -3,10 +3,10 @@
 Run: .venv/bin/python bench/bench_gc.py [--runs 5]
 
 The process imports what an app process imports and loads what it holds once warm (the bundled store, as lib/ui.py's
-shared store, and the map views of the three levels), then times gc.collect() (a full pass, as Python starts one by itself when a session's run
-has allocated enough): median of --runs passes with every object walked, then after memory.freeze() (what the app does
-once its bundled data are loaded). While a pass runs no other thread of the process runs: every session's messages
-and the browser's file requests wait. Prints both and their ratio.
+shared store, and the map views of the three levels), then times gc.collect() (a full pass, as Python starts one by
+itself when a session's run has allocated enough): median of --runs passes with every object walked, then after
+memory.freeze() (what the app does once its bundled data are loaded). While a pass runs no other thread of the
+process runs: every session's messages and the browser's file requests wait. Prints both and their ratio.
 """
 from __future__ import annotations
 
