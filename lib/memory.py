@@ -115,19 +115,17 @@ def trim() -> None:
 
 
 def freeze() -> None:
-    """Collect, then leave what survived out of the collector's future full passes (gc.freeze): the process's
-    long-lived objects (modules, the bundled data, caches), hundreds of thousands. Without it, a full pass walks them
-    all (130-190 ms in an idle app process) whenever a session's run has allocated enough to trigger one, which is on
-    about every new session's first run, holding the interpreter's lock meanwhile: every session's messages and the
-    browser's file requests wait. Objects left out are still freed when no longer referenced; cycles among them are
-    collected at the next `release`, which takes them back first."""
+    """Once the process's long-lived objects are loaded (modules, the bundled data: hundreds of thousands of them),
+    collect and leave the survivors out of the collector's later passes (gc.freeze). Without it, a full pass walks
+    them all (130-190 ms in an idle app process) whenever a session's run has allocated enough to trigger one, which
+    is on about every new session's first run, holding the interpreter's lock meanwhile: every session's messages and
+    the browser's file requests wait. Frozen objects are still freed when no longer referenced (reference counts);
+    only cycles among them are never collected, so this is done once, at warm-up, and not for sessions' objects."""
     gc.collect()
     gc.freeze()
 
 
 def release() -> None:
-    """Collect unreachable objects (the frozen ones too: sessions that ended may have left cycles among them), freeze
-    the survivors again (`freeze`), then trim."""
-    gc.unfreeze()
-    freeze()
+    """Collect unreachable objects (not the frozen ones: `freeze`), then trim."""
+    gc.collect()
     trim()
