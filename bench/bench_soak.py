@@ -151,7 +151,7 @@ async def main(a) -> None:
             env["PYTHONTRACEMALLOC"] = str(a.trace)
     proc, base = start_app(env)
     pid, t_start = proc.pid, time.time()
-    threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the server's log (a full pipe blocks it)
+    # the launcher reads the server's output as it comes (tests/browser/launch.py)
     samples: list[tuple[float, float]] = []
 
     def mark(what: str, dump: str = "") -> float:

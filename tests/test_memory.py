@@ -243,3 +243,12 @@ def test_freeze_leaves_long_lived_objects_out_of_full_collections_and_sessions_g
         print(frozen > 1_000, alive() is None, gc.get_freeze_count() == frozen)
     """)
     assert out == "True True True"
+
+
+def test_the_app_runs_without_a_file_watcher():
+    # Streamlit's watcher follows the app's folder recursively (.venv and caches included); a served dashboard never
+    # reloads its code, and the watcher once wedged a test server (.streamlit/config.toml).
+    import tomllib
+
+    config = tomllib.loads((settings.ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"

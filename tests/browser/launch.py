@@ -3,10 +3,12 @@
 tests/browser/conftest.py (the fixtures) and the scripts under bench/ import from here."""
 from __future__ import annotations
 
+import collections
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -38,6 +40,9 @@ def start_app(env_extra: dict | None = None, port: int | None = None, script: st
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless",
          "true", "--browser.gatherUsageStats", "false"],
         cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT if not quiet else subprocess.DEVNULL)
+    if not quiet:  # read the server's output as it comes (a full pipe would block the server), keep the last 64 kB
+        proc.output_tail = collections.deque(maxlen=64)
+        threading.Thread(target=_drain, args=(proc.stdout, proc.output_tail), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -47,8 +52,14 @@ def start_app(env_extra: dict | None = None, port: int | None = None, script: st
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    tail = "" if quiet else ":\n" + proc.stdout.read().decode()[-2000:]
+    proc.wait(10)
+    tail = "" if quiet else ":\n" + b"".join(proc.output_tail).decode(errors="replace")[-2000:]
     raise RuntimeError(f"{script} did not answer its health check within {timeout:.0f} s{tail}")
+
+
+def _drain(stream, tail) -> None:
+    for chunk in iter(lambda: stream.read1(1024), b""):
+        tail.append(chunk)
 
 
 def stop(proc) -> None:
