@@ -135,8 +135,8 @@ def draw_map():
         mv = build(year=year) if year != mv.year else mv
 
     presenting = ui.presenting()
-    # The title and the notes above the map are drawn after it, into this container: the browser gets the map
-    # first and starts its frame while it draws the rest (a cold link: ~0.1 s sooner, bench/bench_map_browser.py).
+    # The title and the notes above the map are drawn after it, into this container: the browser gets the map's
+    # element first and can start its frame while it draws the rest (README, "How the map is drawn").
     head = st.container()
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
