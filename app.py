@@ -35,9 +35,9 @@ else:
 # (a page's own corrections included), and a page that calls st.stop() cannot lose it.
 if ui.presenting():
     ui.presenter_corner(page)
-elif not map_first:
-    ui.link_box(page)
-if not map_first:
+if not map_first:  # the rest of the sidebar
+    if not ui.presenting():
+        ui.link_box(page)
     with st.sidebar:
         st.caption(t("common.sidebar_note", ui.lang()))
 ui.sync_url()

@@ -24,7 +24,6 @@ import os
 import random
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -165,10 +164,9 @@ async def main(a) -> None:
     try:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            maps = Path(f"/proc/{pid}/maps").read_text()
-            alloc = "jemalloc" if "libjemalloc" in maps else "glibc"
-            pymalloc = "pymalloc" if a.pymalloc else "malloc"
-            print(f"server pid {pid} (allocator {alloc}, Python's small objects: {pymalloc}); cores {os.cpu_count()}; "
+            alloc = "jemalloc" if "libjemalloc" in Path(f"/proc/{pid}/maps").read_text() else "glibc"
+            small = "pymalloc" if a.pymalloc else "malloc"
+            print(f"server pid {pid} (allocator {alloc}, Python's small objects: {small}); cores {os.cpu_count()}; "
                   f"{a.parallel} users at a time for {a.minutes} min; RSS every {a.every:.0f} s", flush=True)
             mark("started")
             await one_session(browser, base, 0, tmp, upload=True)  # load data and caches once, as a server has
