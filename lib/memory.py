@@ -125,7 +125,15 @@ def freeze() -> None:
     gc.freeze()
 
 
-def release() -> None:
-    """Collect unreachable objects (not the frozen ones: `freeze`), then trim."""
-    gc.collect()
+def release(idle: bool = False) -> None:
+    """Collect unreachable objects, then trim. The frozen ones (`freeze`) are left out of the collection unless
+    `idle` (no session open, so no one waits for the longer pass): then every object is collected and the survivors
+    frozen again. Cycles among frozen objects (the first session's, frozen with warm-up; cache entries since dropped)
+    are collected then and only then."""
+    if idle:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+    else:
+        gc.collect()
     trim()

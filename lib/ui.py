@@ -161,15 +161,69 @@ def _reap_expired_sessions(rt) -> None:
 
 def _free_released(rt) -> None:
     """After sessions were shut down: delete their download files (a shutdown only marks them; Streamlit deletes
-    marked files when some session next finishes a run) and give the memory back to the system."""
-    if not _RELEASED[0]:
+    marked files when some session next finishes a run), empty the session the runtime still holds, and give the
+    memory back to the system (with every object of the process collected, when no session is open)."""
+    hollowed = _hollow_last_flushed(rt)
+    if not _RELEASED[0] and not hollowed:
         return
     _RELEASED[0] = 0
     try:
         rt.media_file_mgr.remove_orphaned_files()
+        idle = not rt._session_mgr.list_active_sessions()
+    except Exception:  # noqa: BLE001 - see _reaper_loop
+        idle = False
+    if idle:
+        _forget_last_run(rt)
+    memory.release(idle=idle)
+
+
+def _forget_last_run(rt) -> None:
+    """Streamlit runs app.py as a new module that it installs as sys.modules["__main__"], and leaves the last one
+    there: its globals (the last user's store among them) outlive the session. With no session open (on the runtime's
+    event loop, where sessions are opened, so none starts meanwhile) it is replaced by an empty module."""
+    import sys
+    import types
+
+    main = sys.modules.get("__main__")
+    if getattr(main, "__file__", None) == str(getattr(rt, "_main_script_path", "")):
+        sys.modules["__main__"] = types.ModuleType("__main__")
+
+
+# Streamlit 1.67's message loop (Runtime._loop_coroutine) keeps the last session it sent messages to in a local
+# variable while it waits for the next message or session. Once that session has ended, it is held by nothing else,
+# but the loop never lets go of it when no other session follows: a server that has gone quiet keeps its last user's
+# whole state (uploads, the store resolved for them, the page's tables: 30-40 MB after an upload) until someone
+# else connects. So, once it is shut down and its script has stopped, it is emptied.
+_HOLLOWED: list[str] = []  # id of the last session emptied
+
+
+def _hollow_last_flushed(rt) -> bool:
+    """Empty the ended session the runtime's message loop still holds (state, fragments, queued messages); True if it
+    did. Does nothing on a Streamlit without that loop (the reaper only saves memory)."""
+    import asyncio
+
+    try:
+        from streamlit.runtime.app_session import AppSessionState
+        from streamlit.runtime.state.session_state import SessionState
+
+        loop = rt._get_async_objs().eventloop
+        for task in asyncio.all_tasks(loop):
+            coro = task.get_coro()
+            if getattr(coro, "__qualname__", "") != "Runtime._loop_coroutine" or coro.cr_frame is None:
+                continue
+            info = coro.cr_frame.f_locals.get("active_session_info")
+            session = getattr(info, "session", None)
+            if (session is None or session.id in _HOLLOWED or session._state != AppSessionState.SHUTDOWN_REQUESTED
+                    or session._scriptrunner is not None or rt._session_mgr.get_session_info(session.id) is not None):
+                return False  # none, done, still open or resumable, or its script still stopping (next reap)
+            session._session_state = SessionState()
+            session._fragment_storage.clear()
+            session._browser_queue.clear()
+            _HOLLOWED[:] = [session.id]
+            return True
     except Exception:  # noqa: BLE001 - see _reaper_loop
         pass
-    memory.release()
+    return False
 
 
 # -- view state -------------------------------------------------------------------------------------------------------

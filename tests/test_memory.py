@@ -245,6 +245,30 @@ def test_freeze_leaves_long_lived_objects_out_of_full_collections_and_sessions_g
     assert out == "True True True"
 
 
+def test_a_cycle_frozen_with_warm_up_is_collected_only_by_an_idle_release():
+    # The first session's objects are frozen with the bundled data (its first run loads them); once it has ended,
+    # its cycles are garbage that a normal release skips and an idle release (no session open) collects.
+    out = _run("""
+        import gc
+        import weakref
+        from lib import memory
+
+        class Node:
+            pass
+
+        a, b = Node(), Node()
+        a.b, b.a = b, a
+        alive = weakref.ref(a)
+        memory.freeze()
+        del a, b
+        memory.release()
+        kept = alive() is not None
+        memory.release(idle=True)
+        print(kept, alive() is None, gc.get_freeze_count() > 1_000)
+    """)
+    assert out == "True True True"
+
+
 def test_the_app_runs_without_a_file_watcher():
     # Streamlit's watcher follows the app's folder recursively (.venv and caches included); a served dashboard never
     # reloads its code, and the watcher once wedged a test server (.streamlit/config.toml).

@@ -72,8 +72,9 @@ def _dump(label: str, n: int, prev: list) -> None:
         try:
             stats = rt.stats_mgr.get_stats()
             agg = collections.Counter()
-            for s in stats:
-                agg[(s.category_name, s.cache_name)] += s.byte_length
+            for family in stats.values() if hasattr(stats, "values") else [stats]:
+                for s in family:
+                    agg[(getattr(s, "category_name", "?"), getattr(s, "cache_name", "?"))] += s.byte_length
             out.append("st caches " + ", ".join(f"{k[1]}={v // 1024}KB" for k, v in agg.most_common(15)))
         except Exception as e:  # noqa: BLE001
             out.append(f"stats failed {e!r}")
@@ -106,6 +107,49 @@ def _dump(label: str, n: int, prev: list) -> None:
         out.append(f"allocator stats failed {e!r}")
     counts = collections.Counter(type(o).__qualname__ for o in gc.get_objects())
     out.append("objects " + ", ".join(f"{k}={v}" for k, v in counts.most_common(40)))
+    refs = collections.Counter()
+    holders = collections.Counter()
+    weak = [o for o in gc.get_objects() if type(o).__name__ in ("ReferenceType", "KeyedRef")]
+    for o in weak:
+        t = o()
+        refs[type(t).__qualname__ if t is not None else "<dead>"] += 1
+    top = refs.most_common(1)[0][0] if refs else ""
+    for o in weak[:: max(1, len(weak) // 400)]:
+        t = o()
+        if (type(t).__qualname__ if t is not None else "<dead>") != top:
+            continue
+        for r in gc.get_referrers(o):
+            if r is weak:
+                continue
+            kind = type(r).__qualname__
+            if isinstance(r, dict):
+                owners = [type(x).__qualname__ for x in gc.get_referrers(r) if x is not weak][:2]
+                kind += "<-" + "/".join(owners)
+            holders[kind] += 1
+    dead_lists = {}
+    for o in weak:
+        if o() is None:
+            for r in gc.get_referrers(o):
+                if isinstance(r, list) and r is not weak:
+                    dead_lists[id(r)] = r
+    for lst in sorted(dead_lists.values(), key=len, reverse=True)[:3]:
+        chain = []
+        for r in gc.get_referrers(lst):
+            if r is weak or r is dead_lists:
+                continue
+            desc = type(r).__qualname__
+            if isinstance(r, dict):
+                desc += "[" + ",".join(k for k, v in r.items() if v is lst and isinstance(k, str)) + "]"
+                desc += "<-" + "/".join(f"{type(x).__module__}.{type(x).__qualname__}" for x in gc.get_referrers(r)
+                                        if x is not weak and x is not dead_lists)[:300]
+            chain.append(desc)
+        out.append(f"list of {len(lst)} items, held by: {chain[:4]}")
+    del dead_lists
+    out.append("weakrefs to " + ", ".join(f"{k}={v}" for k, v in refs.most_common(12)))
+    out.append(f"holders of sampled weakrefs to {top}: " + ", ".join(f"{k}={v}" for k, v in holders.most_common(8)))
+    del weak
+    memo = [len(getattr(o, "_memo", ())) for o in gc.get_objects() if type(o).__name__ == "Store"]
+    out.append(f"store memo sizes {memo}")
     for name in ("DataFrame", "Series", "Store", "AppSession", "Dataset", "ScriptRunner", "SessionState", "Figure",
                  "Deck", "Chart", "LayerChart", "ndarray", "BlockManager"):
         out.append(f"  {name}: {counts.get(name, 0)}")
@@ -141,6 +185,19 @@ def _loop() -> None:
                 label = f.read().strip() or "dump"
             os.remove(req)
             n += 1
+            if label.startswith("exec:"):  # debug by hand: run a script in the process, its output to a file
+                import contextlib
+                import io
+
+                buf = io.StringIO()
+                try:
+                    with contextlib.redirect_stdout(buf):
+                        exec(open(label[5:]).read(), {"__name__": "__memdebug__"})
+                except Exception as e:  # noqa: BLE001
+                    buf.write(repr(e))
+                with open(os.path.join(DIR, f"{n:02d}-exec.txt"), "w") as f:
+                    f.write(buf.getvalue())
+                continue
             try:
                 _dump(label, n, prev)
             except Exception as e:  # noqa: BLE001
