@@ -15,7 +15,6 @@ What a value is, and which values a series may use (the one rule, applied by eve
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -25,10 +24,12 @@ from lib import admin, metrics, periods
 from lib.bundled import paths as build_paths
 from lib.bundled import reference
 from lib.model import Dataset, choose_targets, normalise_observations, resolve
+from lib.recent import Recent
 from lib.targets import Target, target_for
 
 BUNDLED_ORDER = ("denominators", "demo", "reported")  # later datasets win ties in resolution
 MEMO_ENTRIES = 4096  # derived results a store keeps (Store.memo), the least recently used dropped first
+_MISSING = object()
 REAL = ("reported", "uploaded", "estimate")  # statuses of real values; "demo" is the only other one
 SERIES_COLUMNS = ["year", "value", "status", "source", "note", "alternatives", "derived"]
 
@@ -137,31 +138,17 @@ class Store:
     # Derived results other modules keep for this store's lifetime (one door instead of writes into __dict__); the
     # least recently used go past MEMO_ENTRIES (keys carry user input, e.g. colour breaks: the bundled store lives as
     # long as the process).
-    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
+    _memo: Recent = field(default_factory=lambda: Recent(MEMO_ENTRIES), repr=False, compare=False)
 
     def memo(self, key, compute, valid=None):
         """The value computed once per store for `key` (a hashable tuple naming the module and its arguments);
         computed again when `valid(value)` says the kept one can no longer be used (e.g. its file was pruned), or
         after it was dropped as the least recently used of MEMO_ENTRIES."""
-        memo = self._memo
-        try:
-            value = memo[key]
-        except KeyError:
-            pass
-        else:
-            if valid is None or valid(value):
-                try:
-                    memo.move_to_end(key)
-                except KeyError:  # dropped meanwhile by another session's thread
-                    pass
-                return value
+        value = self._memo.get(key, _MISSING)
+        if value is not _MISSING and (valid is None or valid(value)):
+            return value
         value = compute()
-        memo[key] = value
-        while len(memo) > MEMO_ENTRIES:
-            try:
-                memo.popitem(last=False)
-            except KeyError:
-                break
+        self._memo.put(key, value)
         return value
 
     @cached_property

@@ -230,14 +230,14 @@ def test_the_unit_picker_lists_the_area_then_its_units_and_keeps_a_unit_shown_fr
 def test_tables_kept_in_memory_are_bounded_by_their_size_newest_kept(monkeypatch):
     # An analyst's uploads each make new tables: memory keeps the newest within TABLE_BYTES (the disk keeps all).
     outlook.clear_memory_cache()
-    monkeypatch.setattr(outlook, "TABLE_BYTES", 3.5 * 2**20)
+    monkeypatch.setattr(outlook._TABLES, "max_bytes", 3.5 * 2**20)
     big = [pd.DataFrame({"x": np.full(2**17, float(k))}) for k in range(4)]  # 1 MB each
     for k, frame in enumerate(big):
         outlook._keep_table(f"t{k}", frame)
-    assert list(outlook._TABLES) == ["t1", "t2", "t3"]
+    assert outlook._TABLES.keys() == ["t1", "t2", "t3"]
     huge = pd.DataFrame({"x": np.zeros(2**19)})  # 4 MB: more than the bound alone, still the newest is kept
     outlook._keep_table("huge", huge)
-    assert list(outlook._TABLES) == ["huge"]
+    assert outlook._TABLES.keys() == ["huge"]
     outlook.clear_memory_cache()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections import OrderedDict
 
 import altair as alt
 import pandas as pd
@@ -15,6 +14,7 @@ from lib import fmt
 from lib.charts import STATUS_COLOURS
 from lib.i18n import t
 from lib.provenance import status_label
+from lib.recent import Recent
 
 FORECAST_COLOUR = "#0b5cad"
 TARGET_COLOUR = "#c0392b"
@@ -136,7 +136,7 @@ def fan_chart(uo, lang: str, title: str = "", height: int = 360) -> alt.LayerCha
     return chart.properties(title=title) if title else chart
 
 
-_SPECS: OrderedDict = OrderedDict()
+_SPECS = Recent(64)  # specs of the charts last drawn
 
 
 def fan_spec(uo, lang: str, height: int = 360) -> dict:
@@ -154,9 +154,5 @@ def fan_spec(uo, lang: str, height: int = 360) -> dict:
     spec = _SPECS.get(key)
     if spec is None:
         spec = fan_chart(uo, lang, height=height).to_dict(validate=False)
-        _SPECS[key] = spec
-        while len(_SPECS) > 64:
-            _SPECS.popitem(last=False)
-    else:
-        _SPECS.move_to_end(key)
+        _SPECS.put(key, spec)
     return copy.deepcopy(spec)  # the caller may change it (Streamlit moves the datasets out)

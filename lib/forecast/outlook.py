@@ -25,7 +25,6 @@ import os
 import pickle
 import tempfile
 import sqlite3
-import threading
 import time
 from concurrent.futures import as_completed
 from collections.abc import Callable, Sequence
@@ -39,6 +38,7 @@ from lib import admin, metrics
 from lib.forecast import models as forecast
 from lib.forecast import progress_methods as progress
 from lib.model import UNCERTAINTY
+from lib.recent import Recent
 from lib.targets import HORIZON, TARGET_YEARS, Target
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,29 +135,21 @@ def worst_status(statuses) -> str | None:
 # ---------------------------------------------------------------------------------------------------------------------
 # Forecasts, cached in memory and on disk
 
-_LOCK = threading.RLock()
-_MEMORY: dict[tuple, forecast.ForecastResult] = {}  # (cache dir, metric, unit, series key) -> result
-_TABLES: dict[str, tuple[pd.DataFrame, int]] = {}  # key -> (table, its bytes), oldest first
 MEMORY_ENTRIES = 4_000  # forecasts kept in memory (~7 kB each: ~28 MB at most; a level's 3,321 communes fit)
-TABLE_ENTRIES = 64  # tables kept in memory (oldest dropped first; the disk cache keeps them all) ...
+TABLE_ENTRIES = 64  # tables kept in memory (the least recently used dropped first; the disk cache keeps them all) ...
 TABLE_BYTES = 32 * 2**20  # ... and at most this much of them (a commune level's table is ~2 MB, a province's 40 kB)
+_MEMORY = Recent(MEMORY_ENTRIES)  # (cache dir, metric, unit, series key) -> result
+_TABLES = Recent(TABLE_ENTRIES, TABLE_BYTES)  # key -> table
 
 
 def _keep_table(key: str, frame: pd.DataFrame) -> None:
-    size = int(frame.memory_usage(deep=True).sum())
-    with _LOCK:
-        _TABLES.pop(key, None)
-        _TABLES[key] = (frame, size)
-        while len(_TABLES) > 1 and (len(_TABLES) > TABLE_ENTRIES
-                                    or sum(n for _, n in _TABLES.values()) > TABLE_BYTES):
-            _TABLES.pop(next(iter(_TABLES)))
+    _TABLES.put(key, frame, size=int(frame.memory_usage(deep=True).sum()))
 
 
 def clear_memory_cache() -> None:
     """Forget what this process holds (the disk cache stays): what a restart does."""
-    with _LOCK:
-        _MEMORY.clear()
-        _TABLES.clear()
+    _MEMORY.clear()
+    _TABLES.clear()
 
 
 def forecast_db(cache_dir: Path) -> Path:
@@ -222,11 +214,8 @@ def _write(cache_dir: Path, metric: str, results: dict[str, tuple[str, forecast.
 
 
 def _remember(cache_dir: Path, metric: str, results: dict[str, tuple[str, forecast.ForecastResult]]) -> None:
-    with _LOCK:
-        if len(_MEMORY) + len(results) > MEMORY_ENTRIES:
-            _MEMORY.clear()
-        for u, (k, r) in results.items():
-            _MEMORY[(str(cache_dir), metric, u, k)] = r
+    for u, (k, r) in results.items():
+        _MEMORY.put((str(cache_dir), metric, u, k), r)
 
 
 def _series_jobs(store, units: Sequence[str], metric: str, panel: pd.DataFrame | None = None,
@@ -246,9 +235,7 @@ def _series_jobs(store, units: Sequence[str], metric: str, panel: pd.DataFrame |
 
 
 def _cached(cache_dir: Path, metric: str, keys: dict[str, str]) -> dict[str, forecast.ForecastResult]:
-    with _LOCK:
-        out = {u: _MEMORY[(str(cache_dir), metric, u, k)] for u, k in keys.items()
-               if (str(cache_dir), metric, u, k) in _MEMORY}
+    out = {u: r for u, k in keys.items() if (r := _MEMORY.get((str(cache_dir), metric, u, k))) is not None}
     rest = {u: k for u, k in keys.items() if u not in out}
     if rest:
         found = _read(cache_dir, metric, rest)
@@ -492,8 +479,7 @@ def table(store, units: Sequence[str], metric: str, progress_cb: Callable[[int, 
     key = hashlib.sha1("|".join([_fingerprint(store), VERSION, metric, ",".join(units), f"demo={demo}"]).encode()
                        ).hexdigest()[:24]
     path = cache_dir / f"table-{key}.pkl"
-    with _LOCK:
-        cached = _TABLES.get(f"{cache_dir}|{key}", (None, 0))[0]
+    cached = _TABLES.get(f"{cache_dir}|{key}")
     if cached is None:
         cached = _load(path)
         if isinstance(cached, pd.DataFrame):
