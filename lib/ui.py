@@ -13,6 +13,7 @@ app.py draws the sidebar filters, the presenter switch and the shareable link of
 """
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import json
@@ -28,6 +29,7 @@ from lib import admin, memory, metrics, settings, store as store_mod, urlstate
 from lib.i18n import LANGS, t
 from lib.ingest.uploads import UPLOADS_KEY  # session: the uploaded Dataset objects
 from lib.model import Dataset
+from lib.recent import Recent
 from lib.text import ascii_fold
 
 
@@ -74,6 +76,23 @@ def get_store() -> store_mod.Store:
             s = _STORES.setdefault(key, built)
     st.session_state[_STORE_KEY] = (key, s)
     return s
+
+
+def session_memo(name: str, key, compute, entries: int = 4):
+    """`compute()` once per session for `key` (the session's last `entries` kept), as a copy the caller may change.
+    For results made from a session's own files: they go with the session, where st.cache_data would keep them for
+    the life of the server whoever uploaded them."""
+    memo = st.session_state.get(f"_memo_{name}")
+    if memo is None:
+        memo = st.session_state[f"_memo_{name}"] = Recent(entries)
+    value = memo.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        memo.put(key, value)
+    return copy.deepcopy(value)
+
+
+_MISSING = object()
 
 
 # A closed tab's session is kept by Streamlit for a reconnect (2 minutes, in its session storage) and then dropped
@@ -953,8 +972,7 @@ def boundaries_box(boundaries, lg: str | None = None) -> None:
     """The boundaries in use (each with Remove), a file box with the level to read it as (or detected), and the
     last upload's report: a message and its tables, the file's own text shown as text. `boundaries` is a
     lib.maps.session.BoundaryUploads over the session state."""
-    import hashlib
-
+    from lib.geo.upload import read_boundaries
     from lib.maps import uploads as map_uploads
     from lib.maps.scope import MAP_LEVELS, level_label
 
@@ -976,7 +994,8 @@ def boundaries_box(boundaries, lg: str | None = None) -> None:
     if file is not None:
         data = file.getvalue()
         with st.spinner(t("map.upload.reading", lg)):
-            boundaries.received(_read_boundaries(file.name, hashlib.sha256(data).hexdigest(), level, data))
+            # read once per file (the upload box is then renewed), not cached: the result is the session's
+            boundaries.received(read_boundaries(file.name, data, level))
         st.rerun()
     if (result := boundaries.last_result) is not None:
         st.text(result.file)
@@ -987,11 +1006,6 @@ def boundaries_box(boundaries, lg: str | None = None) -> None:
             show_table(table)  # a table shows file text as text
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _read_boundaries(name: str, digest: str, level, _data: bytes):
-    from lib.geo.upload import read_boundaries
-
-    return read_boundaries(name, _data, level)
 
 
 # -- a year timeline that plays (the Map page's pydeck chart; the map component draws its own in the browser) -------

@@ -19,14 +19,14 @@ tab_sets, tab_upload, tab_download, tab_sources, tab_dict = st.tabs(
      t("data.tab_sources", lang), t("data.tab_dictionary", lang)])
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _validate(name: str, digest: str, _data: bytes):
-    return validate_bytes(name, _data, store_mod.denominator_lookup())
+def _validate(name: str, digest: str, data: bytes):  # once per file received (the upload box is then renewed)
+    return validate_bytes(name, data, store_mod.denominator_lookup())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _preview(name: str, digest: str, mapping_json: str, lg: str, _data: bytes):
-    return report.preview(name, _data, report.Mapping.from_json(mapping_json), lang=lg)
+def _preview(name: str, digest: str, mapping_json: str, lg: str, data: bytes):
+    # read again only when a choice changes; kept by the session, so it goes with the session (the user's file)
+    return ui.session_memo("report_preview", (name, digest, mapping_json, lg),
+                           lambda: report.preview(name, data, report.Mapping.from_json(mapping_json), lang=lg))
 
 
 _mapping_store = st.cache_resource(show_spinner=False)(uploads.open_mapping_store)
