@@ -106,6 +106,7 @@ def _dump(label: str, n: int, prev: list) -> None:
     except Exception as e:  # noqa: BLE001
         out.append(f"allocator stats failed {e!r}")
     counts = collections.Counter(type(o).__qualname__ for o in gc.get_objects())
+    out.append(f"frozen objects (gc.freeze; not in the counts below): {gc.get_freeze_count()}")
     out.append("objects " + ", ".join(f"{k}={v}" for k, v in counts.most_common(40)))
     refs = collections.Counter()
     holders = collections.Counter()
