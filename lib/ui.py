@@ -1,8 +1,9 @@
 """The small set of Streamlit helpers shared by the pages (the only module in lib/ that imports streamlit).
 
 For pages:
-- data and view: ``get_store()``, ``view()``, ``lang()``, ``bound(widget, name, ...)``, ``change_view(**changes)`` (the
-  one way a page changes the shared view: checked by urlstate, never a raw session key);
+- data and view: ``get_store()``, ``session_memo(name, key, compute)`` (what is made from a session's own files),
+  ``view()``, ``lang()``, ``bound(widget, name, ...)``, ``change_view(**changes)`` (the one way a page changes the
+  shared view: checked by urlstate, never a raw session key);
 - presenter mode: ``presenting()`` (True when the view is being presented: draw only the page's main view, no
   controls), ``source_line(sources, lang, statuses)`` (the one line under a presented view saying where its numbers
   come from), ``title(text, subtitle)``;
@@ -1004,8 +1005,6 @@ def boundaries_box(boundaries, lg: str | None = None) -> None:
         for caption, table in map_uploads.tables(result, lg):
             st.caption(caption)
             show_table(table)  # a table shows file text as text
-
-
 
 
 # -- a year timeline that plays (the Map page's pydeck chart; the map component draws its own in the browser) -------
