@@ -120,7 +120,7 @@ def freeze() -> None:
     them all (130-190 ms in an idle app process) whenever a session's run has allocated enough to trigger one, which
     is on about every new session's first run, holding the interpreter's lock meanwhile: every session's messages and
     the browser's file requests wait. Frozen objects are still freed when no longer referenced (reference counts);
-    only cycles among them are never collected, so this is done once, at warm-up, and not for sessions' objects."""
+    cycles among them are collected only by an idle `release` (no session open), which freezes the survivors again."""
     gc.collect()
     gc.freeze()
 

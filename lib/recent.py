@@ -1,15 +1,19 @@
 """The one bounded in-memory cache of the process: the most recently used values, the least recently used dropped.
 
-A store's derived results (lib/store.py), forecasts and forecast tables (lib/forecast/outlook.py) and fan-chart
-specs (lib/forecast/fanchart.py) live in one each. Keys may carry user input (colour breaks, uploads), and the
-process lives for weeks, so every such cache is bounded: at most `entries` values and, when `max_bytes` is set, at
-most that many bytes in all (each value's size given when it is put; the newest value is kept even alone over it).
+A store's derived results (lib/store.py), forecasts and forecast tables (lib/forecast/outlook.py), fan-chart specs
+(lib/forecast/fanchart.py) and a session's report previews (lib/ui.py, session_memo) live in one each. Keys may carry
+user input (colour breaks, uploads), and the process lives for weeks, so every such cache is bounded: at most
+`entries` values and, when `max_bytes` is set, at most that many bytes in all (each value's size given when it is
+put; the newest value is kept even alone over it). `memo` is get-or-compute.
 Sessions run in threads of their own: every operation holds a lock."""
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 from typing import Any, Hashable
+
+
+_MISSING = object()
 
 
 class Recent:
@@ -39,6 +43,14 @@ class Recent:
             while len(self._items) > 1 and (len(self._items) > self.entries
                                             or (self.max_bytes is not None and self._bytes > self.max_bytes)):
                 self._bytes -= self._items.popitem(last=False)[1][1]
+
+    def memo(self, key: Hashable, compute, valid=None) -> Any:
+        """The value kept for `key`, else (or when `valid(value)` says it can no longer be used) `compute()`, kept."""
+        value = self.get(key, _MISSING)
+        if value is _MISSING or (valid is not None and not valid(value)):
+            value = compute()
+            self.put(key, value)
+        return value
 
     def clear(self) -> None:
         with self._lock:

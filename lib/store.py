@@ -29,7 +29,6 @@ from lib.targets import Target, target_for
 
 BUNDLED_ORDER = ("denominators", "demo", "reported")  # later datasets win ties in resolution
 MEMO_ENTRIES = 4096  # derived results a store keeps (Store.memo), the least recently used dropped first
-_MISSING = object()
 REAL = ("reported", "uploaded", "estimate")  # statuses of real values; "demo" is the only other one
 SERIES_COLUMNS = ["year", "value", "status", "source", "note", "alternatives", "derived"]
 
@@ -144,12 +143,7 @@ class Store:
         """The value computed once per store for `key` (a hashable tuple naming the module and its arguments);
         computed again when `valid(value)` says the kept one can no longer be used (e.g. its file was pruned), or
         after it was dropped as the least recently used of MEMO_ENTRIES."""
-        value = self._memo.get(key, _MISSING)
-        if value is not _MISSING and (valid is None or valid(value)):
-            return value
-        value = compute()
-        self._memo.put(key, value)
-        return value
+        return self._memo.memo(key, compute, valid)
 
     @cached_property
     def observations(self) -> pd.DataFrame:

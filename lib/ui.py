@@ -86,14 +86,7 @@ def session_memo(name: str, key, compute, entries: int = 4):
     memo = st.session_state.get(f"_memo_{name}")
     if memo is None:
         memo = st.session_state[f"_memo_{name}"] = Recent(entries)
-    value = memo.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        memo.put(key, value)
-    return copy.deepcopy(value)
-
-
-_MISSING = object()
+    return copy.deepcopy(memo.memo(key, compute))
 
 
 # A closed tab's session is kept by Streamlit for a reconnect (2 minutes, in its session storage) and then dropped

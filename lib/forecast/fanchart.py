@@ -151,8 +151,5 @@ def fan_spec(uo, lang: str, height: int = 360) -> dict:
                  repr(sorted((y, tg.kind, tg.value, tg.value_max, tg.status) for y, tg in uo.targets.items() if tg))):
         h.update(part if isinstance(part, bytes) else str(part).encode())
     key = h.hexdigest()
-    spec = _SPECS.get(key)
-    if spec is None:
-        spec = fan_chart(uo, lang, height=height).to_dict(validate=False)
-        _SPECS.put(key, spec)
+    spec = _SPECS.memo(key, lambda: fan_chart(uo, lang, height=height).to_dict(validate=False))
     return copy.deepcopy(spec)  # the caller may change it (Streamlit moves the datasets out)
