@@ -20,9 +20,10 @@ build: $(VENV)/.installed
 	$(PY) -m lib.bundled.build
 	$(PY) -m lib.maps.vendor
 
-# PYTHONMALLOC=malloc: memory freed after sessions end can go back to the system (lib/memory.py)
+# lib.serve runs `streamlit run app.py` with the environment lib/memory.py needs (PYTHONMALLOC=malloc, and jemalloc
+# when installed) so that memory freed after sessions end goes back to the system
 run: build
-	PYTHONMALLOC=malloc $(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m lib.serve --server.port $(PORT)
 
 test: build
 	$(PY) -m pytest -q

@@ -1,6 +1,7 @@
 """Soak: does one app process give its memory back when the sessions end?
 
-Starts one `streamlit run app.py` as deployed (PYTHONMALLOC=malloc; temporary SQLite scenario file), warms it up
+Starts one `streamlit run app.py` as deployed (the environment of lib.serve: PYTHONMALLOC=malloc, jemalloc when
+installed; temporary SQLite scenario file), warms it up
 with one full session, then for --minutes keeps --parallel simulated users busy. Each user is a new browser context
 (Playwright, Debian chromium) that opens the Overview of a province, changes the Year filter, opens the Map, uploads
 its own file on the Data page (every --upload-every-th session; a different file each time, so no two sessions share
@@ -140,7 +141,9 @@ async def main(a) -> None:
     env = {"VNSI_DATABASE_URL": f"sqlite:///{tmp}/scenarios.sqlite"}
     if a.pymalloc:  # for comparison: Python's own allocator instead of the deployed PYTHONMALLOC=malloc
         env["PYTHONMALLOC"] = "pymalloc"
-    for kv in a.app_env:  # for comparison, e.g. another allocator (LD_PRELOAD=...libjemalloc.so.2)
+    if a.allocator:  # for comparison: the launcher starts the app as lib.serve does (jemalloc when installed)
+        env["VNSI_ALLOCATOR"] = a.allocator
+    for kv in a.app_env:  # for comparison, e.g. other jemalloc options (MALLOC_CONF=...)
         name, _, value = kv.partition("=")
         env[name] = value
     if a.dump:  # debug: the app process writes what it holds at each marked point (bench/memdebug/sitecustomize.py)
@@ -250,8 +253,10 @@ if __name__ == "__main__":
     ap.add_argument("--pymalloc", action="store_true",
                     help="run the app with Python's own allocator (the app is started with PYTHONMALLOC=malloc, as "
                          "make run and the systemd unit start it)")
+    ap.add_argument("--allocator", choices=["jemalloc", "glibc"], default="",
+                    help="the app's allocator (default: settings.toml's, jemalloc when installed, as lib.serve does)")
     ap.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
-                    help="set in the app process's environment only (repeatable), e.g. to compare allocators")
+                    help="set in the app process's environment only (repeatable), e.g. MALLOC_CONF=... to compare")
     ap.add_argument("--probe", type=int, default=8, help="sessions opened at once to measure memory per session")
     ap.add_argument("--dump", default="", help="debug: folder where the app process writes what it holds at each stage")
     ap.add_argument("--trace", type=int, default=0, help="debug, with --dump: tracemalloc frames (slows the app)")

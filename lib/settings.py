@@ -67,14 +67,20 @@ def redacted(url: str) -> str:
     return f"{scheme}://{user}:***@{host}"
 
 
-def memory(path: Path | None = None) -> dict:
-    """[memory] malloc_arena_max (0: glibc's default), trim_every_s (0: trim only when sessions end) and
-    mmap_threshold_kb (0: glibc's default), arrow_pool ("system": malloc; "": pyarrow's default); see lib/memory.py.
-    Environment: VNSI_MALLOC_ARENA_MAX, VNSI_TRIM_EVERY_S, VNSI_MMAP_THRESHOLD_KB, VNSI_ARROW_POOL."""
+ALLOCATORS = ("jemalloc", "glibc")  # [memory] allocator; lib.memory.process_env refuses any other
+
+
+def memory(path: Path | None = None, environ=None) -> dict:
+    """[memory] allocator ("jemalloc": when installed, else glibc; "glibc"), malloc_arena_max (0: glibc's default),
+    trim_every_s (0: trim only when sessions end), mmap_threshold_kb (0: glibc's default), arrow_pool ("system":
+    malloc; "": pyarrow's default); see lib/memory.py. Environment (`environ`, default os.environ) wins:
+    VNSI_ALLOCATOR, VNSI_MALLOC_ARENA_MAX, VNSI_TRIM_EVERY_S, VNSI_MMAP_THRESHOLD_KB, VNSI_ARROW_POOL."""
+    env = os.environ if environ is None else environ
     section = load(path).get("memory", {})
-    arena = os.environ.get("VNSI_MALLOC_ARENA_MAX", "").strip() or section.get("malloc_arena_max", 2)
-    trim = os.environ.get("VNSI_TRIM_EVERY_S", "").strip() or section.get("trim_every_s", 60)
-    mmap = os.environ.get("VNSI_MMAP_THRESHOLD_KB", "").strip() or section.get("mmap_threshold_kb", 128)
-    pool = os.environ.get("VNSI_ARROW_POOL", section.get("arrow_pool", "system")).strip()
-    return {"malloc_arena_max": int(arena), "trim_every_s": float(trim), "mmap_threshold_kb": int(mmap),
-            "arrow_pool": pool}
+    allocator = (env.get("VNSI_ALLOCATOR", "").strip() or str(section.get("allocator", "jemalloc"))).lower()
+    arena = env.get("VNSI_MALLOC_ARENA_MAX", "").strip() or section.get("malloc_arena_max", 2)
+    trim = env.get("VNSI_TRIM_EVERY_S", "").strip() or section.get("trim_every_s", 60)
+    mmap = env.get("VNSI_MMAP_THRESHOLD_KB", "").strip() or section.get("mmap_threshold_kb", 128)
+    pool = env.get("VNSI_ARROW_POOL", section.get("arrow_pool", "system")).strip()
+    return {"allocator": allocator, "malloc_arena_max": int(arena), "trim_every_s": float(trim),
+            "mmap_threshold_kb": int(mmap), "arrow_pool": pool}

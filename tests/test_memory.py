@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -13,30 +14,33 @@ from lib import memory, settings
 glibc = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc allocator only")
 
 
-_ENV = ("VNSI_MALLOC_ARENA_MAX", "VNSI_TRIM_EVERY_S", "VNSI_MMAP_THRESHOLD_KB", "VNSI_ARROW_POOL")
+_ENV = ("VNSI_ALLOCATOR", "VNSI_MALLOC_ARENA_MAX", "VNSI_TRIM_EVERY_S", "VNSI_MMAP_THRESHOLD_KB", "VNSI_ARROW_POOL")
 
 
 def test_memory_settings_default_to_two_arenas_a_trim_a_minute_a_128_kb_mmap_threshold_and_malloc_for_arrow(
         tmp_path, monkeypatch):
     for name in _ENV:
         monkeypatch.delenv(name, raising=False)
-    assert settings.memory(tmp_path / "none.toml") == {"malloc_arena_max": 2, "trim_every_s": 60.0,
-                                                       "mmap_threshold_kb": 128, "arrow_pool": "system"}
+    assert settings.memory(tmp_path / "none.toml") == {"allocator": "jemalloc", "malloc_arena_max": 2,
+                                                       "trim_every_s": 60.0, "mmap_threshold_kb": 128,
+                                                       "arrow_pool": "system"}
 
 
 def test_memory_settings_are_read_from_the_file_and_the_environment_wins(tmp_path, monkeypatch):
     f = tmp_path / "settings.toml"
-    f.write_text("[memory]\nmalloc_arena_max = 4\ntrim_every_s = 0\nmmap_threshold_kb = 0\narrow_pool = \"\"\n")
+    f.write_text("[memory]\nallocator = \"glibc\"\nmalloc_arena_max = 4\ntrim_every_s = 0\nmmap_threshold_kb = 0\n"
+                 "arrow_pool = \"\"\n")
     for name in _ENV:
         monkeypatch.delenv(name, raising=False)
-    assert settings.memory(f) == {"malloc_arena_max": 4, "trim_every_s": 0.0, "mmap_threshold_kb": 0,
-                                  "arrow_pool": ""}
+    assert settings.memory(f) == {"allocator": "glibc", "malloc_arena_max": 4, "trim_every_s": 0.0,
+                                  "mmap_threshold_kb": 0, "arrow_pool": ""}
     monkeypatch.setenv("VNSI_MALLOC_ARENA_MAX", "1")
     monkeypatch.setenv("VNSI_TRIM_EVERY_S", "15")
     monkeypatch.setenv("VNSI_MMAP_THRESHOLD_KB", "256")
     monkeypatch.setenv("VNSI_ARROW_POOL", "system")
-    assert settings.memory(f) == {"malloc_arena_max": 1, "trim_every_s": 15.0, "mmap_threshold_kb": 256,
-                                  "arrow_pool": "system"}
+    monkeypatch.setenv("VNSI_ALLOCATOR", "jemalloc")
+    assert settings.memory(f) == {"allocator": "jemalloc", "malloc_arena_max": 1, "trim_every_s": 15.0,
+                                  "mmap_threshold_kb": 256, "arrow_pool": "system"}
 
 
 def test_the_repository_settings_cap_the_arenas():
@@ -118,27 +122,106 @@ def _small_objects(allocator: str) -> float:
 
 @glibc
 def test_with_pythonmalloc_malloc_freed_small_objects_go_back_to_the_system_and_not_with_pymalloc():
-    # Why the app process runs with PYTHONMALLOC=malloc (lib.memory.PROCESS_ENV): pymalloc's arenas stay while any
+    # Why the app process runs with PYTHONMALLOC=malloc (lib.memory.process_env): pymalloc's arenas stay while any
     # object in them lives, so a few survivors keep nearly all of it; glibc's trim returns the free pages between them.
     assert _small_objects("pymalloc") > 0.8
     assert _small_objects("malloc") < 0.5
 
 
-@glibc
-def test_the_app_is_started_with_pythonmalloc_malloc_by_make_run_the_unit_and_the_tests():
+def test_make_run_and_the_unit_start_the_app_through_lib_serve():
+    run = subprocess.run(["make", "-n", "run"], capture_output=True, text=True, cwd=settings.ROOT).stdout
+    assert "-m lib.serve --server.port" in run and "streamlit run" not in run
+    unit = (settings.ROOT / "deploy" / "vnsi@.service").read_text()
+    assert "\nExecStart=/srv/vnsi/.venv/bin/python -m lib.serve --server.port %i " in unit
+
+
+def test_the_process_environment_puts_python_on_malloc_and_preloads_jemalloc_when_chosen_and_installed(monkeypatch):
+    monkeypatch.setattr(memory, "jemalloc_library", lambda: "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")
+    env = memory.process_env({"VNSI_ALLOCATOR": "jemalloc", "LD_PRELOAD": "/opt/libother.so"})
+    assert env == {"PYTHONMALLOC": "malloc", "MALLOC_CONF": memory.JEMALLOC_CONF,
+                   "LD_PRELOAD": "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /opt/libother.so"}
+    # an operator's own jemalloc options are kept
+    env = memory.process_env({"VNSI_ALLOCATOR": "jemalloc", "MALLOC_CONF": "narenas:1"})
+    assert env["MALLOC_CONF"] == "narenas:1"
+    assert memory.process_env({"VNSI_ALLOCATOR": "glibc"}) == {"PYTHONMALLOC": "malloc"}
+    monkeypatch.setattr(memory, "jemalloc_library", lambda: None)  # chosen, not installed: glibc
+    assert memory.process_env({"VNSI_ALLOCATOR": "jemalloc"}) == {"PYTHONMALLOC": "malloc"}
+    with pytest.raises(ValueError, match="allocator .* is 'tcmalloc': it must be one of 'jemalloc', 'glibc'"):
+        memory.process_env({"VNSI_ALLOCATOR": "tcmalloc"})
+
+
+def test_the_repository_settings_choose_jemalloc():
+    assert settings.memory(settings.SETTINGS_FILE)["allocator"] == "jemalloc"
+
+
+# CI installs jemalloc (.ci/run), so there the tests below run; elsewhere they need `apt install libjemalloc2`.
+jemalloc = pytest.mark.skipif(memory.jemalloc_library() is None and os.environ.get("CI") != "true",
+                              reason="jemalloc is not installed (Debian: libjemalloc2)")
+
+
+def _maps_and_environ(pid: int) -> tuple[str, list[bytes]]:
+    maps = open(f"/proc/{pid}/maps").read()
+    return maps, open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+
+
+@jemalloc
+def test_the_app_started_by_lib_serve_runs_with_jemalloc_and_python_on_malloc():
+    from tests.browser.launch import free_port
+
+    import urllib.request
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("VNSI_ALLOCATOR", "LD_PRELOAD", "MALLOC_CONF")}
+    proc = subprocess.Popen([sys.executable, "-m", "lib.serve", "--server.port", str(port), "--server.headless",
+                             "true", "--browser.gatherUsageStats", "false"], cwd=settings.ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while True:  # exec keeps the pid: the process that answers is the one lib.serve started
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                assert proc.poll() is None and time.time() < deadline, "the app did not start"
+                time.sleep(0.2)
+        maps, environ = _maps_and_environ(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    assert "/libjemalloc.so.2" in maps
+    assert b"PYTHONMALLOC=malloc" in environ and b"MALLOC_CONF=" + memory.JEMALLOC_CONF.encode() in environ
+
+
+def test_lib_serve_refuses_an_unknown_allocator_with_a_message():
+    out = subprocess.run([sys.executable, "-m", "lib.serve"], capture_output=True, text=True, cwd=settings.ROOT,
+                         env={**os.environ, "VNSI_ALLOCATOR": "tcmalloc"}, timeout=60)
+    assert out.returncode == 2
+    assert "VNSI_ALLOCATOR) is 'tcmalloc': it must be one of 'jemalloc', 'glibc'" in out.stderr
+
+
+@jemalloc
+def test_the_tests_launcher_starts_the_app_as_lib_serve_does():
     from tests.browser.launch import start_app, stop  # the browser tests' and benchmarks' launcher
 
-    assert memory.PROCESS_ENV == {"PYTHONMALLOC": "malloc"}
-    run = subprocess.run(["make", "-n", "run"], capture_output=True, text=True, cwd=settings.ROOT).stdout
-    assert "PYTHONMALLOC=malloc " in next(line for line in run.splitlines() if "streamlit run" in line)
-    unit = (settings.ROOT / "deploy" / "vnsi@.service").read_text()
-    assert "\nEnvironment=PYTHONMALLOC=malloc\n" in unit
     proc, _ = start_app(quiet=True, timeout=120)
     try:
-        environ = open(f"/proc/{proc.pid}/environ", "rb").read().split(b"\0")
+        maps, environ = _maps_and_environ(proc.pid)
     finally:
         stop(proc)
-    assert b"PYTHONMALLOC=malloc" in environ
+    assert "/libjemalloc.so.2" in maps and b"PYTHONMALLOC=malloc" in environ
+
+
+@jemalloc
+def test_under_jemalloc_release_gives_freed_small_objects_back_and_skips_glibc():
+    # The same burst as under glibc (_SMALL_OBJECTS: one object in 64 outlives the rest) in a process run as the app
+    # is; `release` purges jemalloc's arenas (no wait for its decay).
+    out = _run(_SMALL_OBJECTS.replace("memory.release()", "memory.release(); print(memory.allocator())"),
+               env={**os.environ, **memory.process_env({"VNSI_ALLOCATOR": "jemalloc"})})
+    name, numbers = out.splitlines()
+    base, held, after, _ = (int(x) for x in numbers.split())
+    assert name == "jemalloc"
+    assert held - base > 200
+    assert (after - base) / (held - base) < 0.8
 
 
 def test_release_gives_back_what_pandas_string_columns_held():

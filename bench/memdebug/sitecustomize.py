@@ -1,8 +1,9 @@
 """Debug only (bench_soak.py --dump DIR): what an app process holds, written on request.
 
 Put this folder on PYTHONPATH and set VNSI_MEMDUMP=DIR; the soak writes DIR/request (a label), this thread writes
-DIR/<n>-<label>.txt: glibc malloc totals (mallinfo2), Python object counts by type, the largest tracemalloc sites
-(when started with PYTHONTRACEMALLOC), and Streamlit's session and file-manager counts."""
+DIR/<n>-<label>.txt: the C allocator's totals (glibc's mallinfo2 or jemalloc's stats), Python object counts by type,
+the largest tracemalloc sites (when started with PYTHONTRACEMALLOC), and Streamlit's session and file-manager
+counts."""
 import os
 import threading
 
@@ -10,7 +11,22 @@ DIR = os.environ.get("VNSI_MEMDUMP")
 
 
 def _mallinfo() -> dict:
+    """glibc's totals (MB), or jemalloc's when the process runs with it (allocated, active, resident, retained)."""
     import ctypes
+
+    try:
+        je = ctypes.CDLL(None).mallctl
+    except AttributeError:
+        je = None
+    if je is not None:
+        epoch = ctypes.c_uint64(1)
+        je(b"epoch", None, None, ctypes.byref(epoch), ctypes.c_size_t(8))
+        out = {}
+        for name in ("allocated", "active", "metadata", "resident", "mapped", "retained"):
+            v, n = ctypes.c_size_t(), ctypes.c_size_t(8)
+            je(b"stats." + name.encode(), ctypes.byref(v), ctypes.byref(n), None, ctypes.c_size_t(0))
+            out["jemalloc " + name] = v.value // 2**20
+        return out
 
     class MI(ctypes.Structure):
         _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
@@ -165,10 +181,10 @@ def _dump(label: str, n: int, prev: list) -> None:
                 out.append(f"  {st.size_diff // 1024:+8d} KB {st.count_diff:+7d}")
                 out.extend("      " + line for line in st.traceback.format()[-12:])
         prev[:] = [snap]
-    import ctypes
+    from lib import memory
 
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
-    out.insert(4, f"after malloc_trim(0): rss/anon/file {_rss()}; mallinfo2 MB {_mallinfo()}; smaps {_smaps()}")
+    memory.trim()  # malloc_trim(0) under glibc, a purge of every arena under jemalloc
+    out.insert(4, f"after lib.memory.trim(): rss/anon/file {_rss()}; mallinfo2 MB {_mallinfo()}; smaps {_smaps()}")
     with open(os.path.join(DIR, f"{n:02d}-{label}.txt"), "w") as f:
         f.write("\n".join(out) + "\n")
 

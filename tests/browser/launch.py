@@ -32,9 +32,10 @@ def start_app(env_extra: dict | None = None, port: int | None = None, script: st
     """Start `streamlit run <script>`; return (process, base url) once the health endpoint answers. `quiet`: the
     server's output is discarded (else it is piped, and shown if it does not start)."""
     port = port or free_port()
-    from lib.memory import PROCESS_ENV  # the app process's environment as make run and the unit set it
+    from lib.memory import process_env  # the app process's environment as lib.serve (make run, the unit) sets it
 
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **PROCESS_ENV, **(env_extra or {})}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
+    env = {**env, **process_env(env), **(env_extra or {})}
     out = subprocess.DEVNULL if quiet else subprocess.PIPE
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless",
