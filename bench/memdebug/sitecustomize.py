@@ -72,7 +72,7 @@ def _dump(label: str, n: int, prev: list) -> None:
     import tracemalloc
 
     gc.collect()
-    out = [f"label {label}", f"rss/anon/file {_rss()}", f"mallinfo2 MB {_mallinfo()}", f"smaps {_smaps()}"]
+    out = [f"label {label}", f"rss/anon/file {_rss()}", f"allocator MB {_mallinfo()}", f"smaps {_smaps()}"]
     try:
         from streamlit import runtime
 
@@ -184,7 +184,7 @@ def _dump(label: str, n: int, prev: list) -> None:
     from lib import memory
 
     memory.trim()  # malloc_trim(0) under glibc, a purge of every arena under jemalloc
-    out.insert(4, f"after lib.memory.trim(): rss/anon/file {_rss()}; mallinfo2 MB {_mallinfo()}; smaps {_smaps()}")
+    out.insert(4, f"after lib.memory.trim(): rss/anon/file {_rss()}; allocator MB {_mallinfo()}; smaps {_smaps()}")
     with open(os.path.join(DIR, f"{n:02d}-{label}.txt"), "w") as f:
         f.write("\n".join(out) + "\n")
 
