@@ -2,6 +2,8 @@
 reports kept for their preview, a report's reading changed, Load and Cancel."""
 from __future__ import annotations
 
+import pandas as pd
+
 from lib.ingest import report
 from lib.ingest.uploads import UPLOADS_KEY, UploadSession, datasets_table
 from lib.ingest.validate import validate_bytes
@@ -72,6 +74,17 @@ def test_the_datasets_table_names_the_bundled_sets_in_the_users_language():
     assert len(table) == len(bundled()) and not set(table["Bộ dữ liệu"]) & {"reported", "demo", "denominators"}
     assert set(table["Nguồn gốc"]) == {"Có sẵn trong ứng dụng"}  # not the internal id "bundled"
     assert set(datasets_table(bundled(), "en")["Origin"]) == {"Bundled with the app"}
+
+
+def test_the_datasets_table_writes_counts_in_the_users_number_format_and_the_csv_keeps_numbers():
+    from lib.model import Dataset
+
+    obs = pd.DataFrame({"unit": ["province:40"] * 12_345, "metric": "hi_coverage_pct", "year": 2024,
+                        "period": "FY", "value": 90.0, "status": "uploaded"})
+    sets = [Dataset(name="nghe_an.xlsx", observations=obs, origin="uploaded")]
+    assert datasets_table(sets, "vi")["Số dòng"].tolist() == ["12.345"]
+    assert datasets_table(sets, "en")["Rows"].tolist() == ["12,345"]
+    assert datasets_table(sets, "en", plain=True)["Rows"].tolist() == [12_345]
 
 
 def test_what_the_user_is_told_after_an_upload_and_a_save(tmp_path):

@@ -183,9 +183,18 @@ def save_mapping(mapping_store, typed_name: str, mapping) -> tuple:
     return "success", "data.report_mapping_saved", {"name": saved.name, "version": saved.version}
 
 
-def datasets_table(datasets, lang: str) -> pd.DataFrame:
-    """The loaded datasets as users read them: bundled ones by their name in the catalog, uploads by file name."""
+_COUNTS = ("rows", "units", "reported", "estimate", "demo", "uploaded", "targets")
+
+
+def datasets_table(datasets, lang: str, plain: bool = False) -> pd.DataFrame:
+    """The loaded datasets as users read them: bundled ones by their name in the catalog, uploads by file name, counts
+    in the language's number format (106.117 / 106,117); `plain`: counts as numbers (the CSV download)."""
+    from lib import fmt
+
     summary = pd.DataFrame([d.summary() for d in datasets])
     summary["dataset"] = summary["dataset"].map(lambda n: t(f"dataset.{n}", lang) if n in BUNDLED_NAMES else n)
     summary["origin"] = summary["origin"].map(lambda o: t(f"data.origin.{o}", lang))  # words, not the internal id
+    if not plain:
+        for c in _COUNTS:
+            summary[c] = summary[c].map(lambda n: fmt.number(n, lang))
     return summary.rename(columns=lambda c: t(f"data.summary.{c}", lang))
