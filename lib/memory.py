@@ -18,8 +18,8 @@ holds four settings:
 - ``trim_every_s``: how often the session reaper (lib/ui.py) returns freed pages to the system (malloc_trim(0), and
   pyarrow's pool, which holds pandas' string columns), besides each time sessions end. 0: only when sessions end.
 
-Which allocator, and Python's use of it, are chosen before the app starts, in its environment (`process_env`; the
-app is started through `python -m lib.serve`, by `make run`, deploy/vnsi@.service and the tests' launcher):
+Which allocator, and Python's use of it, are chosen before the app starts, in its environment (`process_env`;
+`python -m lib.serve` sets it for `make run` and deploy/vnsi@.service, and the tests' launcher sets the same):
 
 - ``PYTHONMALLOC=malloc``: Python's own allocator (pymalloc) packs small objects (dicts, strings, rows of a session's
   work) into 256 KiB arenas and returns an arena only when every object in it is freed: a few objects that outlive a
