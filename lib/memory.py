@@ -38,6 +38,7 @@ Which allocator, and Python's use of it, are chosen before the app starts, in it
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import logging
 import os
@@ -50,7 +51,7 @@ M_MMAP_THRESHOLD = -3
 # at once (muzzy_decay_ms 0: no lazily freed stage, whose pages would still count in RSS).
 JEMALLOC_CONF = "background_thread:true,narenas:2,dirty_decay_ms:5000,muzzy_decay_ms:0"
 JEMALLOC_NAME = "libjemalloc.so.2"
-_JEMALLOC_DIRS = ("/usr/lib/*-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib", "/opt/homebrew/lib")
+_JEMALLOC_DIRS = ("/usr/lib/*-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib")
 _MALLCTL_ARENAS_ALL = 4096  # jemalloc.h: "arena.<i>.purge" for every arena
 _DONE: list[int] = []
 _THRESHOLD: list[int] = []
@@ -88,8 +89,10 @@ def process_env(environ=None) -> dict[str, str]:
     return env
 
 
+@functools.cache
 def allocator() -> str:
-    """The C allocator this process runs with: "jemalloc", "glibc", or "other" (not Linux)."""
+    """The C allocator this process runs with (chosen when it started): "jemalloc", "glibc", or "other" (not
+    Linux)."""
     try:
         if hasattr(ctypes.CDLL(None), "mallctl"):
             return "jemalloc"
@@ -118,35 +121,32 @@ def configure(arena_max: int, mmap_threshold_kb: int | None = None, arrow_pool: 
     """Once per process (later calls do nothing): choose pyarrow's pool (None: from settings.toml) and, under glibc,
     fix its mmap threshold and cap its arenas; True when glibc took the arena cap. Logs when the process runs
     without what `process_env` asks for (Python's small objects on malloc; jemalloc, when chosen)."""
-    if mmap_threshold_kb is None or arrow_pool is None:
-        from lib import settings
-
-        mem = settings.memory()
-        mmap_threshold_kb = mem["mmap_threshold_kb"] if mmap_threshold_kb is None else mmap_threshold_kb
-        arrow_pool = mem["arrow_pool"] if arrow_pool is None else arrow_pool
-    use_arrow_pool(arrow_pool)
-    log = logging.getLogger(__name__)
-    if not _DONE and not python_uses_malloc():
-        log.warning(
-            "Python's own small-object allocator is in use: memory freed after sessions end stays with the process. "
-            "Start the app with `python -m lib.serve` (make run and deploy/vnsi@.service do).")
-    if allocator() == "jemalloc":  # the glibc settings below would not apply
-        _DONE.append(0)
-        return False
-    if not _DONE:
-        from lib import settings
-
-        if settings.memory()["allocator"] == "jemalloc":
-            log.warning(
-                "The app runs with glibc's allocator, which keeps more memory after sessions end than jemalloc: %s",
-                "start it with `python -m lib.serve` (make run and deploy/vnsi@.service do)." if jemalloc_library()
-                else "install jemalloc (Debian: apt install libjemalloc2) and restart the app.")
-    fix_mmap_threshold(mmap_threshold_kb)
-    if _DONE or arena_max <= 0:
+    if _DONE:
         return False
     _DONE.append(arena_max)
+    from lib import settings
+
+    mem = settings.memory()
+    mmap_threshold_kb = mem["mmap_threshold_kb"] if mmap_threshold_kb is None else mmap_threshold_kb
+    use_arrow_pool(mem["arrow_pool"] if arrow_pool is None else arrow_pool)
+    _log_what_is_missing(mem["allocator"])
+    if allocator() == "jemalloc":  # the glibc settings below would not apply
+        return False
+    fix_mmap_threshold(mmap_threshold_kb)
     libc = _libc()
-    return bool(libc and libc.mallopt(M_ARENA_MAX, int(arena_max)) == 1)
+    return bool(arena_max > 0 and libc and libc.mallopt(M_ARENA_MAX, int(arena_max)) == 1)
+
+
+def _log_what_is_missing(chosen: str) -> None:
+    log = logging.getLogger(__name__)
+    start = "start it with `python -m lib.serve` (make run and deploy/vnsi@.service do)."
+    if not python_uses_malloc():
+        log.warning("Python's own small-object allocator is in use: memory freed after sessions end stays with the "
+                    "process: %s", start)
+    if chosen == "jemalloc" and allocator() != "jemalloc":
+        log.warning("The app runs with glibc's allocator, which keeps more memory after sessions end than jemalloc: %s",
+                    start if jemalloc_library() else "install jemalloc (Debian: apt install libjemalloc2) and restart "
+                    "the app.")
 
 
 def python_uses_malloc() -> bool:

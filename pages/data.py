@@ -116,8 +116,8 @@ def _report_preview(name: str, digest: str, data: bytes):
 
 with tab_sets:
     st.markdown(t("data.datasets_intro", lang))
-    ui.table(uploads.datasets_table(store.datasets, lang), "datasets",
-             csv=uploads.datasets_table(store.datasets, lang, plain=True))
+    shown, plain = uploads.datasets_view(store.datasets, lang)
+    ui.table(shown, "datasets", csv=plain)
     for i, d in enumerate(session.uploads):
         c1, c2 = st.columns([4, 1])
         c1.write(t("data.uploaded_item", lang, name=ui.text(d.name), n=len(d.observations) + len(d.targets)))

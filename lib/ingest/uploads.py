@@ -189,12 +189,23 @@ _COUNTS = ("rows", "units", "reported", "estimate", "demo", "uploaded", "targets
 def datasets_table(datasets, lang: str, plain: bool = False) -> pd.DataFrame:
     """The loaded datasets as users read them: bundled ones by their name in the catalog, uploads by file name, counts
     in the language's number format (106.117 / 106,117); `plain`: counts as numbers (the CSV download)."""
-    from lib import fmt
-
     summary = pd.DataFrame([d.summary() for d in datasets])
     summary["dataset"] = summary["dataset"].map(lambda n: t(f"dataset.{n}", lang) if n in BUNDLED_NAMES else n)
     summary["origin"] = summary["origin"].map(lambda o: t(f"data.origin.{o}", lang))  # words, not the internal id
-    if not plain:
-        for c in _COUNTS:
-            summary[c] = summary[c].map(lambda n: fmt.number(n, lang))
-    return summary.rename(columns=lambda c: t(f"data.summary.{c}", lang))
+    table = summary.rename(columns=lambda c: t(f"data.summary.{c}", lang))
+    return table if plain else _counts_written(table, lang)
+
+
+def datasets_view(datasets, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the datasets table as shown, the same with plain numbers for its CSV), the datasets summarised once."""
+    plain = datasets_table(datasets, lang, plain=True)
+    return _counts_written(plain, lang), plain
+
+
+def _counts_written(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    from lib import fmt
+
+    table = table.copy()
+    for c in (t(f"data.summary.{c}", lang) for c in _COUNTS):
+        table[c] = table[c].map(lambda n: fmt.number(n, lang))
+    return table
